@@ -1,0 +1,305 @@
+package okta
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Version is the version of this package, sent in the User-Agent.
+const Version = "0.1.0"
+
+// userAgent is the client's own User-Agent:
+// okta-session-go/<version> go/<go version> <os>/<arch>.
+var userAgent = "okta-session-go/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go") + " " + runtime.GOOS + "/" + runtime.GOARCH
+
+// maxResponseBody caps how much of a success answer is read. A session is
+// about 1 KiB; anything past 1 MiB is a broken or hostile server.
+const maxResponseBody = 1 << 20
+
+// APIClient talks to the Okta Session API. It is safe for concurrent use by
+// many goroutines; create one per org and share it.
+type APIClient struct {
+	// SessionApi holds the Session operations.
+	SessionApi *SessionApiService
+
+	cfg        *Configuration // private copy, never changed after NewAPIClient
+	cfgErr     error          // why the configuration is unusable; returned by every call
+	base       string         // org URL without a trailing slash
+	httpClient *http.Client
+	userAgent  string
+	apiToken   string // "SSWS <token>", or empty
+}
+
+// NewAPIClient returns a client for cfg (nil means NewConfiguration()). It
+// copies cfg, so later changes by the caller do not affect it.
+//
+// An invalid configuration does not panic: every call then returns the
+// *ValidationError that cfg.Validate would have, before any I/O. Call
+// Validate first to fail fast at start-up.
+//
+// When cfg.HTTPClient is nil the client gets its own http.Client, not
+// http.DefaultClient: proxy from the environment, dial, TLS and
+// response-header timeouts, an overall 30 s timeout, up to 100 idle
+// connections kept per host (so many goroutines reuse connections instead of
+// opening new ones), and no redirects followed, since no Session operation
+// redirects and a redirect must never carry the API token elsewhere.
+func NewAPIClient(cfg *Configuration) *APIClient {
+	if cfg == nil {
+		cfg = NewConfiguration()
+	}
+	cfg = cfg.clone()
+	c := &APIClient{cfg: cfg, httpClient: cfg.HTTPClient}
+	c.base, c.cfgErr = cfg.validated()
+	if c.httpClient == nil {
+		c.httpClient = newHTTPClient()
+	}
+	c.userAgent = userAgent
+	if cfg.UserAgent != "" {
+		c.userAgent += " " + cfg.UserAgent
+	}
+	if cfg.APIToken != "" {
+		c.apiToken = "SSWS " + cfg.APIToken
+	}
+	c.SessionApi = &SessionApiService{client: c}
+	return c
+}
+
+// newHTTPClient returns the default HTTP client described at NewAPIClient.
+func newHTTPClient() *http.Client {
+	return &http.Client{
+		Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			ForceAttemptHTTP2:     true,
+			TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+			TLSHandshakeTimeout:   10 * time.Second,
+			ResponseHeaderTimeout: 30 * time.Second,
+			ExpectContinueTimeout: time.Second,
+			MaxIdleConns:          100,
+			MaxIdleConnsPerHost:   100,
+			IdleConnTimeout:       90 * time.Second,
+		},
+		Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// request describes one operation for APIClient.do.
+type request struct {
+	op     string   // operation name, for errors
+	method string   // HTTP method
+	path   string   // escaped path below the org URL
+	body   any      // JSON body, or nil
+	out    *Session // where to decode a success answer, or nil for none
+	secret string   // session ID or token to keep out of error text
+}
+
+// do is the one request path: check, build, authenticate, send, check the
+// answer, decode. The returned response's body has been read and closed.
+func (c *APIClient) do(ctx context.Context, r *request) (*http.Response, error) {
+	if ctx == nil {
+		return nil, &ValidationError{Op: r.op, Field: "ctx", Reason: "is nil"}
+	}
+	if c.cfgErr != nil {
+		err := *c.cfgErr.(*ValidationError)
+		err.Op = r.op
+		return nil, &err
+	}
+	auth, err := c.authorization(ctx)
+	if err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			ve.Op = r.op
+			return nil, ve
+		}
+		return nil, fmt.Errorf("okta: %s: %w", r.op, err)
+	}
+	req, err := c.newRequest(ctx, r, auth)
+	if err != nil {
+		return nil, fmt.Errorf("okta: %s: %w", r.op, err)
+	}
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		return nil, c.transportError(r, err)
+	}
+	return resp, c.handle(r, resp, auth)
+}
+
+// newRequest builds the HTTP request for r with its headers.
+func (c *APIClient) newRequest(ctx context.Context, r *request, auth string) (*http.Request, error) {
+	var body io.Reader
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, c.base+r.path, body)
+	if err != nil {
+		return nil, errors.New("cannot build the request URL")
+	}
+	for k, v := range c.cfg.DefaultHeader {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Authorization", auth)
+	return req, nil
+}
+
+// authorization returns the Authorization header value for a call: the
+// context's credential if it has one, else the configured API token.
+func (c *APIClient) authorization(ctx context.Context) (string, error) {
+	if v := ctx.Value(ContextOAuth2); v != nil {
+		ts, ok := v.(oauth2.TokenSource)
+		if !ok || ts == nil {
+			return "", &ValidationError{Field: "ContextOAuth2", Reason: "does not hold an oauth2.TokenSource"}
+		}
+		tok, err := ts.Token()
+		if err != nil {
+			return "", fmt.Errorf("oauth2 token source: %w", err)
+		}
+		if err := checkCredential("ContextOAuth2 access token", tok.AccessToken); err != nil {
+			return "", err
+		}
+		return "Bearer " + tok.AccessToken, nil
+	}
+	if v := ctx.Value(ContextAccessToken); v != nil {
+		at, _ := v.(string)
+		if err := checkCredential("ContextAccessToken", at); err != nil {
+			return "", err
+		}
+		return "Bearer " + at, nil
+	}
+	if v := ctx.Value(ContextAPIKey); v != nil {
+		key, ok := v.(APIKey)
+		if !ok {
+			return "", &ValidationError{Field: "ContextAPIKey", Reason: "does not hold an okta.APIKey"}
+		}
+		if err := checkCredential("ContextAPIKey", key.Key); err != nil {
+			return "", err
+		}
+		prefix := key.Prefix
+		if prefix == "" {
+			prefix = "SSWS"
+		} else if !validHeaderName(prefix) {
+			return "", &ValidationError{Field: "ContextAPIKey", Reason: "has an invalid Prefix"}
+		}
+		return prefix + " " + key.Key, nil
+	}
+	if c.apiToken == "" {
+		return "", &ValidationError{Field: "credentials", Reason: "none given: set Configuration.APIToken, or put ContextAPIKey, ContextAccessToken or ContextOAuth2 on the context"}
+	}
+	return c.apiToken, nil
+}
+
+// transportError wraps an error from the HTTP client with the operation name.
+// The URL in a *url.Error holds the session ID, so it is replaced by the org
+// URL and the operation's path with the ID shortened; the *url.Error and what
+// it wraps (context.Canceled, net.Error, ...) stay reachable for errors.Is/As.
+func (c *APIClient) transportError(r *request, err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		ue.URL = c.base + scrub(r.path, url.PathEscape(r.secret))
+	}
+	return fmt.Errorf("okta: %s: %w", r.op, err)
+}
+
+// handle checks the answer's status and decodes it. It always reads (up to a
+// cap) and closes the body, then leaves resp.Body as http.NoBody.
+func (c *APIClient) handle(r *request, resp *http.Response, auth string) error {
+	defer func() {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponseBody))
+		resp.Body.Close()
+		resp.Body = http.NoBody
+	}()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return newAPIError(r, resp, auth)
+	}
+	if r.out == nil {
+		return nil
+	}
+	if err := decodeSession(resp, r.out); err != nil {
+		return fmt.Errorf("okta: %s: decode %d answer: %w", r.op, resp.StatusCode, err)
+	}
+	return nil
+}
+
+// decodeSession decodes a success answer into out as it streams, through a
+// size cap. It refuses what is not one complete JSON session, and leaves out
+// untouched when it does.
+func decodeSession(resp *http.Response, out *Session) error {
+	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
+		return fmt.Errorf("content type %q is not JSON", ct)
+	}
+	var s Session
+	dec := json.NewDecoder(http.MaxBytesReader(nil, resp.Body, maxResponseBody))
+	if err := dec.Decode(&s); err != nil {
+		switch {
+		case errors.Is(err, io.EOF):
+			return errors.New("empty body")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return errors.New("truncated JSON")
+		}
+		return err
+	}
+	if dec.More() {
+		return errors.New("unexpected data after the JSON session")
+	}
+	if s.Id == "" {
+		return errors.New("the answer has no session id")
+	}
+	*out = s
+	return nil
+}
+
+// isJSON reports whether a Content-Type is application/json or a +json type.
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// newAPIError builds the *APIError for a non-2xx answer, reading at most
+// maxErrorBody bytes of its body.
+func newAPIError(r *request, resp *http.Response, auth string) *APIError {
+	e := &APIError{
+		Op:         r.op,
+		StatusCode: resp.StatusCode,
+		RequestId:  resp.Header.Get("X-Okta-Request-Id"),
+		Response:   resp,
+	}
+	e.RateLimit, _ = ParseRateLimit(resp)
+	e.body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	var m ModelError
+	if json.Unmarshal(e.body, &m) == nil {
+		_, credential, _ := strings.Cut(auth, " ")
+		secrets := []string{r.secret, credential}
+		e.ErrorCode = m.ErrorCode
+		e.ErrorSummary = scrub(m.ErrorSummary, secrets...)
+		e.ErrorLink = m.ErrorLink
+		e.ErrorId = m.ErrorId
+		for _, cause := range m.ErrorCauses {
+			e.ErrorCauses = append(e.ErrorCauses, ErrorCause{ErrorSummary: scrub(cause.ErrorSummary, secrets...)})
+		}
+	}
+	return e
+}

@@ -1,0 +1,264 @@
+package okta
+
+import (
+	"fmt"
+	"maps"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// contextKey is the type of the context keys this package defines.
+type contextKey string
+
+// String names the key for debugging.
+func (c contextKey) String() string { return "okta context key " + string(c) }
+
+// Context keys that carry a per-call credential. A credential on the context
+// wins over Configuration.APIToken; when several are set, ContextOAuth2 wins,
+// then ContextAccessToken, then ContextAPIKey.
+var (
+	// ContextOAuth2 takes an oauth2.TokenSource; its access token is sent as
+	// "Authorization: Bearer <token>".
+	ContextOAuth2 = contextKey("token")
+	// ContextAccessToken takes an access token string, sent as
+	// "Authorization: Bearer <token>".
+	ContextAccessToken = contextKey("accesstoken")
+	// ContextAPIKey takes an APIKey, sent as "Authorization: <Prefix> <Key>".
+	ContextAPIKey = contextKey("apikey")
+)
+
+// APIKey is an API key credential for ContextAPIKey. An empty Prefix means
+// "SSWS", the scheme Okta API tokens use.
+type APIKey struct {
+	// Key is the API token (an admin credential).
+	Key string
+	// Prefix is the Authorization scheme; empty means "SSWS".
+	Prefix string
+}
+
+// String describes the key without revealing it.
+func (k APIKey) String() string { return "APIKey{Prefix: " + k.Prefix + ", Key: " + mask(k.Key) + "}" }
+
+// GoString is String, so that %#v does not print the key either.
+func (k APIKey) GoString() string { return k.String() }
+
+// defaultBasePath is the org URL template of the Okta Management API.
+const defaultBasePath = "https://{subdomain}.{domain}"
+
+// defaultDomain fills {domain} when Configuration.Domain is empty.
+const defaultDomain = "okta.com"
+
+// Configuration holds what an APIClient needs. NewAPIClient copies it, so a
+// caller may change or reuse it afterwards without racing with requests.
+//
+// The org URL is BasePath with {subdomain} and {domain} filled from Subdomain
+// and Domain; or set BasePath to the org URL itself, such as
+// "https://dev-123456.okta.com" (a trailing slash and a port are fine). Scheme
+// and Host, when set, replace those parts of the resulting URL. Only https is
+// accepted, except http for loopback hosts (127.0.0.0/8, ::1, localhost).
+//
+// String and GoString never print APIToken or header values, so a
+// Configuration is safe to log with %v, %+v and %#v.
+type Configuration struct {
+	// BasePath is the org URL or a template of it; NewConfiguration sets
+	// "https://{subdomain}.{domain}".
+	BasePath string
+	// Subdomain fills {subdomain} in BasePath, such as "dev-123456".
+	Subdomain string
+	// Domain fills {domain} in BasePath; empty means "okta.com".
+	Domain string
+	// Host, when set, replaces the host (and port) of the org URL.
+	Host string
+	// Scheme, when set, replaces the scheme of the org URL.
+	Scheme string
+	// DefaultHeader holds headers set on every request. Authorization and Host
+	// may not be set here; the client's own Accept, Content-Type and User-Agent
+	// take precedence.
+	DefaultHeader map[string]string
+	// UserAgent is appended to the client's own User-Agent,
+	// "okta-session-go/<version> go/<go version> <os>/<arch>".
+	UserAgent string
+	// HTTPClient sends the requests; nil means a client tuned for this API (see
+	// NewAPIClient). A client given here is used as it is.
+	HTTPClient *http.Client
+	// APIToken is the Okta API token sent as "Authorization: SSWS <token>" when
+	// the context carries no credential. It is an admin credential.
+	APIToken string
+}
+
+// NewConfiguration returns a Configuration with the documented defaults:
+// BasePath "https://{subdomain}.{domain}" and Domain "okta.com". Set Subdomain
+// (or BasePath) and APIToken before use.
+func NewConfiguration() *Configuration {
+	return &Configuration{
+		BasePath:      defaultBasePath,
+		Domain:        defaultDomain,
+		DefaultHeader: make(map[string]string),
+	}
+}
+
+// AddDefaultHeader sets a header sent on every request, replacing any earlier
+// value for the same key.
+func (c *Configuration) AddDefaultHeader(key, value string) {
+	if c.DefaultHeader == nil {
+		c.DefaultHeader = make(map[string]string)
+	}
+	c.DefaultHeader[key] = value
+}
+
+// Validate reports the first problem that would make every request fail, as a
+// *ValidationError, so that a service can fail fast at start-up. It checks the
+// org URL, the API token's form and the default headers. It does not require
+// APIToken, since a credential may come with each call's context.
+func (c *Configuration) Validate() error {
+	_, err := c.validated()
+	return err
+}
+
+// validated checks c and returns the org URL without a trailing slash.
+func (c *Configuration) validated() (string, error) {
+	if c == nil {
+		return "", &ValidationError{Field: "Configuration", Reason: "is nil"}
+	}
+	base, err := c.baseURL()
+	if err != nil {
+		return "", err
+	}
+	if c.APIToken != "" {
+		if err := checkCredential("APIToken", c.APIToken); err != nil {
+			return "", err
+		}
+	}
+	if !validHeaderValue(c.UserAgent) {
+		return "", &ValidationError{Field: "UserAgent", Reason: "contains a control character"}
+	}
+	for k, v := range c.DefaultHeader {
+		switch {
+		case !validHeaderName(k):
+			return "", &ValidationError{Field: "DefaultHeader", Reason: fmt.Sprintf("%q is not a valid header name", k)}
+		case strings.EqualFold(k, "Authorization"), strings.EqualFold(k, "Host"):
+			return "", &ValidationError{Field: "DefaultHeader", Reason: k + " may not be set here; use APIToken or a context credential"}
+		case !validHeaderValue(v):
+			return "", &ValidationError{Field: "DefaultHeader", Reason: "the value of " + k + " contains a control character"}
+		}
+	}
+	return base, nil
+}
+
+// baseURL resolves the org URL from BasePath, Subdomain, Domain, Scheme and Host.
+func (c *Configuration) baseURL() (string, error) {
+	raw := c.BasePath
+	if raw == "" {
+		raw = defaultBasePath
+	}
+	domain := c.Domain
+	if domain == "" {
+		domain = defaultDomain
+	}
+	for _, v := range []struct{ field, placeholder, value string }{
+		{"Subdomain", "{subdomain}", c.Subdomain},
+		{"Domain", "{domain}", domain},
+	} {
+		if v.value == "" || !strings.Contains(raw, v.placeholder) {
+			continue
+		}
+		if !validDNSName(v.value) {
+			return "", &ValidationError{Field: v.field, Reason: "is not a DNS name (letters, digits, '-' and '.')"}
+		}
+		raw = strings.ReplaceAll(raw, v.placeholder, v.value)
+	}
+	if strings.ContainsAny(raw, "{}") {
+		return "", &ValidationError{Field: "BasePath", Reason: "has an unfilled {placeholder}: set Subdomain, or set BasePath to the org URL"}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", &ValidationError{Field: "BasePath", Reason: "is not a valid URL"}
+	}
+	if c.Scheme != "" {
+		u.Scheme = c.Scheme
+	}
+	if c.Host != "" {
+		u.Host = c.Host
+	}
+	switch {
+	case u.User != nil:
+		return "", &ValidationError{Field: "BasePath", Reason: "must not hold user information"}
+	case u.Host == "" || u.Hostname() == "":
+		return "", &ValidationError{Field: "BasePath", Reason: "has no host; want an org URL such as https://dev-123456.okta.com"}
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return "", &ValidationError{Field: "BasePath", Reason: "must not have a query or fragment"}
+	case u.Opaque != "":
+		return "", &ValidationError{Field: "BasePath", Reason: "is not a valid URL"}
+	}
+	if h := u.Hostname(); !validDNSName(h) && net.ParseIP(h) == nil {
+		return "", &ValidationError{Field: "Host", Reason: "is not a valid host name"}
+	}
+	if p := u.Port(); p != "" && !isDecimal(p) {
+		return "", &ValidationError{Field: "Host", Reason: "has an invalid port"}
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return "", &ValidationError{Field: "Scheme", Reason: "http is allowed only for loopback hosts; use https"}
+		}
+	default:
+		return "", &ValidationError{Field: "Scheme", Reason: "must be https (or http for loopback hosts)"}
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
+}
+
+// String describes the configuration without its secrets: the API token and
+// the default header values are masked.
+func (c Configuration) String() string {
+	return fmt.Sprintf("Configuration{BasePath: %q, Subdomain: %q, Domain: %q, Host: %q, Scheme: %q, DefaultHeader: %v, UserAgent: %q, HTTPClient: %t, APIToken: %s}",
+		c.BasePath, c.Subdomain, c.Domain, c.Host, c.Scheme, slices.Sorted(maps.Keys(c.DefaultHeader)), c.UserAgent, c.HTTPClient != nil, mask(c.APIToken))
+}
+
+// GoString is String, so that %#v does not print secrets either.
+func (c Configuration) GoString() string { return c.String() }
+
+// clone returns a deep enough copy of c for NewAPIClient.
+func (c *Configuration) clone() *Configuration {
+	cp := *c
+	cp.DefaultHeader = maps.Clone(c.DefaultHeader)
+	return &cp
+}
+
+// isLoopback reports whether host names this machine: localhost,
+// 127.0.0.0/8 or ::1.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// validDNSName reports whether s is a plausible host name.
+func validDNSName(s string) bool {
+	if s == "" || len(s) > 253 || s[0] == '.' || s[0] == '-' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '.') {
+			return false
+		}
+	}
+	return !strings.Contains(s, "..")
+}
+
+// isDecimal reports whether s is a non-empty run of ASCII digits.
+func isDecimal(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,135 @@
+package okta
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestConfiguration_baseURL(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Configuration
+		want string
+	}{
+		{"subdomain and default domain", Configuration{BasePath: defaultBasePath, Subdomain: "dev-123456"}, "https://dev-123456.okta.com"},
+		{"subdomain and domain", Configuration{BasePath: defaultBasePath, Subdomain: "acme", Domain: "oktapreview.com"}, "https://acme.oktapreview.com"},
+		{"empty BasePath is the template", Configuration{Subdomain: "acme"}, "https://acme.okta.com"},
+		{"org URL", Configuration{BasePath: "https://dev-123456.okta.com"}, "https://dev-123456.okta.com"},
+		{"org URL with slash", Configuration{BasePath: "https://dev-123456.okta.com/"}, "https://dev-123456.okta.com"},
+		{"port kept", Configuration{BasePath: "https://okta.internal:8443/"}, "https://okta.internal:8443"},
+		{"path prefix kept", Configuration{BasePath: "https://gw.example.com/okta/"}, "https://gw.example.com/okta"},
+		{"Host overrides", Configuration{BasePath: defaultBasePath, Subdomain: "acme", Host: "proxy.example.com:444"}, "https://proxy.example.com:444"},
+		{"Scheme overrides for loopback", Configuration{BasePath: "https://127.0.0.1:8080", Scheme: "http"}, "http://127.0.0.1:8080"},
+		{"http localhost", Configuration{BasePath: "http://localhost:9000"}, "http://localhost:9000"},
+		{"http ::1", Configuration{BasePath: "http://[::1]:9000"}, "http://[::1]:9000"},
+		{"upper-case scheme", Configuration{BasePath: "HTTPS://acme.okta.com"}, "https://acme.okta.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.cfg.validated()
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestConfiguration_Validate(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(*Configuration)
+		field string
+	}{
+		{"unfilled subdomain", func(c *Configuration) { c.Subdomain = "" }, "BasePath"},
+		{"stray placeholder", func(c *Configuration) { c.BasePath = "https://{org}.okta.com" }, "BasePath"},
+		{"hostile subdomain", func(c *Configuration) { c.Subdomain = "evil.com/x?" }, "Subdomain"},
+		{"hostile domain", func(c *Configuration) { c.Domain = "okta.com@evil.com" }, "Domain"},
+		{"http to a remote host", func(c *Configuration) { c.BasePath = "http://acme.okta.com" }, "Scheme"},
+		{"http via Scheme", func(c *Configuration) { c.Scheme = "http" }, "Scheme"},
+		{"ftp", func(c *Configuration) { c.BasePath = "ftp://acme.okta.com" }, "Scheme"},
+		{"no scheme", func(c *Configuration) { c.BasePath = "acme.okta.com" }, "BasePath"},
+		{"user info", func(c *Configuration) { c.BasePath = "https://admin:pw@acme.okta.com" }, "BasePath"},
+		{"query", func(c *Configuration) { c.BasePath = "https://acme.okta.com/?x=1" }, "BasePath"},
+		{"fragment", func(c *Configuration) { c.BasePath = "https://acme.okta.com/#x" }, "BasePath"},
+		{"not a URL", func(c *Configuration) { c.BasePath = "https://acme.okta.com:port/%zz" }, "BasePath"},
+		{"bad Host", func(c *Configuration) { c.Host = "evil.com/path" }, "Host"},
+		{"bad port", func(c *Configuration) { c.Host = "acme.okta.com:x" }, "Host"},
+		{"CRLF token", func(c *Configuration) { c.APIToken = "tok\r\nX-Evil: 1" }, "APIToken"},
+		{"CRLF user agent", func(c *Configuration) { c.UserAgent = "me\r\nX-Evil: 1" }, "UserAgent"},
+		{"Authorization default header", func(c *Configuration) { c.AddDefaultHeader("authorization", "SSWS x") }, "DefaultHeader"},
+		{"Host default header", func(c *Configuration) { c.AddDefaultHeader("Host", "evil.com") }, "DefaultHeader"},
+		{"bad header name", func(c *Configuration) { c.AddDefaultHeader("X Bad", "v") }, "DefaultHeader"},
+		{"CRLF header value", func(c *Configuration) { c.AddDefaultHeader("X-Team", "a\nb") }, "DefaultHeader"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := NewConfiguration()
+			cfg.Subdomain = "acme"
+			cfg.APIToken = testToken
+			tt.edit(cfg)
+			err := cfg.Validate()
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tt.field, ve.Field)
+			assert.Empty(t, ve.Op)
+			assert.NotContains(t, err.Error(), "X-Evil")
+			assert.NotContains(t, err.Error(), "pw@")
+		})
+	}
+
+	var nilCfg *Configuration
+	assert.Error(t, nilCfg.Validate())
+}
+
+func TestConfiguration_neverPrintsSecrets(t *testing.T) {
+	cfg := NewConfiguration()
+	cfg.Subdomain = "acme"
+	cfg.APIToken = testToken
+	cfg.AddDefaultHeader("X-Api-Secret", "hush-hush")
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{cfg, *cfg} {
+			out := fmt.Sprintf(verb, v)
+			assert.NotContains(t, out, testToken, verb)
+			assert.NotContains(t, out, "hush-hush", verb)
+			assert.Contains(t, out, "X-Api-Secret", verb)
+		}
+	}
+	k := APIKey{Key: testToken}
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", k, k, k), testToken)
+}
+
+func TestNewAPIClient_copiesConfiguration(t *testing.T) {
+	cfg := NewConfiguration()
+	cfg.Subdomain = "acme"
+	cfg.APIToken = testToken
+	cfg.AddDefaultHeader("X-Team", "a")
+	client := NewAPIClient(cfg)
+
+	cfg.Subdomain = "other"
+	cfg.APIToken = "changed"
+	cfg.AddDefaultHeader("X-Team", "b")
+	assert.Equal(t, "https://acme.okta.com", client.base)
+	assert.Equal(t, "SSWS "+testToken, client.apiToken)
+	assert.Equal(t, "a", client.cfg.DefaultHeader["X-Team"])
+}
+
+func TestNewAPIClient_httpClient(t *testing.T) {
+	client := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com"})
+	assert.NotSame(t, http.DefaultClient, client.httpClient)
+	tr, ok := client.httpClient.Transport.(*http.Transport)
+	require.True(t, ok)
+	assert.GreaterOrEqual(t, tr.MaxIdleConnsPerHost, 64, "too few idle connections per host for concurrent callers")
+	assert.NotNil(t, tr.Proxy)
+	assert.NotZero(t, client.httpClient.Timeout)
+
+	mine := &http.Client{}
+	client = NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", HTTPClient: mine})
+	assert.Same(t, mine, client.httpClient)
+	assert.Nil(t, mine.Transport, "the caller's client was changed")
+	assert.Nil(t, mine.CheckRedirect, "the caller's client was changed")
+
+	assert.NotNil(t, NewAPIClient(nil).SessionApi, "nil configuration")
+}

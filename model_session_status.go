@@ -1,0 +1,26 @@
+package okta
+
+// SessionStatus is the state of a session. The server may send values this
+// package does not know yet; they decode as-is (see IsKnown).
+type SessionStatus string
+
+// The session statuses Okta documents.
+const (
+	// SessionStatusActive: the session is established and fully validated.
+	SessionStatusActive SessionStatus = "ACTIVE"
+	// SessionStatusMfaEnroll: the session is established, but the user needs to
+	// enroll a second factor.
+	SessionStatusMfaEnroll SessionStatus = "MFA_ENROLL"
+	// SessionStatusMfaRequired: the session is established, but requires second
+	// factor verification.
+	SessionStatusMfaRequired SessionStatus = "MFA_REQUIRED"
+)
+
+// IsKnown reports whether s is one of the documented statuses.
+func (s SessionStatus) IsKnown() bool {
+	switch s {
+	case SessionStatusActive, SessionStatusMfaEnroll, SessionStatusMfaRequired:
+		return true
+	}
+	return false
+}
