@@ -284,7 +284,7 @@ func TestAPIErrors(t *testing.T) {
 			assert.Equal(t, tt.status, apiErr.StatusCode)
 			assert.Equal(t, resp, apiErr.Response)
 			assert.Equal(t, "reqVy8wsvmBQN27h4soUE3ZEnA", apiErr.RequestId)
-			assert.Equal(t, RateLimit{Limit: 750, Remaining: 0, Reset: time.Unix(1609459200, 0)}, apiErr.RateLimit)
+			assert.Equal(t, RateLimit{Limit: 750, Remaining: 0, Reset: time.Unix(1609459200, 0).UTC()}, apiErr.RateLimit)
 			assert.Equal(t, tt.body, string(apiErr.Body()))
 			for _, c := range apiErr.ErrorCauses {
 				assert.NotContains(t, c.ErrorSummary, id)

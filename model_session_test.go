@@ -95,11 +95,11 @@ func TestParseRateLimit(t *testing.T) {
 		ok     bool
 	}{
 		{"all three", map[string][]string{"X-Rate-Limit-Limit": {"750"}, "X-Rate-Limit-Remaining": {"749"}, "X-Rate-Limit-Reset": {"1609459200"}},
-			RateLimit{750, 749, time.Unix(1609459200, 0)}, true},
+			RateLimit{750, 749, time.Unix(1609459200, 0).UTC()}, true},
 		{"concurrency", map[string][]string{"X-Rate-Limit-Limit": {"0"}, "X-Rate-Limit-Remaining": {"0"}, "X-Rate-Limit-Reset": {"1609459200"}},
-			RateLimit{0, 0, time.Unix(1609459200, 0)}, true},
+			RateLimit{0, 0, time.Unix(1609459200, 0).UTC()}, true},
 		{"duplicate reset: earliest valid", map[string][]string{"X-Rate-Limit-Limit": {"600"}, "X-Rate-Limit-Remaining": {"3"}, "X-Rate-Limit-Reset": {"1609459260", "junk", "1609459200, -5"}},
-			RateLimit{600, 3, time.Unix(1609459200, 0)}, true},
+			RateLimit{600, 3, time.Unix(1609459200, 0).UTC()}, true},
 		{"missing reset", map[string][]string{"X-Rate-Limit-Limit": {"600"}, "X-Rate-Limit-Remaining": {"3"}}, RateLimit{}, false},
 		{"garbage", map[string][]string{"X-Rate-Limit-Limit": {"many"}, "X-Rate-Limit-Remaining": {"3"}, "X-Rate-Limit-Reset": {"1"}}, RateLimit{}, false},
 		{"none", nil, RateLimit{}, false},

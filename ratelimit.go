@@ -40,7 +40,7 @@ func ParseRateLimit(resp *http.Response) (RateLimit, bool) {
 	if !ok1 || !ok2 || !ok3 {
 		return RateLimit{}, false
 	}
-	return RateLimit{Limit: int(limit), Remaining: int(remaining), Reset: time.Unix(reset, 0)}, true
+	return RateLimit{Limit: int(limit), Remaining: int(remaining), Reset: time.Unix(reset, 0).UTC()}, true
 }
 
 // minHeaderInt returns the smallest non-negative integer among the values of
