@@ -43,6 +43,10 @@ const (
 	// IssueTokenPath is the fake's own route to mint session tokens over
 	// HTTP (POST, with the API token); see IssueSessionToken.
 	IssueTokenPath = "/oktatest/v1/session-tokens"
+	// FaultHeader marks an answer that an injected fault spoilt (status or
+	// body), so that checks of Okta's contract can tell it apart. Real Okta
+	// never sends it.
+	FaultHeader = "X-Oktatest-Fault"
 )
 
 // User is the user a session token is issued for.
@@ -298,6 +302,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if fault.Processed {
 		s.serve(httptest.NewRecorder(), r, route, id, now)
 	}
+	h.Set(FaultHeader, "true")
 	s.applyFault(w, fault, id, now)
 }
 

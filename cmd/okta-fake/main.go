@@ -1,0 +1,79 @@
+// Command okta-fake serves the oktatest fake Okta Session API on a loopback
+// port, for integration suites in any language and for trying the API by hand.
+//
+//	go run ./cmd/okta-fake -addr 127.0.0.1:8089
+//
+// It prints the org URL and the API token it accepts. Mint a session token
+// (valid once, for 5 minutes) with
+//
+//	curl -s -X POST -H "Authorization: SSWS $TOKEN" \
+//	     -d '{"login":"ann@example.com"}' http://127.0.0.1:8089/oktatest/v1/session-tokens
+//
+// and use it with POST /api/v1/sessions as with Okta. It stops on SIGINT or
+// SIGTERM.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/oktasessions/okta-session-go/oktatest"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, waitForSignal); err != nil {
+		fmt.Fprintln(os.Stderr, "okta-fake:", err)
+		os.Exit(2)
+	}
+}
+
+// waitForSignal blocks until SIGINT or SIGTERM.
+func waitForSignal() {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	<-ch
+}
+
+// run parses args, starts the fake, prints how to reach it and serves until
+// wait returns.
+func run(args []string, out io.Writer, wait func()) error {
+	fs := flag.NewFlagSet("okta-fake", flag.ContinueOnError)
+	fs.SetOutput(out)
+	addr := fs.String("addr", "127.0.0.1:8089", "loopback address to listen on (127.0.0.1:0 picks a free port)")
+	token := fs.String("token", "", "API token to accept (default: a random one)")
+	accessToken := fs.String("access-token", "", "also accept this OAuth 2.0 access token as Bearer")
+	rate := fs.Int("rate-limit", oktatest.DefaultRateLimit, "requests per minute for /api/v1/sessions")
+	concurrency := fs.Int("concurrency-limit", oktatest.DefaultConcurrencyLimit, "requests in flight at once")
+	idle := fs.Duration("idle-timeout", oktatest.DefaultIdleTimeout, "session idle timeout")
+	maxLife := fs.Duration("max-lifetime", 0, "maximum session lifetime (0: none)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	opts := []oktatest.Option{
+		oktatest.WithAddr(*addr), oktatest.WithRateLimit(*rate), oktatest.WithConcurrencyLimit(*concurrency),
+		oktatest.WithIdleTimeout(*idle), oktatest.WithMaxLifetime(*maxLife),
+	}
+	if *token != "" {
+		opts = append(opts, oktatest.WithAPIToken(*token))
+	}
+	if *accessToken != "" {
+		opts = append(opts, oktatest.WithAccessToken(*accessToken))
+	}
+	srv, err := oktatest.Start(opts...)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	fmt.Fprintf(out, "OKTA_CLIENT_ORGURL=%s\nOKTA_CLIENT_TOKEN=%s\n", srv.URL, srv.APIToken)
+	fmt.Fprintf(out, "# mint a session token (valid once, %v):\n", oktatest.SessionTokenLifetime)
+	fmt.Fprintf(out, "#   curl -s -X POST -H 'Authorization: SSWS %s' -d '{\"login\":\"ann@example.com\"}' %s%s\n",
+		srv.APIToken, srv.URL, oktatest.IssueTokenPath)
+	fmt.Fprintf(out, "# serving since %s; stop with Ctrl-C\n", time.Now().UTC().Format(time.RFC3339))
+	wait()
+	return nil
+}

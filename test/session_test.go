@@ -1,0 +1,302 @@
+package test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+
+	okta "github.com/oktasessions/okta-session-go"
+	"github.com/oktasessions/okta-session-go/oktatest"
+)
+
+var ctx = context.Background()
+
+// create makes a session for a new user.
+func (e *env) create(t *testing.T) okta.Session {
+	t.Helper()
+	s, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: e.srv.IssueSessionToken(oktatest.User{})})
+	require.NoError(t, err)
+	return s
+}
+
+// requireAPIError asserts err is an *APIError with status, code and sentinel.
+func requireAPIError(t *testing.T, err error, op string, status int, code string, sentinel error) *okta.APIError {
+	t.Helper()
+	var e *okta.APIError
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, op, e.Op)
+	assert.Equal(t, status, e.StatusCode)
+	assert.Equal(t, code, e.ErrorCode)
+	assert.NotEmpty(t, e.RequestId)
+	assert.NotNil(t, e.Response)
+	if sentinel != nil {
+		assert.ErrorIs(t, err, sentinel)
+	}
+	return e
+}
+
+func TestLifecycle(t *testing.T) {
+	e := newEnv(t, nil)
+	tok := e.srv.IssueSessionToken(oktatest.User{Login: "ann@example.com", DisplayName: "Ann Lee"})
+
+	s, resp, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.True(t, s.IsActive())
+	assert.Equal(t, 120*time.Minute, s.TimeLeft(t0))
+	rl, ok := okta.ParseRateLimit(resp)
+	require.True(t, ok)
+	assert.Equal(t, 749, rl.Remaining)
+
+	got, _, err := e.api.GetSession(ctx, s.Id)
+	require.NoError(t, err)
+	assert.Equal(t, s.Id, got.Id)
+	assert.Equal(t, "Ann Lee", got.Links.User.Name)
+
+	e.clock.Advance(45 * time.Minute)
+	assert.Equal(t, 75*time.Minute, got.TimeLeft(e.clock.Now()))
+	refreshed, _, err := e.api.RefreshSession(ctx, s.Id)
+	require.NoError(t, err)
+	assert.Equal(t, 120*time.Minute, refreshed.TimeLeft(e.clock.Now()))
+
+	resp, err = e.api.EndSession(ctx, s.Id)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+
+	_, _, err = e.api.GetSession(ctx, s.Id)
+	apiErr := requireAPIError(t, err, "GetSession", http.StatusNotFound, "E0000007", okta.ErrNotFound)
+	assert.NotContains(t, err.Error(), s.Id)
+	assert.Contains(t, apiErr.Error(), "okta: GetSession: 404 E0000007 Not found: Resource not found: "+s.Id[:4]+"... (Session) (request req")
+}
+
+func TestErrorPaths(t *testing.T) {
+	tests := []struct {
+		name     string
+		opts     []oktatest.Option
+		edit     func(*okta.Configuration)
+		call     func(t *testing.T, e *env) error
+		op       string
+		status   int
+		code     string
+		sentinel error
+	}{
+		{name: "token used twice", call: func(t *testing.T, e *env) error {
+			tok := e.srv.IssueSessionToken(oktatest.User{})
+			_, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
+			require.NoError(t, err)
+			_, _, err = e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
+			return err
+		}, op: "CreateSession", status: 401, code: "E0000004", sentinel: okta.ErrUnauthorized},
+		{name: "token expired", call: func(t *testing.T, e *env) error {
+			tok := e.srv.IssueSessionToken(oktatest.User{})
+			e.clock.Advance(6 * time.Minute)
+			_, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
+			return err
+		}, op: "CreateSession", status: 401, code: "E0000004", sentinel: okta.ErrUnauthorized},
+		{name: "unknown token", call: func(t *testing.T, e *env) error {
+			_, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: "20111nope"})
+			return err
+		}, op: "CreateSession", status: 401, code: "E0000004", sentinel: okta.ErrUnauthorized},
+		{name: "wrong API token", edit: func(c *okta.Configuration) { c.APIToken = "00wrong" }, call: func(t *testing.T, e *env) error {
+			_, _, err := e.api.GetSession(ctx, "102abc")
+			return err
+		}, op: "GetSession", status: 401, code: "E0000011", sentinel: okta.ErrUnauthorized},
+		{name: "unknown session on refresh", call: func(t *testing.T, e *env) error {
+			_, _, err := e.api.RefreshSession(ctx, "102unknown")
+			return err
+		}, op: "RefreshSession", status: 404, code: "E0000007", sentinel: okta.ErrNotFound},
+		{name: "end twice", call: func(t *testing.T, e *env) error {
+			s := e.create(t)
+			_, err := e.api.EndSession(ctx, s.Id)
+			require.NoError(t, err)
+			_, err = e.api.EndSession(ctx, s.Id)
+			return err
+		}, op: "EndSession", status: 404, code: "E0000007", sentinel: okta.ErrNotFound},
+		{name: "expired session", call: func(t *testing.T, e *env) error {
+			s := e.create(t)
+			e.clock.Advance(121 * time.Minute)
+			_, _, err := e.api.GetSession(ctx, s.Id)
+			return err
+		}, op: "GetSession", status: 404, code: "E0000007", sentinel: okta.ErrNotFound},
+		{name: "rate limited", opts: []oktatest.Option{oktatest.WithRateLimit(1)}, call: func(t *testing.T, e *env) error {
+			e.create(t)
+			_, _, err := e.api.GetSession(ctx, "102abc")
+			return err
+		}, op: "GetSession", status: 429, code: "E0000047", sentinel: okta.ErrRateLimited},
+		{name: "forbidden", call: func(t *testing.T, e *env) error {
+			e.srv.InjectFault(oktatest.Fault{Status: http.StatusForbidden, Count: 1})
+			_, err := e.api.EndSession(ctx, "102abc")
+			return err
+		}, op: "EndSession", status: 403, code: "E0000006", sentinel: okta.ErrForbidden},
+		{name: "server error", call: func(t *testing.T, e *env) error {
+			e.srv.InjectFault(oktatest.Fault{Status: http.StatusInternalServerError, Count: 1})
+			_, _, err := e.api.RefreshSession(ctx, "102abc")
+			return err
+		}, op: "RefreshSession", status: 500, code: "E0000009"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, tt.edit, tt.opts...)
+			err := tt.call(t, e)
+			requireAPIError(t, err, tt.op, tt.status, tt.code, tt.sentinel)
+		})
+	}
+}
+
+func TestRefusedBeforeIO(t *testing.T) {
+	e := newEnv(t, nil)
+	calls := map[string]func() error{
+		"empty id":     func() error { _, _, err := e.api.GetSession(ctx, ""); return err },
+		"dot-dot id":   func() error { _, err := e.api.EndSession(ctx, ".."); return err },
+		"empty token":  func() error { _, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{}); return err },
+		"CRLF token":   func() error { _, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: "x\r\ny"}); return err },
+		"CRLF API key": func() error { _, _, err := e.api.GetSession(context.WithValue(ctx, okta.ContextAPIKey, okta.APIKey{Key: "a\nb"}), "x"); return err },
+	}
+	for name, call := range calls {
+		var ve *okta.ValidationError
+		assert.ErrorAs(t, call(), &ve, name)
+	}
+	for _, cfg := range []*okta.Configuration{
+		{BasePath: "https://{subdomain}.okta.com", APIToken: "x"},
+		{BasePath: "http://example.com", APIToken: "x"},
+		{BasePath: e.srv.URL}, // no credential at all
+	} {
+		_, _, err := okta.NewAPIClient(cfg).SessionApi.GetSession(ctx, "102abc")
+		var ve *okta.ValidationError
+		assert.ErrorAs(t, err, &ve, cfg.String())
+	}
+	assert.Empty(t, e.srv.Requests(), "a refused call reached the server")
+}
+
+func TestHostileSessionIDs(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, id := range []string{"a/b?c=1#x", "../../users/00u1", "%2e%2e", "102abc/lifecycle/refresh", " ", "\x00\r\n"} {
+		_, _, err := e.api.GetSession(ctx, id)
+		requireAPIError(t, err, "GetSession", http.StatusNotFound, "E0000007", okta.ErrNotFound)
+	}
+	for _, r := range e.srv.Requests() {
+		assert.Equal(t, oktatest.RouteGetSession, r.Route, r.Path)
+	}
+}
+
+func TestCredentials(t *testing.T) {
+	e := newEnv(t, nil, oktatest.WithAccessToken("at-123"))
+	s := e.create(t)
+	for name, c := range map[string]context.Context{
+		"access token": context.WithValue(ctx, okta.ContextAccessToken, "at-123"),
+		"oauth2":       context.WithValue(ctx, okta.ContextOAuth2, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "at-123"})),
+		"API key":      context.WithValue(ctx, okta.ContextAPIKey, okta.APIKey{Key: e.srv.APIToken}),
+	} {
+		_, _, err := e.api.GetSession(c, s.Id)
+		assert.NoError(t, err, name)
+	}
+	_, _, err := e.api.GetSession(context.WithValue(ctx, okta.ContextAccessToken, "stolen"), s.Id)
+	requireAPIError(t, err, "GetSession", 401, "E0000011", okta.ErrUnauthorized)
+}
+
+func TestHostileServer(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault oktatest.Fault
+		want  string
+	}{
+		{"malformed JSON", oktatest.Fault{Body: oktatest.BodyMalformed}, "okta: GetSession: decode 200 answer: invalid character"},
+		{"truncated JSON", oktatest.Fault{Body: oktatest.BodyTruncated}, "okta: GetSession: decode 200 answer: truncated JSON"},
+		{"HTML", oktatest.Fault{Body: oktatest.BodyWrongContentType}, "okta: GetSession: decode 200 answer: content type"},
+		{"64 MiB body", oktatest.Fault{Body: oktatest.BodyOversized, BodySize: 64 << 20}, "okta: GetSession: decode 200 answer: http: request body too large"},
+		{"dropped connection", oktatest.Fault{Drop: true}, "okta: GetSession: Get "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			s := e.create(t)
+			f := tt.fault
+			f.Route = oktatest.RouteGetSession
+			e.srv.InjectFault(f)
+			got, _, err := e.api.GetSession(ctx, s.Id)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), s.Id)
+			assert.Empty(t, got.Id, "a session came back with an error")
+		})
+	}
+}
+
+func TestCancelAndTimeout(t *testing.T) {
+	e := newEnv(t, nil)
+	e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Latency: 5 * time.Second})
+
+	c, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	_, _, err := e.api.GetSession(c, "102abc")
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+
+	c, cancel = context.WithCancel(ctx)
+	cancel()
+	_, _, err = e.api.GetSession(c, "102abc")
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// stubSessions is what a user writes to unit-test code that takes okta.SessionApi.
+type stubSessions struct {
+	okta.SessionApi
+	ended []string
+}
+
+func (s *stubSessions) EndSession(_ context.Context, id string) (*http.Response, error) {
+	s.ended = append(s.ended, id)
+	return &http.Response{StatusCode: http.StatusNoContent}, nil
+}
+
+// logout is code under test that depends on the interface, not the client.
+func logout(api okta.SessionApi, id string) error {
+	_, err := api.EndSession(ctx, id)
+	if errors.Is(err, okta.ErrNotFound) {
+		return nil // already gone
+	}
+	return err
+}
+
+func TestSessionApiInterface(t *testing.T) {
+	stub := &stubSessions{}
+	require.NoError(t, logout(stub, "102abc"))
+	assert.Equal(t, []string{"102abc"}, stub.ended)
+
+	e := newEnv(t, nil)
+	assert.NoError(t, logout(e.api, "102gone"), "404 is treated as done")
+}
+
+func TestConcurrentClients(t *testing.T) {
+	e := newEnv(t, nil, oktatest.WithRateLimit(100000))
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for i := range 32 {
+		wg.Go(func() {
+			tok := e.srv.IssueSessionToken(oktatest.User{Login: fmt.Sprintf("user%d@example.com", i)})
+			s, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
+			if err != nil {
+				errs <- err
+				return
+			}
+			if _, _, err := e.api.GetSession(ctx, s.Id); err != nil {
+				errs <- err
+			}
+			if _, err := e.api.EndSession(ctx, s.Id); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
