@@ -114,8 +114,7 @@ func TestRequestsRefusedBeforeIO(t *testing.T) {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { hits.Add(1) })
 	api := client.SessionApi
 	ctx := context.Background()
-	//lint:ignore SA1012 a nil context is what this test is about
-	var nilCtx context.Context
+	var nilCtx context.Context // a nil context is what one case is about
 
 	tests := []struct {
 		name      string

@@ -380,3 +380,14 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	assert.Len(t, srv.Requests(), 48)
 }
+
+// TestReadmeSnippet is the README's example of the fake, kept here so that
+// it compiles and runs.
+func TestReadmeSnippet(t *testing.T) {
+	ctx := context.Background()
+	srv := oktatest.NewServer(t) // closed when the test ends
+	tok := srv.IssueSessionToken(oktatest.User{Login: "ann@example.com"})
+	s, _, err := srv.Client().SessionApi.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
+	require.NoError(t, err)
+	assert.Equal(t, "ann@example.com", s.Login)
+}

@@ -154,11 +154,17 @@ func TestErrorPaths(t *testing.T) {
 func TestRefusedBeforeIO(t *testing.T) {
 	e := newEnv(t, nil)
 	calls := map[string]func() error{
-		"empty id":     func() error { _, _, err := e.api.GetSession(ctx, ""); return err },
-		"dot-dot id":   func() error { _, err := e.api.EndSession(ctx, ".."); return err },
-		"empty token":  func() error { _, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{}); return err },
-		"CRLF token":   func() error { _, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: "x\r\ny"}); return err },
-		"CRLF API key": func() error { _, _, err := e.api.GetSession(context.WithValue(ctx, okta.ContextAPIKey, okta.APIKey{Key: "a\nb"}), "x"); return err },
+		"empty id":    func() error { _, _, err := e.api.GetSession(ctx, ""); return err },
+		"dot-dot id":  func() error { _, err := e.api.EndSession(ctx, ".."); return err },
+		"empty token": func() error { _, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{}); return err },
+		"CRLF token": func() error {
+			_, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: "x\r\ny"})
+			return err
+		},
+		"CRLF API key": func() error {
+			_, _, err := e.api.GetSession(context.WithValue(ctx, okta.ContextAPIKey, okta.APIKey{Key: "a\nb"}), "x")
+			return err
+		},
 	}
 	for name, call := range calls {
 		var ve *okta.ValidationError

@@ -1,0 +1,229 @@
+package okta
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// markdownFiles returns README.md and docs/*.md with their contents.
+func markdownFiles(t *testing.T) map[string]string {
+	t.Helper()
+	names, err := filepath.Glob("docs/*.md")
+	require.NoError(t, err)
+	files := map[string]string{}
+	for _, name := range append(names, "README.md") {
+		b, err := os.ReadFile(name)
+		require.NoError(t, err)
+		files[name] = string(b)
+	}
+	return files
+}
+
+func TestDocs_noPlaceholders(t *testing.T) {
+	for name, text := range markdownFiles(t) {
+		for _, p := range []string{"{{", "}}", "TODO", "TBD"} {
+			assert.NotContains(t, text, p, name)
+		}
+	}
+}
+
+func TestDocs_everyOperation(t *testing.T) {
+	api, _ := os.ReadFile("docs/SessionApi.md")
+	readme, _ := os.ReadFile("README.md")
+	typ := reflect.TypeFor[SessionApi]()
+	require.Equal(t, 4, typ.NumMethod())
+	for i := range typ.NumMethod() {
+		name := typ.Method(i).Name
+		assert.Contains(t, string(api), "\n# **"+name+"**\n", "docs/SessionApi.md lacks a section for %s", name)
+		assert.Contains(t, string(api), "[**"+name+"**](SessionApi.md#"+strings.ToLower(name)+")", "docs/SessionApi.md table lacks %s", name)
+		assert.Contains(t, string(readme), "[**"+name+"**](docs/SessionApi.md#"+strings.ToLower(name)+")", "README table lacks %s", name)
+	}
+}
+
+// modelTypes parses model_*.go and returns each exported type with the names
+// its page must list: struct fields, or the constants of a string enum.
+func modelTypes(t *testing.T) map[string][]string {
+	t.Helper()
+	files, err := filepath.Glob("model_*.go")
+	require.NoError(t, err)
+	out := map[string][]string{}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		require.NoError(t, err)
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				switch s := spec.(type) {
+				case *ast.TypeSpec:
+					names := []string{}
+					if st, ok := s.Type.(*ast.StructType); ok {
+						for _, field := range st.Fields.List {
+							for _, n := range field.Names {
+								names = append(names, n.Name)
+							}
+						}
+					}
+					out[s.Name.Name] = append(out[s.Name.Name], names...)
+				case *ast.ValueSpec:
+					if id, ok := s.Type.(*ast.Ident); ok && gd.Tok == token.CONST {
+						for _, n := range s.Names {
+							out[id.Name] = append(out[id.Name], n.Name)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestDocs_everyModel(t *testing.T) {
+	readme, _ := os.ReadFile("README.md")
+	models := modelTypes(t)
+	require.NotEmpty(t, models)
+	for typ, names := range models {
+		page, err := os.ReadFile("docs/" + typ + ".md")
+		if !assert.NoError(t, err, "no page for model %s", typ) {
+			continue
+		}
+		assert.True(t, strings.HasPrefix(string(page), "# "+typ+"\n"), "docs/%s.md heading", typ)
+		assert.Contains(t, string(readme), "["+typ+"](docs/"+typ+".md)", "README model list lacks %s", typ)
+		listed := regexp.MustCompile("(?m)^(?:\\*\\*(\\w+)\\*\\*|`(\\w+)`) \\|").FindAllStringSubmatch(string(page), -1)
+		var got []string
+		for _, m := range listed {
+			got = append(got, m[1]+m[2])
+		}
+		assert.ElementsMatch(t, names, got, "docs/%s.md rows", typ)
+	}
+	pages, _ := filepath.Glob("docs/*.md")
+	for _, p := range pages {
+		name := strings.TrimSuffix(filepath.Base(p), ".md")
+		_, isModel := models[name]
+		assert.True(t, isModel || name == "SessionApi", "%s documents nothing that exists", p)
+	}
+}
+
+// slug is GitHub's anchor for a heading.
+func slug(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(heading)) {
+		switch {
+		case r == ' ':
+			b.WriteRune('-')
+		case r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// anchors returns the anchors of a markdown text's headings.
+func anchors(text string) []string {
+	var out []string
+	inCode := false
+	for line := range strings.SplitSeq(text, "\n") {
+		if strings.HasPrefix(line, "```") {
+			inCode = !inCode
+		}
+		if h, ok := strings.CutPrefix(line, "#"); ok && !inCode {
+			out = append(out, slug(strings.TrimLeft(h, "#")))
+		}
+	}
+	return out
+}
+
+func TestDocs_links(t *testing.T) {
+	files := markdownFiles(t)
+	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	for name, text := range files {
+		for _, m := range link.FindAllStringSubmatch(text, -1) {
+			target := m[1]
+			if strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://") {
+				continue
+			}
+			path, anchor, _ := strings.Cut(target, "#")
+			file := name
+			if path != "" {
+				file = filepath.Clean(filepath.Join(filepath.Dir(name), path))
+			}
+			body, err := os.ReadFile(file)
+			if !assert.NoError(t, err, "%s links to %s", name, target) || anchor == "" {
+				continue
+			}
+			assert.Contains(t, anchors(string(body)), anchor, "%s links to %s: no such heading", name, target)
+		}
+	}
+}
+
+// trimmedLines returns the non-blank lines of s, trimmed.
+func trimmedLines(s string) []string {
+	var out []string
+	for line := range strings.SplitSeq(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// TestDocs_codeCompiles holds every Go block of the docs to compiled code: a
+// whole program must be a file under examples/, a fragment must stand line
+// for line in a test file (Example functions, mostly), so it compiles and runs.
+func TestDocs_codeCompiles(t *testing.T) {
+	var sources [][]string
+	var programs []string
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if strings.HasPrefix(path, "examples"+string(filepath.Separator)) && !strings.HasSuffix(path, "_test.go") {
+			programs = append(programs, string(b))
+		}
+		if strings.HasSuffix(path, "_test.go") {
+			sources = append(sources, trimmedLines(string(b)))
+		}
+		return err
+	})
+	require.NoError(t, err)
+	blocks := 0
+	for name, text := range markdownFiles(t) {
+		for _, m := range regexp.MustCompile("(?s)```go\n(.*?)```").FindAllStringSubmatch(text, -1) {
+			blocks++
+			code := m[1]
+			if strings.HasPrefix(code, "package ") {
+				assert.Contains(t, programs, code, "%s: a program that is not a file under examples/", name)
+				continue
+			}
+			want := trimmedLines(code)
+			found := slices.ContainsFunc(sources, func(src []string) bool {
+				for i := 0; i+len(want) <= len(src); i++ {
+					if slices.Equal(src[i:i+len(want)], want) {
+						return true
+					}
+				}
+				return false
+			})
+			assert.True(t, found, "%s: this Go block is in no test file, so nothing compiles it:\n%s", name, code)
+		}
+	}
+	assert.Greater(t, blocks, 5)
+}

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+
+	okta "github.com/oktasessions/okta-session-go"
+)
+
+func main() {
+	cfg := okta.NewConfiguration()
+	cfg.BasePath = os.Getenv("OKTA_CLIENT_ORGURL") // https://dev-123456.okta.com
+	cfg.APIToken = os.Getenv("OKTA_CLIENT_TOKEN")
+	if err := cfg.Validate(); err != nil {
+		log.Fatal(err)
+	}
+	client := okta.NewAPIClient(cfg) // create once, share between goroutines
+
+	ctx := context.Background()
+	session, _, err := client.SessionApi.CreateSession(ctx, okta.CreateSessionRequest{
+		SessionToken: os.Getenv("OKTA_SESSION_TOKEN"), // from the Authn or IDX API; valid once, for 5 minutes
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(session) // the session id is a secret: String() prints a prefix only
+
+	session, _, err = client.SessionApi.GetSession(ctx, session.Id)
+	switch {
+	case errors.Is(err, okta.ErrNotFound):
+		fmt.Println("the session has ended or expired")
+	case err != nil:
+		log.Fatal(err)
+	default:
+		fmt.Println("active:", session.IsActive(), "login:", session.Login)
+	}
+}
