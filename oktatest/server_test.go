@@ -391,3 +391,21 @@ func TestReadmeSnippet(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "ann@example.com", s.Login)
 }
+
+func TestMissingCredential(t *testing.T) {
+	srv, _ := newFake(t)
+	for _, path := range []string{"/api/v1/sessions/102abc", "/api/v1/sessions/102abc/lifecycle/refresh"} {
+		method := http.MethodGet
+		if strings.HasSuffix(path, "refresh") {
+			method = http.MethodPost
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		var body map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, path)
+		assert.Equal(t, "E0000011", body["errorCode"], path)
+	}
+}
