@@ -86,10 +86,11 @@ func (a *SessionApiService) sessionOp(ctx context.Context, op, method, sessionId
 		return nil, &ValidationError{Op: op, Field: "sessionId", Reason: "is a dot segment"}
 	}
 	return a.client.do(ctx, &request{
-		op:     op,
-		method: method,
-		path:   sessionsPath + "/" + url.PathEscape(sessionId) + suffix,
-		out:    out,
-		secret: sessionId,
+		op:         op,
+		method:     method,
+		path:       sessionsPath + "/" + url.PathEscape(sessionId) + suffix,
+		out:        out,
+		secret:     sessionId,
+		idempotent: true,
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -117,4 +119,25 @@ func TestNoRequestToAnotherHost(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusFound, apiErr.StatusCode)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
+}
+
+// A caller's own HTTP client may follow redirects; Go drops Authorization
+// when the redirect leaves the host, so the token still stays home.
+func TestRedirect_callerClientDropsAuthorization(t *testing.T) {
+	var leaked []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked = r.Header.Values("Authorization")
+		writeJSON(w, http.StatusOK, sessionJSON)
+	}))
+	t.Cleanup(other.Close)
+	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+	home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, otherURL+r.URL.Path, http.StatusFound)
+	}))
+	t.Cleanup(home.Close)
+
+	client := NewAPIClient(&Configuration{BasePath: home.URL, APIToken: testToken, HTTPClient: &http.Client{}})
+	_, _, err := client.SessionApi.GetSession(context.Background(), "abc")
+	require.NoError(t, err)
+	assert.Empty(t, leaked)
 }

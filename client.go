@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,12 +37,14 @@ type APIClient struct {
 	// SessionApi holds the Session operations.
 	SessionApi *SessionApiService
 
-	cfg        *Configuration // private copy, never changed after NewAPIClient
+	cfg        *Configuration // private copy with defaults filled in, never changed after NewAPIClient
 	cfgErr     error          // why the configuration is unusable; returned by every call
 	base       string         // org URL without a trailing slash
 	httpClient *http.Client
 	userAgent  string
-	apiToken   string // "SSWS <token>", or empty
+	apiToken   string    // "SSWS <token>", or empty
+	clock      Clock     // cfg.Clock, or the real clock
+	throttle   *throttle // nil unless MaxConcurrency or RateLimitFloor is set
 }
 
 // NewAPIClient returns a client for cfg (nil means NewConfiguration()). It
@@ -53,10 +56,11 @@ type APIClient struct {
 //
 // When cfg.HTTPClient is nil the client gets its own http.Client, not
 // http.DefaultClient: proxy from the environment, dial, TLS and
-// response-header timeouts, an overall 30 s timeout, up to 100 idle
-// connections kept per host (so many goroutines reuse connections instead of
-// opening new ones), and no redirects followed, since no Session operation
-// redirects and a redirect must never carry the API token elsewhere.
+// response-header timeouts, up to 100 idle connections kept per host (so many
+// goroutines reuse connections instead of opening new ones), and no
+// redirects followed, since no Session operation redirects and a redirect
+// must never carry the API token elsewhere. Configuration.AttemptTimeout and
+// Timeout bound every call, whichever HTTP client sends it.
 func NewAPIClient(cfg *Configuration) *APIClient {
 	if cfg == nil {
 		cfg = NewConfiguration()
@@ -64,6 +68,25 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	cfg = cfg.clone()
 	c := &APIClient{cfg: cfg, httpClient: cfg.HTTPClient}
 	c.base, c.cfgErr = cfg.validated()
+	for _, d := range []struct {
+		field *time.Duration
+		def   time.Duration
+	}{
+		{&cfg.MaxRetryWait, DefaultMaxRetryWait},
+		{&cfg.AttemptTimeout, DefaultAttemptTimeout},
+		{&cfg.Timeout, DefaultTimeout},
+	} {
+		if *d.field == 0 {
+			*d.field = d.def
+		}
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = realClock{}
+	}
+	c.clock = cfg.Clock
+	if c.cfgErr == nil {
+		c.throttle = newThrottle(cfg)
+	}
 	if c.httpClient == nil {
 		c.httpClient = newHTTPClient()
 	}
@@ -93,7 +116,6 @@ func newHTTPClient() *http.Client {
 			MaxIdleConnsPerHost:   100,
 			IdleConnTimeout:       90 * time.Second,
 		},
-		Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
@@ -102,16 +124,18 @@ func newHTTPClient() *http.Client {
 
 // request describes one operation for APIClient.do.
 type request struct {
-	op     string   // operation name, for errors
-	method string   // HTTP method
-	path   string   // escaped path below the org URL
-	body   any      // JSON body, or nil
-	out    *Session // where to decode a success answer, or nil for none
-	secret string   // session ID or token to keep out of error text
+	op         string   // operation name, for errors
+	method     string   // HTTP method
+	path       string   // escaped path below the org URL
+	body       any      // JSON body, or nil
+	out        *Session // where to decode a success answer, or nil for none
+	secret     string   // session ID or token to keep out of error text
+	idempotent bool     // may be retried after it may have reached Okta
 }
 
-// do is the one request path: check, build, authenticate, send, check the
-// answer, decode. The returned response's body has been read and closed.
+// do is the one request path: check, authenticate, then attempt (build,
+// send, check the answer, decode) and retry as retryPolicy says, within the
+// call's deadline. The returned response's body has been read and closed.
 func (c *APIClient) do(ctx context.Context, r *request) (*http.Response, error) {
 	if ctx == nil {
 		return nil, &ValidationError{Op: r.op, Field: "ctx", Reason: "is nil"}
@@ -130,28 +154,80 @@ func (c *APIClient) do(ctx context.Context, r *request) (*http.Response, error) 
 		}
 		return nil, fmt.Errorf("okta: %s: %w", r.op, err)
 	}
-	req, err := c.newRequest(ctx, r, auth)
+	var body []byte
+	if r.body != nil {
+		if body, err = json.Marshal(r.body); err != nil {
+			return nil, fmt.Errorf("okta: %s: %w", r.op, err)
+		}
+	}
+	deadline := time.Now().Add(c.cfg.Timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	retryFor := ""
+	for attempt := 0; ; attempt++ {
+		resp, err := c.attempt(ctx, r, auth, body, attempt, retryFor, deadline)
+		if err == nil {
+			return resp, nil
+		}
+		wait, retry := c.retryPolicy(ctx, r, attempt, resp, err)
+		if !retry || wait >= time.Until(deadline) {
+			return resp, err
+		}
+		if werr := c.sleep(ctx, wait); werr != nil {
+			return resp, fmt.Errorf("%w (stopped waiting to retry: %w)", err, werr)
+		}
+		retryFor = ""
+		if resp != nil {
+			retryFor = resp.Header.Get("X-Okta-Request-Id")
+		}
+	}
+}
+
+// attempt makes one try of r: through the throttle, if any, then send and
+// handle the answer, all within AttemptTimeout and the call's deadline.
+// Retries carry X-Okta-Retry-Count and, when the answer being retried had
+// one, X-Okta-Retry-For with its request id.
+func (c *APIClient) attempt(ctx context.Context, r *request, auth string, body []byte, n int, retryFor string, deadline time.Time) (*http.Response, error) {
+	if c.throttle != nil {
+		if err := c.throttle.acquire(ctx, r.op, deadline); err != nil {
+			return nil, err
+		}
+		defer c.throttle.release()
+	}
+	if d := time.Now().Add(c.cfg.AttemptTimeout); d.Before(deadline) {
+		deadline = d
+	}
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	req, err := c.newRequest(ctx, r, auth, body)
 	if err != nil {
 		return nil, fmt.Errorf("okta: %s: %w", r.op, err)
+	}
+	if n > 0 {
+		req.Header.Set("X-Okta-Retry-Count", strconv.Itoa(n))
+		if retryFor != "" {
+			req.Header.Set("X-Okta-Retry-For", retryFor)
+		}
 	}
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		return nil, c.transportError(r, err)
 	}
-	return resp, c.handle(r, resp, auth)
+	err = c.handle(r, resp, auth)
+	if c.throttle != nil {
+		c.throttle.observe(resp)
+	}
+	return resp, err
 }
 
 // newRequest builds the HTTP request for r with its headers.
-func (c *APIClient) newRequest(ctx context.Context, r *request, auth string) (*http.Request, error) {
-	var body io.Reader
-	if r.body != nil {
-		b, err := json.Marshal(r.body)
-		if err != nil {
-			return nil, err
-		}
-		body = bytes.NewReader(b)
+func (c *APIClient) newRequest(ctx context.Context, r *request, auth string, body []byte) (*http.Request, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.method, c.base+r.path, body)
+	req, err := http.NewRequestWithContext(ctx, r.method, c.base+r.path, rd)
 	if err != nil {
 		return nil, errors.New("cannot build the request URL")
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // contextKey is the type of the context keys this package defines.
@@ -87,16 +88,59 @@ type Configuration struct {
 	// APIToken is the Okta API token sent as "Authorization: SSWS <token>" when
 	// the context carries no credential. It is an admin credential.
 	APIToken string
+
+	// MaxRetries is how many times a failed call may be retried (see the
+	// README's "Rate limits and retries"); NewConfiguration sets 2, and 0
+	// means never.
+	MaxRetries int
+	// MaxRetryWait is the longest wait before one retry; a 429 whose reset is
+	// further away is returned at once. 0 means 30 s.
+	MaxRetryWait time.Duration
+	// AttemptTimeout bounds one attempt: connecting, sending and reading the
+	// whole answer. 0 means 15 s.
+	AttemptTimeout time.Duration
+	// Timeout bounds a whole call, retries and waits included; the context's
+	// deadline, when earlier, wins. 0 means 60 s.
+	Timeout time.Duration
+	// MaxConcurrency caps the calls of one APIClient in flight at once, to
+	// stay under Okta's concurrency limit (75 by default) when several clients
+	// share an org. 0 means no cap.
+	MaxConcurrency int
+	// RateLimitFloor makes calls wait for the rate-limit window to reset once
+	// X-Rate-Limit-Remaining has fallen to this many, instead of spending the
+	// last requests of the window and earning 429s. 0 means off.
+	RateLimitFloor int
+	// Clock is the time source of retry waits and throttling; nil means the
+	// real clock. Tests set oktatest.FakeClock here so that waits take no time.
+	Clock Clock
 }
 
+// Clock tells the time and waits; see Configuration.Clock.
+type Clock interface {
+	// Now returns the current time.
+	Now() time.Time
+	// After returns a channel that receives once d has passed.
+	After(d time.Duration) <-chan time.Time
+}
+
+// Defaults of the resilience settings.
+const (
+	DefaultMaxRetries     = 2
+	DefaultMaxRetryWait   = 30 * time.Second
+	DefaultAttemptTimeout = 15 * time.Second
+	DefaultTimeout        = 60 * time.Second
+)
+
 // NewConfiguration returns a Configuration with the documented defaults:
-// BasePath "https://{subdomain}.{domain}" and Domain "okta.com". Set Subdomain
-// (or BasePath) and APIToken before use.
+// BasePath "https://{subdomain}.{domain}", Domain "okta.com" and MaxRetries 2
+// (the other zero values stand for their defaults). Set Subdomain (or
+// BasePath) and APIToken before use.
 func NewConfiguration() *Configuration {
 	return &Configuration{
 		BasePath:      defaultBasePath,
 		Domain:        defaultDomain,
 		DefaultHeader: make(map[string]string),
+		MaxRetries:    DefaultMaxRetries,
 	}
 }
 
@@ -130,6 +174,21 @@ func (c *Configuration) validated() (string, error) {
 	if c.APIToken != "" {
 		if err := checkCredential("APIToken", c.APIToken); err != nil {
 			return "", err
+		}
+	}
+	for _, v := range []struct {
+		field string
+		bad   bool
+	}{
+		{"MaxRetries", c.MaxRetries < 0},
+		{"MaxRetryWait", c.MaxRetryWait < 0},
+		{"AttemptTimeout", c.AttemptTimeout < 0},
+		{"Timeout", c.Timeout < 0},
+		{"MaxConcurrency", c.MaxConcurrency < 0},
+		{"RateLimitFloor", c.RateLimitFloor < 0},
+	} {
+		if v.bad {
+			return "", &ValidationError{Field: v.field, Reason: "is negative"}
 		}
 	}
 	if !validHeaderValue(c.UserAgent) {
@@ -215,8 +274,9 @@ func (c *Configuration) baseURL() (string, error) {
 // String describes the configuration without its secrets: the API token and
 // the default header values are masked.
 func (c Configuration) String() string {
-	return fmt.Sprintf("Configuration{BasePath: %q, Subdomain: %q, Domain: %q, Host: %q, Scheme: %q, DefaultHeader: %v, UserAgent: %q, HTTPClient: %t, APIToken: %s}",
-		c.BasePath, c.Subdomain, c.Domain, c.Host, c.Scheme, slices.Sorted(maps.Keys(c.DefaultHeader)), c.UserAgent, c.HTTPClient != nil, mask(c.APIToken))
+	return fmt.Sprintf("Configuration{BasePath: %q, Subdomain: %q, Domain: %q, Host: %q, Scheme: %q, DefaultHeader: %v, UserAgent: %q, HTTPClient: %t, APIToken: %s, MaxRetries: %d, MaxRetryWait: %v, AttemptTimeout: %v, Timeout: %v, MaxConcurrency: %d, RateLimitFloor: %d}",
+		c.BasePath, c.Subdomain, c.Domain, c.Host, c.Scheme, slices.Sorted(maps.Keys(c.DefaultHeader)), c.UserAgent, c.HTTPClient != nil, mask(c.APIToken),
+		c.MaxRetries, c.MaxRetryWait, c.AttemptTimeout, c.Timeout, c.MaxConcurrency, c.RateLimitFloor)
 }
 
 // GoString is String, so that %#v does not print secrets either.

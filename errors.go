@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Sentinel errors for errors.Is. An *APIError matches the one for its HTTP
@@ -83,6 +84,11 @@ type APIError struct {
 	// RateLimit is the rate-limit state the answer carried; its zero value
 	// means the answer had no valid X-Rate-Limit headers.
 	RateLimit RateLimit
+	// RetryAt is when a retry may succeed, for a 429 (from Retry-After or the
+	// rate-limit reset) or a 503 with Retry-After; zero otherwise. It is set
+	// also when the client did not retry, as when the wait would have passed
+	// the call's deadline.
+	RetryAt time.Time
 	// Response is the answer; its body has been read and closed.
 	Response *http.Response
 

@@ -35,7 +35,7 @@ func ExampleNewConfiguration() {
 	// Output:
 	// okta: invalid BasePath: has an unfilled {placeholder}: set Subdomain, or set BasePath to the org URL
 	// <nil>
-	// true Configuration{BasePath: "https://{subdomain}.{domain}", Subdomain: "dev-123456", Domain: "okta.com", Host: "", Scheme: "", DefaultHeader: [], UserAgent: "", HTTPClient: false, APIToken: [redacted]}
+	// true Configuration{BasePath: "https://{subdomain}.{domain}", Subdomain: "dev-123456", Domain: "okta.com", Host: "", Scheme: "", DefaultHeader: [], UserAgent: "", HTTPClient: false, APIToken: [redacted], MaxRetries: 2, MaxRetryWait: 0s, AttemptTimeout: 0s, Timeout: 0s, MaxConcurrency: 0, RateLimitFloor: 0}
 }
 
 func ExampleSessionApiService_CreateSession() {

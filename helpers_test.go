@@ -3,7 +3,9 @@ package okta
 import (
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
+	"time"
 )
 
 // testToken is the API token the test clients use.
@@ -19,7 +21,32 @@ func setup(t *testing.T) (*APIClient, *http.ServeMux) {
 	cfg := NewConfiguration()
 	cfg.BasePath = srv.URL
 	cfg.APIToken = testToken
+	cfg.Clock = &testClock{now: time.Now()}
 	return NewAPIClient(cfg), mux
+}
+
+// testClock is a Clock whose waits take no time: After moves it forward and
+// records the wait.
+type testClock struct {
+	mu    sync.Mutex
+	now   time.Time
+	waits []time.Duration
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	c.waits = append(c.waits, d)
+	ch := make(chan time.Time, 1)
+	ch <- c.now
+	return ch
 }
 
 // testMethod fails the test unless r has the wanted method.

@@ -34,6 +34,9 @@ const (
 	BodyOversized
 	// BodyWrongContentType answers 200 with an HTML page.
 	BodyWrongContentType
+	// BodyTrickle answers 200 with a session sent one byte every
+	// Fault.TrickleEvery (default 10 ms, real time), as a slow-loris server.
+	BodyTrickle
 )
 
 // Fault makes the server misbehave for some requests. Faults are checked in
@@ -56,6 +59,9 @@ type Fault struct {
 	Body BodyFault
 	// BodySize is the size of a BodyOversized body; 0 means 16 MiB.
 	BodySize int64
+	// TrickleEvery is the pause between the bytes of a BodyTrickle body; 0
+	// means 10 ms.
+	TrickleEvery time.Duration
 	// Drop closes the connection without an answer.
 	Drop bool
 	// Processed carries out the operation before the fault spoils or drops
@@ -66,6 +72,9 @@ type Fault struct {
 
 // InjectFault adds f to the server's faults.
 func (s *Server) InjectFault(f Fault) {
+	if f.TrickleEvery <= 0 {
+		f.TrickleEvery = 10 * time.Millisecond
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &f)

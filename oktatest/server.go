@@ -12,6 +12,7 @@
 package oktatest
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,6 +73,11 @@ type Request struct {
 	Header http.Header
 	// Time is when the request arrived, by the server's clock.
 	Time time.Time
+	// Status is the status of the answer; 0 when the connection was dropped
+	// or the client went away first.
+	Status int
+	// RequestId is the X-Okta-Request-Id of the answer.
+	RequestId string
 }
 
 // Option configures a Server.
@@ -216,11 +222,17 @@ func Start(opts ...Option) (*Server, error) {
 func (s *Server) Close() { s.http.Close() }
 
 // Config returns a new okta.Configuration for the server: its URL and API
-// token. Change it (retries, headers, ...) and pass it to okta.NewAPIClient.
+// token and, when the server runs on a clock that can also wait (such as a
+// FakeClock), that clock, so that the client's retry waits move the server's
+// time instead of sleeping. Change it (retries, headers, ...) and pass it to
+// okta.NewAPIClient.
 func (s *Server) Config() *okta.Configuration {
 	cfg := okta.NewConfiguration()
 	cfg.BasePath = s.URL
 	cfg.APIToken = s.APIToken
+	if c, ok := s.opts.clock.(okta.Clock); ok {
+		cfg.Clock = c
+	}
 	return cfg
 }
 
@@ -259,13 +271,22 @@ func (s *Server) Requests() []Request {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, id := routeOf(r)
 	now := s.opts.clock.Now()
+	reqID := newRequestID()
 	h := w.Header()
-	h.Set("X-Okta-Request-Id", newRequestID())
+	h.Set("X-Okta-Request-Id", reqID)
 	h.Set("Date", now.UTC().Format(http.TimeFormat))
 
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Route: route, Method: r.Method, Path: r.URL.EscapedPath(), Header: maskHeader(r.Header), Time: now})
+	idx := len(s.requests)
+	s.requests = append(s.requests, Request{Route: route, Method: r.Method, Path: r.URL.EscapedPath(), Header: maskHeader(r.Header), Time: now, RequestId: reqID})
 	s.mu.Unlock()
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		s.mu.Lock()
+		s.requests[idx].Status = sw.status
+		s.mu.Unlock()
+	}()
+	w = sw
 
 	select {
 	case s.inFlight <- struct{}{}:
@@ -304,6 +325,41 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set(FaultHeader, "true")
 	s.applyFault(w, fault, id, now)
+}
+
+// statusWriter remembers the status of an answer. It keeps the Hijacker
+// of the connection, for dropped-connection faults.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("oktatest: the connection cannot be hijacked")
+	}
+	return hj.Hijack()
 }
 
 // waitLatency waits d, or until the client gives up; it reports whether to
@@ -357,6 +413,16 @@ func writeBadBody(w http.ResponseWriter, f Fault) {
 	case BodyWrongContentType:
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = io.WriteString(w, "<html><body><h1>Sign in</h1></body></html>")
+	case BodyTrickle:
+		_, _ = io.WriteString(w, good[:1])
+		rc := http.NewResponseController(w)
+		for i := 1; i < len(good); i++ {
+			_ = rc.Flush()
+			time.Sleep(f.TrickleEvery)
+			if _, err := io.WriteString(w, good[i:i+1]); err != nil {
+				return
+			}
+		}
 	case BodyOversized:
 		size := f.BodySize
 		if size <= 0 {

@@ -27,6 +27,13 @@ func newFake(t *testing.T, opts ...oktatest.Option) (*oktatest.Server, *oktatest
 	return oktatest.NewServer(t, append([]oktatest.Option{oktatest.WithClock(clock)}, opts...)...), clock
 }
 
+// noRetries returns a client for srv that takes every answer as it comes.
+func noRetries(srv *oktatest.Server) *okta.APIClient {
+	cfg := srv.Config()
+	cfg.MaxRetries = 0
+	return okta.NewAPIClient(cfg)
+}
+
 // apiError asserts that err is an *APIError with the status and code.
 func apiError(t *testing.T, err error, status int, code string) *okta.APIError {
 	t.Helper()
@@ -229,7 +236,7 @@ func TestRateLimit(t *testing.T) {
 func TestConcurrencyLimit(t *testing.T) {
 	srv, _ := newFake(t, oktatest.WithConcurrencyLimit(1))
 	srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Count: 1, Latency: 200 * time.Millisecond})
-	api := srv.Client().SessionApi
+	api := noRetries(srv).SessionApi
 	ctx := context.Background()
 
 	slow := make(chan error, 1)
@@ -287,7 +294,7 @@ func TestFaults(t *testing.T) {
 			f := tt.fault
 			f.Route, f.Count = oktatest.RouteGetSession, 1
 			srv.InjectFault(f)
-			_, _, err = srv.Client().SessionApi.GetSession(ctx, s.Id)
+			_, _, err = noRetries(srv).SessionApi.GetSession(ctx, s.Id)
 			require.Error(t, err)
 			tt.check(t, err)
 			_, _, err = srv.Client().SessionApi.GetSession(ctx, s.Id)
@@ -310,11 +317,14 @@ func TestFault_processedThenDropped(t *testing.T) {
 
 func TestFault_untilCleared(t *testing.T) {
 	srv, _ := newFake(t)
-	srv.InjectFault(oktatest.Fault{Status: http.StatusInternalServerError})
+	srv.InjectFault(oktatest.Fault{Status: http.StatusServiceUnavailable})
 	for range 3 {
 		_, _, err := srv.Client().SessionApi.GetSession(context.Background(), "102x")
-		apiError(t, err, http.StatusInternalServerError, "E0000009")
+		var e *okta.APIError
+		require.ErrorAs(t, err, &e)
+		assert.Equal(t, http.StatusServiceUnavailable, e.StatusCode)
 	}
+	assert.Len(t, srv.Requests(), 9, "each call tried 3 times")
 	srv.ClearFaults()
 	_, _, err := srv.Client().SessionApi.GetSession(context.Background(), "102x")
 	apiError(t, err, http.StatusNotFound, "E0000007")

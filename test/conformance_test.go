@@ -41,7 +41,7 @@ const specHost = "dev-123456.okta.com"
 // api/openapi.yaml before sending it, and every answer after. It records the
 // violations; the test fails on any when it ends.
 type conformance struct {
-	t       *testing.T
+	t       testing.TB
 	next    http.RoundTripper
 	checked atomic.Int64
 }

@@ -26,7 +26,7 @@ type env struct {
 
 // newEnv starts a fake org on a fake clock and a client for it; edit, when
 // given, changes the client's configuration.
-func newEnv(t *testing.T, edit func(*okta.Configuration), opts ...oktatest.Option) *env {
+func newEnv(t testing.TB, edit func(*okta.Configuration), opts ...oktatest.Option) *env {
 	t.Helper()
 	clock := oktatest.NewFakeClock(t0)
 	srv := oktatest.NewServer(t, append([]oktatest.Option{oktatest.WithClock(clock)}, opts...)...)

@@ -20,7 +20,7 @@ import (
 var ctx = context.Background()
 
 // create makes a session for a new user.
-func (e *env) create(t *testing.T) okta.Session {
+func (e *env) create(t testing.TB) okta.Session {
 	t.Helper()
 	s, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: e.srv.IssueSessionToken(oktatest.User{})})
 	require.NoError(t, err)
