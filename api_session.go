@@ -46,7 +46,7 @@ func (a *SessionApiService) CreateSession(ctx context.Context, body CreateSessio
 		return Session{}, nil, err
 	}
 	var s Session
-	resp, err := a.client.do(ctx, &request{op: op, method: http.MethodPost, path: sessionsPath, body: body, out: &s, secret: body.SessionToken})
+	resp, err := a.client.do(ctx, &request{op: op, method: http.MethodPost, url: a.client.base + sessionsPath, body: body, out: &s, secret: body.SessionToken})
 	return s, resp, err
 }
 
@@ -88,7 +88,7 @@ func (a *SessionApiService) sessionOp(ctx context.Context, op, method, sessionId
 	return a.client.do(ctx, &request{
 		op:         op,
 		method:     method,
-		path:       sessionsPath + "/" + url.PathEscape(sessionId) + suffix,
+		url:        a.client.base + sessionsPath + "/" + url.PathEscape(sessionId) + suffix,
 		out:        out,
 		secret:     sessionId,
 		idempotent: true,

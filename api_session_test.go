@@ -312,7 +312,7 @@ func TestAPIError_bodyCapped(t *testing.T) {
 	_, _, err := client.SessionApi.GetSession(context.Background(), "abc")
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Len(t, apiErr.Body(), maxErrorBody)
+	assert.Len(t, apiErr.Body(), maxResponseBody)
 }
 
 func TestContextCanceled(t *testing.T) {
@@ -340,4 +340,21 @@ func TestCreateSession_requestBodyIsOnlyTheToken(t *testing.T) {
 	b, err := json.Marshal(CreateSessionRequest{SessionToken: "t"})
 	require.NoError(t, err)
 	assert.Equal(t, `{"sessionToken":"t"}`, string(b))
+}
+
+func TestIsJSON(t *testing.T) {
+	for ct, want := range map[string]bool{
+		"application/json":                true,
+		"application/json;charset=UTF-8":  true,
+		" Application/JSON ; charset=utf": true,
+		"application/problem+json":        true,
+		"application/jsonx":               false,
+		"application/+json":               false,
+		"text/json":                       false,
+		"text/html; charset=utf-8":        false,
+		"application":                     false,
+		"":                                false,
+	} {
+		assert.Equal(t, want, isJSON(ct), ct)
+	}
 }

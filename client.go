@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -27,8 +26,8 @@ const Version = "0.1.0"
 // okta-session-go/<version> go/<go version> <os>/<arch>.
 var userAgent = "okta-session-go/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go") + " " + runtime.GOOS + "/" + runtime.GOARCH
 
-// maxResponseBody caps how much of a success answer is read. A session is
-// about 1 KiB; anything past 1 MiB is a broken or hostile server.
+// maxResponseBody caps how much of an answer is read, success or error. A
+// session is about 1 KiB; anything past 1 MiB is a broken or hostile server.
 const maxResponseBody = 1 << 20
 
 // APIClient talks to the Okta Session API. It is safe for concurrent use by
@@ -126,7 +125,7 @@ func newHTTPClient() *http.Client {
 type request struct {
 	op         string   // operation name, for errors
 	method     string   // HTTP method
-	path       string   // escaped path below the org URL
+	url        string   // org URL and escaped path
 	body       any      // JSON body, or nil
 	out        *Session // where to decode a success answer, or nil for none
 	secret     string   // session ID or token to keep out of error text
@@ -227,7 +226,7 @@ func (c *APIClient) newRequest(ctx context.Context, r *request, auth string, bod
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.method, c.base+r.path, rd)
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url, rd)
 	if err != nil {
 		return nil, errors.New("cannot build the request URL")
 	}
@@ -290,46 +289,57 @@ func (c *APIClient) authorization(ctx context.Context) (string, error) {
 }
 
 // transportError wraps an error from the HTTP client with the operation name.
-// The URL in a *url.Error holds the session ID, so it is replaced by the org
-// URL and the operation's path with the ID shortened; the *url.Error and what
-// it wraps (context.Canceled, net.Error, ...) stay reachable for errors.Is/As.
+// The URL in a *url.Error holds the session ID, so it is replaced by the
+// request's URL with the ID shortened; the *url.Error and what it wraps
+// (context.Canceled, net.Error, ...) stay reachable for errors.Is/As.
 func (c *APIClient) transportError(r *request, err error) error {
 	if ue, ok := err.(*url.Error); ok {
-		ue.URL = c.base + scrub(r.path, url.PathEscape(r.secret))
+		ue.URL = scrub(r.url, url.PathEscape(r.secret))
 	}
 	return fmt.Errorf("okta: %s: %w", r.op, err)
 }
 
-// handle checks the answer's status and decodes it. It always reads (up to a
-// cap) and closes the body, then leaves resp.Body as http.NoBody.
+// handle checks the answer's status and decodes it. It reads the body
+// through one size cap, drains what is left of it (up to the cap, so that
+// the connection can be reused), closes it, and leaves resp.Body as
+// http.NoBody.
 func (c *APIClient) handle(r *request, resp *http.Response, auth string) error {
+	body := http.MaxBytesReader(nil, resp.Body, maxResponseBody)
 	defer func() {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponseBody))
+		_, _ = io.Copy(io.Discard, body)
 		resp.Body.Close()
 		resp.Body = http.NoBody
 	}()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(r, resp, auth)
+		return newAPIError(r, resp, body, auth)
 	}
 	if r.out == nil {
 		return nil
 	}
-	if err := decodeSession(resp, r.out); err != nil {
+	if err := decodeSession(resp.Header.Get("Content-Type"), body, r.out); err != nil {
 		return fmt.Errorf("okta: %s: decode %d answer: %w", r.op, resp.StatusCode, err)
 	}
 	return nil
 }
 
-// decodeSession decodes a success answer into out as it streams, through a
-// size cap. It refuses what is not one complete JSON session, and leaves out
-// untouched when it does.
-func decodeSession(resp *http.Response, out *Session) error {
-	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
-		return fmt.Errorf("content type %q is not JSON", ct)
+// decodeSession decodes a success answer into out as it streams. It refuses
+// what is not one complete JSON session, and then leaves out as the zero
+// Session: never half a session with an error.
+func decodeSession(contentType string, body io.Reader, out *Session) error {
+	err := decodeInto(contentType, body, out)
+	if err != nil {
+		*out = Session{}
 	}
-	var s Session
-	dec := json.NewDecoder(http.MaxBytesReader(nil, resp.Body, maxResponseBody))
-	if err := dec.Decode(&s); err != nil {
+	return err
+}
+
+// decodeInto is decodeSession without the clean-up.
+func decodeInto(contentType string, body io.Reader, out *Session) error {
+	if contentType != "" && !isJSON(contentType) {
+		return fmt.Errorf("content type %q is not JSON", contentType)
+	}
+	dec := json.NewDecoder(body)
+	if err := dec.Decode(out); err != nil {
 		switch {
 		case errors.Is(err, io.EOF):
 			return errors.New("empty body")
@@ -341,22 +351,27 @@ func decodeSession(resp *http.Response, out *Session) error {
 	if dec.More() {
 		return errors.New("unexpected data after the JSON session")
 	}
-	if s.Id == "" {
+	if out.Id == "" {
 		return errors.New("the answer has no session id")
 	}
-	*out = s
 	return nil
 }
 
-// isJSON reports whether a Content-Type is application/json or a +json type.
+// isJSON reports whether a Content-Type is application/json or a +json
+// type, parameters aside. It allocates nothing, unlike mime.ParseMediaType,
+// since it runs on every answer.
 func isJSON(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	ct = strings.TrimSpace(ct)
+	typ, sub, ok := strings.Cut(ct, "/")
+	return ok && strings.EqualFold(typ, "application") &&
+		(strings.EqualFold(sub, "json") || len(sub) > 5 && strings.EqualFold(sub[len(sub)-5:], "+json"))
 }
 
-// newAPIError builds the *APIError for a non-2xx answer, reading at most
-// maxErrorBody bytes of its body.
-func newAPIError(r *request, resp *http.Response, auth string) *APIError {
+// newAPIError builds the *APIError for a non-2xx answer from its capped body.
+func newAPIError(r *request, resp *http.Response, body io.Reader, auth string) *APIError {
 	e := &APIError{
 		Op:         r.op,
 		StatusCode: resp.StatusCode,
@@ -364,7 +379,7 @@ func newAPIError(r *request, resp *http.Response, auth string) *APIError {
 		Response:   resp,
 	}
 	e.RateLimit, _ = ParseRateLimit(resp)
-	e.body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	e.body, _ = io.ReadAll(body)
 	var m ModelError
 	if json.Unmarshal(e.body, &m) == nil {
 		_, credential, _ := strings.Cut(auth, " ")

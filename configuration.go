@@ -19,8 +19,9 @@ func (c contextKey) String() string { return "okta context key " + string(c) }
 
 // Context keys that carry a per-call credential. A credential on the context
 // wins over Configuration.APIToken; when several are set, ContextOAuth2 wins,
-// then ContextAccessToken, then ContextAPIKey.
-var (
+// then ContextAccessToken, then ContextAPIKey. They are constants so that
+// looking them up costs no allocation.
+const (
 	// ContextOAuth2 takes an oauth2.TokenSource; its access token is sent as
 	// "Authorization: Bearer <token>".
 	ContextOAuth2 = contextKey("token")

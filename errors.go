@@ -52,9 +52,6 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
-// maxErrorBody caps how much of an error answer is kept.
-const maxErrorBody = 1 << 20
-
 // APIError is the error returned for every non-2xx answer from Okta. It holds
 // Okta's error body and the facts needed to act on it or report it.
 //
