@@ -296,19 +296,25 @@ func TestRetry_deadlinePassingWaitReturnsAtOnce(t *testing.T) {
 }
 
 // stuckClock is a clock whose waits never end, to show that cancellation
-// interrupts them.
-type stuckClock struct{ oktatest.FakeClock }
+// interrupts them; waiting is closed when the first wait starts.
+type stuckClock struct {
+	oktatest.FakeClock
+	once    sync.Once
+	waiting chan struct{}
+}
 
-func (*stuckClock) After(time.Duration) <-chan time.Time { return make(chan time.Time) }
+func (c *stuckClock) After(time.Duration) <-chan time.Time {
+	c.once.Do(func() { close(c.waiting) })
+	return make(chan time.Time)
+}
 
 func TestRetry_cancellationInterruptsTheWait(t *testing.T) {
-	e := newEnv(t, func(c *okta.Configuration) { c.Clock = &stuckClock{} })
+	clock := &stuckClock{waiting: make(chan struct{})}
+	e := newEnv(t, func(c *okta.Configuration) { c.Clock = clock })
 	e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Status: 503})
 	c, cancel := context.WithCancel(ctx)
 	go func() {
-		for len(e.srv.Requests()) == 0 {
-			time.Sleep(time.Millisecond)
-		}
+		<-clock.waiting
 		cancel()
 	}()
 	_, _, err := e.api.GetSession(c, "102abc")
