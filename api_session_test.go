@@ -189,7 +189,7 @@ func TestInvalidConfigurationFailsEveryCall(t *testing.T) {
 }
 
 func TestDecodeFailures(t *testing.T) {
-	big := `{"id":"x123456789","login":"` + strings.Repeat("a", maxResponseBody) + `"}`
+	big := `{"id":"x123456789","login":"` + strings.Repeat("a", maxSessionBody) + `"}`
 	tests := []struct {
 		name, contentType, body string
 		want                    string
@@ -312,7 +312,7 @@ func TestAPIError_bodyCapped(t *testing.T) {
 	_, _, err := client.SessionApi.GetSession(context.Background(), "abc")
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Len(t, apiErr.Body(), maxResponseBody)
+	assert.Len(t, apiErr.Body(), maxErrorBody)
 }
 
 func TestContextCanceled(t *testing.T) {

@@ -26,9 +26,14 @@ const Version = "0.1.0"
 // okta-session-go/<version> go/<go version> <os>/<arch>.
 var userAgent = "okta-session-go/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go") + " " + runtime.GOOS + "/" + runtime.GOARCH
 
-// maxResponseBody caps how much of an answer is read, success or error. A
-// session is about 1 KiB; anything past 1 MiB is a broken or hostile server.
-const maxResponseBody = 1 << 20
+// Caps on how much of an answer is read. A session is about 1 KiB: a success
+// answer past 256 KiB is a broken or hostile server, and decoding stops there
+// (json.Decoder's buffer doubling makes the heap cost about twice the cap).
+// Error bodies are kept whole up to 1 MiB for APIError.Body.
+const (
+	maxSessionBody = 256 << 10
+	maxErrorBody   = 1 << 20
+)
 
 // APIClient talks to the Okta Session API. It is safe for concurrent use by
 // many goroutines; create one per org and share it.
@@ -304,13 +309,18 @@ func (c *APIClient) transportError(r *request, err error) error {
 // the connection can be reused), closes it, and leaves resp.Body as
 // http.NoBody.
 func (c *APIClient) handle(r *request, resp *http.Response, auth string) error {
-	body := http.MaxBytesReader(nil, resp.Body, maxResponseBody)
+	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	limit := int64(maxSessionBody)
+	if !ok {
+		limit = maxErrorBody
+	}
+	body := http.MaxBytesReader(nil, resp.Body, limit)
 	defer func() {
 		_, _ = io.Copy(io.Discard, body)
 		resp.Body.Close()
 		resp.Body = http.NoBody
 	}()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if !ok {
 		return newAPIError(r, resp, body, auth)
 	}
 	if r.out == nil {
@@ -357,6 +367,27 @@ func decodeInto(contentType string, body io.Reader, out *Session) error {
 	return nil
 }
 
+// readCapped reads r, which a MaxBytesReader stops at limit, into a buffer
+// that doubles but never grows past limit, so that a hostile body costs at
+// most limit for the result and less than that in garbage. It returns what
+// it read before any error.
+func readCapped(r io.Reader, limit int) []byte {
+	b := make([]byte, 0, 512)
+	for {
+		if len(b) == cap(b) {
+			if cap(b) >= limit {
+				return b
+			}
+			b = append(make([]byte, 0, min(2*cap(b), limit)), b...)
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			return b
+		}
+	}
+}
+
 // isJSON reports whether a Content-Type is application/json or a +json
 // type, parameters aside. It allocates nothing, unlike mime.ParseMediaType,
 // since it runs on every answer.
@@ -379,7 +410,7 @@ func newAPIError(r *request, resp *http.Response, body io.Reader, auth string) *
 		Response:   resp,
 	}
 	e.RateLimit, _ = ParseRateLimit(resp)
-	e.body, _ = io.ReadAll(body)
+	e.body = readCapped(body, maxErrorBody)
 	var m ModelError
 	if json.Unmarshal(e.body, &m) == nil {
 		_, credential, _ := strings.Cut(auth, " ")

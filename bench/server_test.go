@@ -19,8 +19,12 @@ import (
 // counts in the client's allocations or CPU time.
 const serveEnv = "OKTA_BENCH_SERVE"
 
-// hugeID is the session id whose answer is a hostile 100 MiB body.
-const hugeID = "huge"
+// hugeID is the session id whose answer is a hostile 100 MiB body;
+// hugeErrorID's is the same body with status 500.
+const (
+	hugeID      = "huge"
+	hugeErrorID = "hugeerror"
+)
 
 // hugeSize is the size of the hostile body.
 const hugeSize = 100 << 20
@@ -65,7 +69,12 @@ func serve() error {
 				return
 			}
 			h.Set("Content-Type", "application/json;charset=UTF-8")
-			if strings.HasSuffix(r.URL.Path, "/"+hugeID) {
+			switch {
+			case strings.HasSuffix(r.URL.Path, "/"+hugeID):
+				streamHuge(w)
+				return
+			case strings.HasSuffix(r.URL.Path, "/"+hugeErrorID):
+				w.WriteHeader(http.StatusInternalServerError)
 				streamHuge(w)
 				return
 			}
@@ -123,12 +132,17 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// statsClient opens a new connection for every question, so each question
-// adds exactly one to the count it reads.
-var statsClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+// statsClient opens a new connection for every question, and questions
+// counts them, so that they can be left out of the count.
+var (
+	statsClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	questions   int64
+)
 
-// acceptedConns asks the server how many connections it has accepted.
-func acceptedConns(tb testing.TB) int64 {
+// clientConns returns how many connections the server has accepted from
+// clients, leaving out those of these questions.
+func clientConns(tb testing.TB) int64 {
+	questions++
 	resp, err := statsClient.Get(serverURL + "/__conns")
 	if err != nil {
 		tb.Fatal(err)
@@ -136,11 +150,5 @@ func acceptedConns(tb testing.TB) int64 {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	n, _ := strconv.ParseInt(string(b), 10, 64)
-	return n
-}
-
-// connsSince is how many connections clients opened since a count of
-// acceptedConns, not counting the questions themselves.
-func connsSince(tb testing.TB, before int64) int64 {
-	return acceptedConns(tb) - before - 1
+	return n - questions
 }
