@@ -123,7 +123,6 @@ func TestNewAPIClient_httpClient(t *testing.T) {
 	require.True(t, ok)
 	assert.GreaterOrEqual(t, tr.MaxIdleConnsPerHost, 64, "too few idle connections per host for concurrent callers")
 	assert.NotNil(t, tr.Proxy)
-	assert.NotZero(t, tr.ResponseHeaderTimeout)
 	assert.NotZero(t, tr.TLSHandshakeTimeout)
 
 	mine := &http.Client{}

@@ -12,6 +12,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"runtime/metrics"
 	"sync"
@@ -166,30 +167,42 @@ func BenchmarkHostileBody100MiB(b *testing.B) {
 // BenchmarkInterleavedCPU compares client CPU per call of this SDK and the
 // hand-written client in one process, alternating blocks of calls, so that
 // the machine's drift (frequency, the server's GC, other load) falls on both
-// alike. It reports each one's cpu-ns/op and sdk/handwritten, the ratio.
+// alike. Blocks run serially or from 32 goroutines. It reports each one's CPU
+// per call and sdk/handwritten, the ratio:
+//
+//	go test -run '^$' -bench InterleavedCPU -benchtime 20x -count 3
 func BenchmarkInterleavedCPU(b *testing.B) {
-	const block = 200
+	const block = 640 // calls per client per round; 20 per goroutine at 32
 	ctx := context.Background()
-	for _, op := range operations {
-		b.Run(op.name, func(b *testing.B) {
-			clients := [2]client{newSDK(), newHandwritten()}
-			var cpu [2]time.Duration
-			calls := 0
-			for b.Loop() {
-				for i, c := range clients {
-					start := cpuTime()
-					for range block {
-						if err := op.call(c, ctx); err != nil {
-							b.Fatal(err)
+	for _, workers := range []int{1, callers} {
+		for _, op := range operations {
+			b.Run(fmt.Sprintf("%s/workers=%d", op.name, workers), func(b *testing.B) {
+				clients := [2]client{newSDK(), newHandwritten()}
+				var cpu [2]time.Duration
+				calls := 0
+				for b.Loop() {
+					for i, c := range clients {
+						start := cpuTime()
+						var wg sync.WaitGroup
+						for range workers {
+							wg.Go(func() {
+								for range block / workers {
+									if err := op.call(c, ctx); err != nil {
+										b.Error(err)
+										return
+									}
+								}
+							})
 						}
+						wg.Wait()
+						cpu[i] += cpuTime() - start
 					}
-					cpu[i] += cpuTime() - start
+					calls += block
 				}
-				calls += block
-			}
-			b.ReportMetric(float64(cpu[0])/float64(calls), "sdk-cpu-ns/call")
-			b.ReportMetric(float64(cpu[1])/float64(calls), "handwritten-cpu-ns/call")
-			b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "sdk/handwritten")
-		})
+				b.ReportMetric(float64(cpu[0])/float64(calls), "sdk-cpu-ns/call")
+				b.ReportMetric(float64(cpu[1])/float64(calls), "handwritten-cpu-ns/call")
+				b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "sdk/handwritten")
+			})
+		}
 	}
 }

@@ -1,0 +1,80 @@
+package okta
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestDocComments checks that every exported identifier of the library
+// packages has a doc comment, and that a func's or type's starts with its
+// name. Constants and variables may share their group's comment.
+func TestDocComments(t *testing.T) {
+	for _, dir := range []string{".", "oktatest"} {
+		fset := token.NewFileSet()
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		require.NoError(t, err)
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+			require.NoError(t, err)
+			for _, decl := range f.Decls {
+				switch d := decl.(type) {
+				case *ast.FuncDecl:
+					if d.Name.IsExported() && (d.Recv == nil || exportedRecv(d.Recv)) {
+						checkDoc(t, fset, d.Doc, d.Name.Name, d.Pos())
+					}
+				case *ast.GenDecl:
+					for _, spec := range d.Specs {
+						switch s := spec.(type) {
+						case *ast.TypeSpec:
+							if s.Name.IsExported() {
+								doc := s.Doc
+								if doc == nil {
+									doc = d.Doc
+								}
+								checkDoc(t, fset, doc, s.Name.Name, s.Pos())
+							}
+						case *ast.ValueSpec:
+							for _, n := range s.Names {
+								if n.IsExported() && s.Doc == nil && s.Comment == nil && d.Doc == nil {
+									t.Errorf("%s: %s has no doc comment", fset.Position(n.Pos()), n.Name)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// exportedRecv reports whether a method's receiver type is exported.
+func exportedRecv(recv *ast.FieldList) bool {
+	typ := recv.List[0].Type
+	if star, ok := typ.(*ast.StarExpr); ok {
+		typ = star.X
+	}
+	id, ok := typ.(*ast.Ident)
+	return ok && id.IsExported()
+}
+
+// checkDoc fails unless doc exists and starts with name.
+func checkDoc(t *testing.T, fset *token.FileSet, doc *ast.CommentGroup, name string, pos token.Pos) {
+	t.Helper()
+	if doc == nil {
+		t.Errorf("%s: %s has no doc comment", fset.Position(pos), name)
+		return
+	}
+	text := doc.Text()
+	if !strings.HasPrefix(text, name+" ") && !strings.HasPrefix(text, "A "+name+" ") && !strings.HasPrefix(text, "An "+name+" ") {
+		t.Errorf("%s: the doc comment of %s does not start with its name: %q", fset.Position(pos), name, strings.SplitN(text, "\n", 2)[0])
+	}
+}
