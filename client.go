@@ -184,7 +184,11 @@ func (c *APIClient) do(ctx context.Context, r *request) (*http.Response, error) 
 		}
 		retryFor = ""
 		if resp != nil {
-			retryFor = resp.Header.Get("X-Okta-Request-Id")
+			// Echo the answer's request id only if it is a valid header
+			// value: a hostile one must not make the retry fail.
+			if id := resp.Header.Get("X-Okta-Request-Id"); validHeaderValue(id) {
+				retryFor = id
+			}
 		}
 	}
 }

@@ -119,6 +119,10 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// GoString is Error, so that %#v prints neither the raw body nor the
+// response's request, which hold the session ID and the credential.
+func (e *APIError) GoString() string { return e.Error() }
+
 // Is makes errors.Is(err, ErrNotFound) and its siblings match by status.
 func (e *APIError) Is(target error) bool {
 	switch target {

@@ -24,6 +24,18 @@ func fakeOrg() (*oktatest.Server, *okta.Configuration) {
 	return srv, cfg
 }
 
+// fakeSession starts the fake Okta with a client and a session made there.
+func fakeSession() (*oktatest.Server, *okta.APIClient, okta.Session) {
+	srv, cfg := fakeOrg()
+	client := okta.NewAPIClient(cfg)
+	session, _, err := client.SessionApi.CreateSession(context.Background(),
+		okta.CreateSessionRequest{SessionToken: srv.IssueSessionToken(oktatest.User{})})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return srv, client, session
+}
+
 func ExampleNewConfiguration() {
 	cfg := okta.NewConfiguration()
 	fmt.Println(cfg.Validate())
@@ -79,14 +91,9 @@ func ExampleSessionApiService_GetSession() {
 }
 
 func ExampleSessionApiService_RefreshSession() {
-	srv, cfg := fakeOrg()
+	srv, client, session := fakeSession()
 	defer srv.Close()
-	client := okta.NewAPIClient(cfg)
 	ctx := context.Background()
-	session, _, err := client.SessionApi.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: srv.IssueSessionToken(oktatest.User{})})
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	refreshed, _, err := client.SessionApi.RefreshSession(ctx, session.Id)
 	if err != nil {
@@ -98,14 +105,9 @@ func ExampleSessionApiService_RefreshSession() {
 }
 
 func ExampleSessionApiService_EndSession() {
-	srv, cfg := fakeOrg()
+	srv, client, session := fakeSession()
 	defer srv.Close()
-	client := okta.NewAPIClient(cfg)
 	ctx := context.Background()
-	session, _, err := client.SessionApi.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: srv.IssueSessionToken(oktatest.User{})})
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	resp, err := client.SessionApi.EndSession(ctx, session.Id)
 	if err != nil {
