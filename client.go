@@ -47,7 +47,6 @@ type APIClient struct {
 	httpClient *http.Client
 	userAgent  string
 	apiToken   string    // "SSWS <token>", or empty
-	clock      Clock     // cfg.Clock, or the real clock
 	throttle   *throttle // nil unless MaxConcurrency or RateLimitFloor is set
 }
 
@@ -87,7 +86,6 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	if cfg.Clock == nil {
 		cfg.Clock = realClock{}
 	}
-	c.clock = cfg.Clock
 	if c.cfgErr == nil {
 		c.throttle = newThrottle(cfg)
 	}

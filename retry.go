@@ -47,12 +47,12 @@ func (c *APIClient) retryPolicy(ctx context.Context, r *request, attempt int, re
 		switch apiErr.StatusCode {
 		case http.StatusTooManyRequests:
 			wait, retry = c.rateLimitWait(apiErr, attempt), true
-			apiErr.RetryAt = c.clock.Now().Add(wait)
+			apiErr.RetryAt = c.cfg.Clock.Now().Add(wait)
 		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 			wait, retry = c.backoff(attempt), r.idempotent
-			if d, ok := retryAfter(apiErr.Response, c.clock.Now()); ok {
+			if d, ok := retryAfter(apiErr.Response, c.cfg.Clock.Now()); ok {
 				wait = d
-				apiErr.RetryAt = c.clock.Now().Add(d)
+				apiErr.RetryAt = c.cfg.Clock.Now().Add(d)
 			}
 		}
 	case resp == nil && errors.As(err, &urlErr):
@@ -70,7 +70,7 @@ func (c *APIClient) retryPolicy(ctx context.Context, r *request, attempt int, re
 // or odd; a short backoff for Okta's concurrency limit, whose reset is only
 // an estimate. Reset waits get up to resetJitter added.
 func (c *APIClient) rateLimitWait(e *APIError, attempt int) time.Duration {
-	now := c.clock.Now()
+	now := c.cfg.Clock.Now()
 	if d, ok := retryAfter(e.Response, now); ok {
 		return d + jitter(resetJitter)
 	}
@@ -114,7 +114,8 @@ func retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if secs, err := strconv.Atoi(v); err == nil {
-		return time.Duration(secs) * time.Second, secs >= 0
+		// Clamp, so that a hostile value cannot overflow into a negative wait.
+		return time.Duration(min(secs, 1<<31)) * time.Second, secs >= 0
 	}
 	at, err := http.ParseTime(v)
 	if err != nil {
@@ -138,7 +139,7 @@ func (c *APIClient) sleep(ctx context.Context, d time.Duration) error {
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-c.clock.After(d):
+	case <-c.cfg.Clock.After(d):
 		return nil
 	}
 }

@@ -61,6 +61,19 @@ func TestRateLimitWait(t *testing.T) {
 	}
 }
 
+func TestRetryAfter_hostileValues(t *testing.T) {
+	now := time.Now()
+	for v, want := range map[string]time.Duration{"10000000000": (1 << 31) * time.Second, "0": 0} {
+		d, ok := retryAfter(&http.Response{Header: http.Header{"Retry-After": {v}}}, now)
+		assert.True(t, ok, v)
+		assert.Equal(t, want, d, v)
+	}
+	for _, v := range []string{"-5", "soon", "99999999999999999999999"} {
+		_, ok := retryAfter(&http.Response{Header: http.Header{"Retry-After": {v}}}, now)
+		assert.False(t, ok, v)
+	}
+}
+
 func TestBackoff(t *testing.T) {
 	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", MaxRetryWait: 2 * time.Second})
 	for attempt, want := range []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 2 * time.Second} {

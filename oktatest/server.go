@@ -132,9 +132,11 @@ type Server struct {
 	// OrgID is the org's ID, the idp id of the sessions it creates.
 	OrgID string
 
-	opts     options
-	http     *httptest.Server
-	inFlight chan struct{} // one slot per request allowed in flight
+	opts      options
+	http      *httptest.Server
+	inFlight  chan struct{} // one slot per request allowed in flight
+	closing   chan struct{} // closed by Close, to end fault delays
+	closeOnce sync.Once
 
 	mu       sync.Mutex
 	tokens   map[string]pendingToken
@@ -197,6 +199,7 @@ func Start(opts ...Option) (*Server, error) {
 		OrgID:    newOrgID(),
 		opts:     o,
 		inFlight: make(chan struct{}, o.concurrency),
+		closing:  make(chan struct{}),
 		tokens:   make(map[string]pendingToken),
 		sessions: make(map[string]*session),
 	}
@@ -219,7 +222,10 @@ func Start(opts ...Option) (*Server, error) {
 }
 
 // Close stops the server and closes its connections.
-func (s *Server) Close() { s.http.Close() }
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.http.Close()
+}
 
 // Config returns a new okta.Configuration for the server: its URL and API
 // token and, when the server runs on a clock that can also wait (such as a
@@ -310,7 +316,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, route, id, now)
 		return
 	}
-	if !waitLatency(r, fault.Latency) {
+	if !s.pause(r, fault.Latency) {
 		return
 	}
 	for k, vs := range fault.Header {
@@ -324,7 +330,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serve(httptest.NewRecorder(), r, route, id, now)
 	}
 	h.Set(FaultHeader, "true")
-	s.applyFault(w, fault, id, now)
+	s.applyFault(w, r, fault, id, now)
 }
 
 // statusWriter remembers the status of an answer. It keeps the Hijacker
@@ -362,9 +368,9 @@ func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return hj.Hijack()
 }
 
-// waitLatency waits d, or until the client gives up; it reports whether to
-// go on answering.
-func waitLatency(r *http.Request, d time.Duration) bool {
+// pause waits d, or until the client gives up or the server closes; it
+// reports whether to go on answering.
+func (s *Server) pause(r *http.Request, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}
@@ -375,12 +381,14 @@ func waitLatency(r *http.Request, d time.Duration) bool {
 		return true
 	case <-r.Context().Done():
 		return false
+	case <-s.closing:
+		return false
 	}
 }
 
 // applyFault spoils the answer as f says: a dropped connection, an error
 // status or a bad body.
-func (s *Server) applyFault(w http.ResponseWriter, f Fault, id string, now time.Time) {
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, id string, now time.Time) {
 	switch {
 	case f.Drop:
 		if hj, ok := w.(http.Hijacker); ok {
@@ -396,12 +404,12 @@ func (s *Server) applyFault(w http.ResponseWriter, f Fault, id string, now time.
 		}
 		s.writeError(w, f.Status, id)
 	default:
-		writeBadBody(w, f)
+		s.writeBadBody(w, r, f)
 	}
 }
 
 // writeBadBody writes a 200 answer spoilt as f.Body says.
-func writeBadBody(w http.ResponseWriter, f Fault) {
+func (s *Server) writeBadBody(w http.ResponseWriter, r *http.Request, f Fault) {
 	const good = `{"id":"102hT2vn7f4YmtCZ2JNkTc3Fw","login":"user@example.com","userId":"00ubgaSARVOQDIOXMORI","status":"ACTIVE","expiresAt":"2030-01-01T00:00:00.000Z"}`
 	h := w.Header()
 	h.Set("Content-Type", "application/json;charset=UTF-8")
@@ -418,7 +426,9 @@ func writeBadBody(w http.ResponseWriter, f Fault) {
 		rc := http.NewResponseController(w)
 		for i := 1; i < len(good); i++ {
 			_ = rc.Flush()
-			time.Sleep(f.TrickleEvery)
+			if !s.pause(r, f.TrickleEvery) {
+				return
+			}
 			if _, err := io.WriteString(w, good[i:i+1]); err != nil {
 				return
 			}

@@ -419,3 +419,25 @@ func TestMissingCredential(t *testing.T) {
 		assert.Equal(t, "E0000011", body["errorCode"], path)
 	}
 }
+
+func TestClose_endsFaultDelays(t *testing.T) {
+	srv, err := oktatest.Start()
+	require.NoError(t, err)
+	srv.InjectFault(oktatest.Fault{Latency: time.Hour})
+	done := make(chan error, 1)
+	go func() {
+		cfg := srv.Config()
+		cfg.MaxRetries = 0
+		_, _, err := okta.NewAPIClient(cfg).SessionApi.GetSession(context.Background(), "102abc")
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return len(srv.Requests()) == 1 }, time.Second, time.Millisecond)
+	closed := make(chan struct{})
+	go func() { srv.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close waited for an hour-long fault")
+	}
+	assert.Error(t, <-done)
+}
