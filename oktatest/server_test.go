@@ -235,19 +235,29 @@ func TestRateLimit(t *testing.T) {
 
 func TestConcurrencyLimit(t *testing.T) {
 	srv, _ := newFake(t, oktatest.WithConcurrencyLimit(1))
-	srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Count: 1, Latency: 200 * time.Millisecond})
+	srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Count: 1, Latency: time.Hour})
 	api := noRetries(srv).SessionApi
-	ctx := context.Background()
+	ctx, stopSlow := context.WithCancel(context.Background())
 
 	slow := make(chan error, 1)
 	go func() { _, _, err := api.GetSession(ctx, "102slow"); slow <- err }()
 	// Wait until the slow request is in flight.
 	require.Eventually(t, func() bool { return len(srv.Requests()) == 1 }, time.Second, time.Millisecond)
 
-	_, _, err := api.GetSession(ctx, "102fast")
+	_, _, err := api.GetSession(context.Background(), "102fast")
 	e := apiError(t, err, http.StatusTooManyRequests, "E0000047")
 	assert.True(t, e.RateLimit.IsConcurrencyLimit())
-	apiError(t, <-slow, http.StatusNotFound, "E0000007")
+	stopSlow()
+	assert.ErrorIs(t, <-slow, context.Canceled)
+}
+
+func TestFault_latencyThenServed(t *testing.T) {
+	srv, _ := newFake(t)
+	srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Count: 1, Latency: 2 * time.Millisecond})
+	start := time.Now()
+	_, _, err := srv.Client().SessionApi.GetSession(context.Background(), "102abc")
+	apiError(t, err, http.StatusNotFound, "E0000007")
+	assert.GreaterOrEqual(t, time.Since(start), 2*time.Millisecond)
 }
 
 func TestFaults(t *testing.T) {
