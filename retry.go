@@ -78,13 +78,19 @@ func (c *APIClient) rateLimitWait(e *APIError, attempt int) time.Duration {
 	if rl.Reset.IsZero() || rl.IsConcurrencyLimit() {
 		return c.backoff(attempt)
 	}
-	wait := rl.Reset.Sub(now) + time.Second
-	if date, err := http.ParseTime(e.Response.Header.Get("Date")); err == nil {
-		if d := rl.Reset.Sub(date) + time.Second; d >= 0 && d <= maxResetSkew {
-			wait = d
+	return max(untilReset(rl.Reset, e.Response, now)+time.Second, 0) + jitter(resetJitter)
+}
+
+// untilReset is how long until a rate-limit reset: measured against the
+// answer's Date header (the server's clock, immune to local clock skew) when
+// that gives a believable time, else against the local clock now.
+func untilReset(reset time.Time, resp *http.Response, now time.Time) time.Duration {
+	if date, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		if d := reset.Sub(date); d >= 0 && d <= maxResetSkew {
+			return d
 		}
 	}
-	return max(wait, 0) + jitter(resetJitter)
+	return reset.Sub(now)
 }
 
 // backoff is the wait before retry number attempt+1 when there is no reset

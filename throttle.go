@@ -92,8 +92,8 @@ func (t *throttle) floorWait() time.Duration {
 	return t.reset.Sub(now)
 }
 
-// observe records the rate-limit state of an answer. The reset is moved to
-// the local clock through the answer's Date, when it has one.
+// observe records the rate-limit state of an answer, its reset moved to the
+// local clock (see untilReset).
 func (t *throttle) observe(resp *http.Response) {
 	if t.floor == 0 {
 		return
@@ -103,12 +103,7 @@ func (t *throttle) observe(resp *http.Response) {
 		return
 	}
 	now := t.clock.Now()
-	reset := rl.Reset
-	if date, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
-		if d := rl.Reset.Sub(date); d >= 0 && d <= maxResetSkew {
-			reset = now.Add(d)
-		}
-	}
+	reset := now.Add(untilReset(rl.Reset, resp, now))
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.remaining, t.reset = rl.Remaining, reset
