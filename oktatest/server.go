@@ -483,10 +483,7 @@ func routeOf(r *http.Request) (Route, string) {
 func (s *Server) countRequest(h http.Header, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.window.IsZero() || !now.Before(s.window.Add(time.Minute)) {
-		s.window, s.used = now, 0
-	}
-	reset := s.window.Add(time.Minute)
+	reset := s.rollWindow(now)
 	if s.used >= s.opts.rateLimit {
 		s.setRateHeaders(h, s.opts.rateLimit, 0, reset)
 		return false
@@ -500,8 +497,15 @@ func (s *Server) countRequest(h http.Header, now time.Time) bool {
 func (s *Server) windowReset(now time.Time) time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.rollWindow(now)
+}
+
+// rollWindow starts a new one-minute rate-limit window at now if the current
+// one has ended (or none has begun), and returns when the window resets. It
+// is called with s.mu held.
+func (s *Server) rollWindow(now time.Time) time.Time {
 	if s.window.IsZero() || !now.Before(s.window.Add(time.Minute)) {
-		return now.Add(time.Minute)
+		s.window, s.used = now, 0
 	}
 	return s.window.Add(time.Minute)
 }
