@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 // contextKey is the type of the context keys this package defines.
@@ -89,6 +91,23 @@ type Configuration struct {
 	// APIToken is the Okta API token sent as "Authorization: SSWS <token>" when
 	// the context carries no credential. It is an admin credential.
 	APIToken string
+	// TokenSource, when set, supplies OAuth 2.0 access tokens sent as
+	// "Authorization: Bearer <token>" when the context carries no credential.
+	TokenSource oauth2.TokenSource
+	// AuthorizationMode is "SSWS", "Bearer" or "PrivateKey", as Okta's SDKs
+	// spell it; empty means the mode the other credential fields imply.
+	AuthorizationMode string
+	// ClientID is the OAuth 2.0 service app's client id ("PrivateKey" mode).
+	ClientID string
+	// Scopes are the OAuth 2.0 scopes requested ("PrivateKey" mode), such as
+	// "okta.sessions.read" and "okta.sessions.manage".
+	Scopes []string
+	// PrivateKey is the service app's private key ("PrivateKey" mode): PEM
+	// (PKCS#1, PKCS#8 or SEC1; RSA or EC P-256) or a private JWK as JSON. It
+	// is a secret.
+	PrivateKey string
+	// PrivateKeyID is the key's id (the JWT "kid"), when the app has several.
+	PrivateKeyID string
 
 	// MaxRetries is how many times a failed call may be retried (see the
 	// README's "Rate limits and retries"); NewConfiguration sets 2, and 0
@@ -287,6 +306,7 @@ func (c Configuration) GoString() string { return c.String() }
 func (c *Configuration) clone() *Configuration {
 	cp := *c
 	cp.DefaultHeader = maps.Clone(c.DefaultHeader)
+	cp.Scopes = slices.Clone(c.Scopes)
 	return &cp
 }
 
