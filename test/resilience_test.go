@@ -262,7 +262,7 @@ func TestRetry_headers(t *testing.T) {
 	assert.Empty(t, gets[0].Header.Values("X-Okta-Retry-For"))
 	for i := 1; i < 3; i++ {
 		assert.Equal(t, []string{strconv.Itoa(i)}, gets[i].Header.Values("X-Okta-Retry-Count"))
-		assert.Equal(t, []string{gets[i-1].RequestId}, gets[i].Header.Values("X-Okta-Retry-For"))
+		assert.Equal(t, []string{gets[i-1].RequestID}, gets[i].Header.Values("X-Okta-Retry-For"))
 	}
 	assert.Equal(t, []int{429, 503, 200}, []int{gets[0].Status, gets[1].Status, gets[2].Status})
 }
@@ -278,7 +278,7 @@ func TestRetry_exhaustedReturnsTheLastAPIError(t *testing.T) {
 	assert.Same(t, resp, apiErr.Response)
 	reqs := e.srv.Requests()
 	require.Len(t, reqs, 3)
-	assert.Equal(t, reqs[2].RequestId, apiErr.RequestId)
+	assert.Equal(t, reqs[2].RequestID, apiErr.RequestId)
 }
 
 func TestRetry_deadlinePassingWaitReturnsAtOnce(t *testing.T) {

@@ -1,0 +1,90 @@
+package oktatest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+)
+
+// oktaError is one of Okta's error answers: the status, errorCode and
+// errorSummary; see https://developer.okta.com/docs/reference/error-codes/.
+type oktaError struct {
+	status  int
+	code    string
+	summary string
+}
+
+// The error answers of the fake.
+var (
+	errMalformedBody    = oktaError{http.StatusBadRequest, "E0000003", "The request body was not well-formed."}
+	errAuthFailed       = oktaError{http.StatusUnauthorized, "E0000004", "Authentication failed"}
+	errInvalidToken     = oktaError{http.StatusUnauthorized, "E0000011", "Invalid token provided"}
+	errForbidden        = oktaError{http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action"}
+	errPathNotFound     = oktaError{http.StatusNotFound, "E0000008", "The requested path was not found"}
+	errMethodNotAllowed = oktaError{http.StatusMethodNotAllowed, "E0000022", "The endpoint does not support the provided HTTP method"}
+	errRateLimited      = oktaError{http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests."}
+	errInternal         = oktaError{http.StatusInternalServerError, "E0000009", "Internal Server Error"}
+)
+
+// errSessionNotFound is 404 E0000007 for the session id, which Okta echoes.
+func errSessionNotFound(id string) oktaError {
+	return oktaError{http.StatusNotFound, "E0000007", "Not found: Resource not found: " + id + " (Session)"}
+}
+
+// errorBody is Okta's error object.
+type errorBody struct {
+	ErrorCode    string       `json:"errorCode"`
+	ErrorSummary string       `json:"errorSummary"`
+	ErrorLink    string       `json:"errorLink"`
+	ErrorID      string       `json:"errorId"`
+	ErrorCauses  []errorCause `json:"errorCauses"`
+}
+
+type errorCause struct {
+	ErrorSummary string `json:"errorSummary"`
+}
+
+// write answers with e and a new errorId.
+func (e oktaError) write(w http.ResponseWriter) {
+	writeJSON(w, e.status, errorBody{
+		ErrorCode: e.code, ErrorSummary: e.summary, ErrorLink: e.code,
+		ErrorID: newErrorID(), ErrorCauses: []errorCause{},
+	})
+}
+
+// writeStatus answers status as Okta would, for an injected fault: Okta's
+// error body for it (a 404 names the session id, or "resource" when there is
+// none), or an HTML page for a gateway error (502, 503, 504), as a load
+// balancer in front of Okta would send.
+func writeStatus(w http.ResponseWriter, status int, sessionID string) {
+	switch status {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, "<html><body><h1>"+http.StatusText(status)+"</h1></body></html>")
+		return
+	case http.StatusNotFound:
+		if sessionID == "" {
+			sessionID = "resource"
+		}
+		errSessionNotFound(sessionID).write(w)
+		return
+	}
+	for _, e := range []oktaError{errMalformedBody, errInvalidToken, errForbidden, errMethodNotAllowed, errRateLimited, errInternal} {
+		if e.status == status {
+			e.write(w)
+			return
+		}
+	}
+	oktaError{status: status, summary: http.StatusText(status)}.write(w)
+}
+
+// jsonContentType is the Content-Type of Okta's JSON answers.
+const jsonContentType = "application/json;charset=UTF-8"
+
+// writeJSON answers status with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", jsonContentType)
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

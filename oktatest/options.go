@@ -1,0 +1,76 @@
+package oktatest
+
+import (
+	"errors"
+	"time"
+)
+
+// Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	clock       Clock
+	idle        time.Duration
+	maxLifetime time.Duration
+	rateLimit   int
+	concurrency int
+	apiToken    string
+	accessToken string
+	addr        string
+}
+
+// apiTokenLength is the length of a random API token after its "00" prefix,
+// as Okta's are 42 characters long.
+const apiTokenLength = 40
+
+// newOptions applies opts over the defaults and checks the result.
+func newOptions(opts []Option) (options, error) {
+	o := options{
+		clock:       realClock{},
+		idle:        DefaultIdleTimeout,
+		rateLimit:   DefaultRateLimit,
+		concurrency: DefaultConcurrencyLimit,
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.apiToken == "" {
+		o.apiToken = newID("00", apiTokenLength)
+	}
+	switch {
+	case o.idle <= 0:
+		return o, errors.New("idle timeout must be positive")
+	case o.rateLimit <= 0 || o.concurrency <= 0:
+		return o, errors.New("rate and concurrency limits must be positive")
+	}
+	return o, nil
+}
+
+// WithClock makes the server tell time by c (see FakeClock).
+func WithClock(c Clock) Option { return func(o *options) { o.clock = c } }
+
+// WithIdleTimeout sets how long a session lives past its creation or last
+// refresh (Okta's maxSessionIdleMinutes; default 120 minutes).
+func WithIdleTimeout(d time.Duration) Option { return func(o *options) { o.idle = d } }
+
+// WithMaxLifetime caps a session's life from its creation, whatever its
+// refreshes (Okta's maxSessionLifetimeMinutes; default 0, no cap).
+func WithMaxLifetime(d time.Duration) Option { return func(o *options) { o.maxLifetime = d } }
+
+// WithRateLimit sets the per-minute limit of the /api/v1/sessions bucket
+// (default 750).
+func WithRateLimit(perMinute int) Option { return func(o *options) { o.rateLimit = perMinute } }
+
+// WithConcurrencyLimit sets how many requests may be in flight at once
+// (default 75).
+func WithConcurrencyLimit(n int) Option { return func(o *options) { o.concurrency = n } }
+
+// WithAPIToken sets the API token the server accepts (default: a random one).
+func WithAPIToken(token string) Option { return func(o *options) { o.apiToken = token } }
+
+// WithAccessToken makes the server also accept "Authorization: Bearer <token>".
+func WithAccessToken(token string) Option { return func(o *options) { o.accessToken = token } }
+
+// WithAddr sets the address to listen on, such as "127.0.0.1:8089"; it must
+// be a loopback address. The default is a free port on 127.0.0.1.
+func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }

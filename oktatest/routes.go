@@ -1,0 +1,138 @@
+package oktatest
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Route names one route of the fake, for faults and recorded requests.
+type Route string
+
+// The routes the fake serves, and the names for the requests it does not.
+const (
+	RouteCreateSession  Route = "CreateSession"  // POST /api/v1/sessions
+	RouteGetSession     Route = "GetSession"     // GET /api/v1/sessions/{sessionId}
+	RouteRefreshSession Route = "RefreshSession" // POST /api/v1/sessions/{sessionId}/lifecycle/refresh
+	RouteEndSession     Route = "EndSession"     // DELETE /api/v1/sessions/{sessionId}
+	RouteIssueToken     Route = "IssueToken"     // POST /oktatest/v1/session-tokens (the fake's own)
+	// RouteUnknown is a request that no route serves: a path the fake does
+	// not know (404 E0000008) or a method its path does not allow (405
+	// E0000022, with an Allow header).
+	RouteUnknown Route = "Unknown"
+	// RouteAny, the zero Route, makes a Fault match every request, those of
+	// RouteUnknown included.
+	RouteAny Route = ""
+)
+
+// sessionIDParam is the name of the session id in the route patterns, as in
+// Okta's API reference; handlers read it with the request's PathValue.
+const sessionIDParam = "sessionId"
+
+// route is one entry of the route table: a method and a path pattern, the
+// credential the route requires, and the handler that answers it.
+type route struct {
+	name   Route
+	method string
+	// pattern is an escaped path; a segment "{name}" matches one non-empty
+	// segment, whose unescaped value the request's PathValue(name) returns.
+	pattern string
+	access  access
+	handle  handler
+}
+
+// router is the stage that finds a request's route. Its table never changes
+// once built, so it needs no lock.
+type router struct {
+	table   []route
+	unknown route
+}
+
+// newRouter returns the fake's route table; a new route is one line here.
+func (s *Server) newRouter() *router {
+	const session = "/api/v1/sessions/{" + sessionIDParam + "}"
+	rt := &router{table: []route{
+		{RouteCreateSession, http.MethodPost, "/api/v1/sessions", credentialOptional, s.sessions.create},
+		{RouteGetSession, http.MethodGet, session, credentialRequired, s.sessions.get},
+		{RouteRefreshSession, http.MethodPost, session + "/lifecycle/refresh", credentialRequired, s.sessions.refresh},
+		{RouteEndSession, http.MethodDelete, session, credentialRequired, s.sessions.end},
+		{RouteIssueToken, http.MethodPost, IssueTokenPath, credentialRequired, s.sessions.issueOverHTTP},
+	}}
+	rt.unknown = route{name: RouteUnknown, access: credentialRequired, handle: rt.answerUnknown}
+	return rt
+}
+
+// match sets the call's route and the request's path values.
+func (rt *router) match(next handler) handler {
+	return func(w http.ResponseWriter, c *call) {
+		c.route = rt.find(c.req)
+		next(w, c)
+	}
+}
+
+// find returns the route of r, or the unknown route.
+func (rt *router) find(r *http.Request) *route {
+	path := r.URL.EscapedPath()
+	for i := range rt.table {
+		rte := &rt.table[i]
+		if rte.method == r.Method && matchPath(rte.pattern, path, nil) {
+			matchPath(rte.pattern, path, r.SetPathValue)
+			return rte
+		}
+	}
+	return &rt.unknown
+}
+
+// answerUnknown answers a request no route serves: 405 with the methods its
+// path allows, or 404 when no route has its path.
+func (rt *router) answerUnknown(w http.ResponseWriter, c *call) {
+	var allow []string
+	path := c.req.URL.EscapedPath()
+	for _, rte := range rt.table {
+		if matchPath(rte.pattern, path, nil) {
+			allow = append(allow, rte.method)
+		}
+	}
+	if len(allow) == 0 {
+		errPathNotFound.write(w)
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	errMethodNotAllowed.write(w)
+}
+
+// matchPath reports whether the escaped path matches pattern; set, when not
+// nil, receives the name and unescaped value of each wildcard segment.
+func matchPath(pattern, path string, set func(name, value string)) bool {
+	for {
+		want, patternRest, patternMore := strings.Cut(pattern, "/")
+		seg, pathRest, pathMore := strings.Cut(path, "/")
+		if patternMore != pathMore {
+			return false
+		}
+		if name, ok := wildcard(want); ok {
+			value, err := url.PathUnescape(seg)
+			if err != nil || value == "" {
+				return false
+			}
+			if set != nil {
+				set(name, value)
+			}
+		} else if seg != want {
+			return false
+		}
+		if !pathMore {
+			return true
+		}
+		pattern, path = patternRest, pathRest
+	}
+}
+
+// wildcard returns the name of a pattern segment "{name}".
+func wildcard(seg string) (string, bool) {
+	name, ok := strings.CutPrefix(seg, "{")
+	if !ok {
+		return "", false
+	}
+	return strings.CutSuffix(name, "}")
+}
