@@ -70,11 +70,15 @@ func (rec *recorder) setStatus(i int, w *statusWriter) {
 	rec.requests[i].Status = w.status
 }
 
-// list returns a copy of the requests, oldest first.
+// list returns a copy of the requests, oldest first, headers included.
 func (rec *recorder) list() []Request {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	return append([]Request(nil), rec.requests...)
+	out := append([]Request(nil), rec.requests...)
+	for i := range out {
+		out[i].Header = out[i].Header.Clone()
+	}
+	return out
 }
 
 // maskHeader copies h with credential and cookie values masked; an

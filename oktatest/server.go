@@ -168,7 +168,7 @@ func (s *Server) IssueSessionToken(user User) string {
 	return s.sessions.issue(user, s.clock.Now())
 }
 
-// Requests returns the requests received so far, oldest first.
+// Requests returns a copy of the requests received so far, oldest first.
 func (s *Server) Requests() []Request { return s.recorder.list() }
 
 // ServeHTTP answers one request as the org. The Server is an http.Handler

@@ -1,0 +1,43 @@
+package oktatest_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oktasessions/okta-session-go/oktatest"
+)
+
+func TestRequests_recordedWithSecretsMasked(t *testing.T) {
+	srv, _ := newFake(t)
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/sessions/a%2Fb", nil)
+	req.Header.Set("Authorization", ssws(srv))
+	req.Header.Add("Cookie", "sid=102secret")
+	req.Header.Set("X-Custom", "kept")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	send(t, srv, http.MethodPost, "/api/v1/nowhere", "Bearer secret-access-token", "")
+
+	reqs := srv.Requests()
+	require.Len(t, reqs, 2)
+	r := reqs[0]
+	assert.Equal(t, oktatest.RouteGetSession, r.Route)
+	assert.Equal(t, http.MethodGet, r.Method)
+	assert.Equal(t, "/api/v1/sessions/a%2Fb", r.Path)
+	assert.Equal(t, "SSWS [redacted]", r.Header.Get("Authorization"))
+	assert.Equal(t, "[redacted]", r.Header.Get("Cookie"))
+	assert.Equal(t, "kept", r.Header.Get("X-Custom"))
+	assert.Equal(t, t0, r.Time)
+	assert.Equal(t, http.StatusNotFound, r.Status)
+	assert.Equal(t, resp.Header.Get("X-Okta-Request-Id"), r.RequestID)
+
+	assert.Equal(t, oktatest.RouteUnknown, reqs[1].Route)
+	assert.Equal(t, "Bearer [redacted]", reqs[1].Header.Get("Authorization"))
+	assert.Equal(t, http.StatusUnauthorized, reqs[1].Status)
+
+	reqs[0].Header.Set("Authorization", "changed")
+	assert.Equal(t, "SSWS [redacted]", srv.Requests()[0].Header.Get("Authorization"), "Requests returns a copy")
+}
