@@ -39,6 +39,10 @@ var faultCases = []struct {
 		assertRateLimit(t, a, oktatest.DefaultRateLimit, 0, t0.Add(time.Minute))
 		assert.Equal(t, "7", a.Header.Get("Retry-After"))
 	}},
+	{"a status Okta has no error for", oktatest.Fault{Status: http.StatusTeapot}, func(t *testing.T, a answer) {
+		assert.Equal(t, http.StatusTeapot, a.StatusCode)
+		assert.Equal(t, "I'm a teapot", a.object(t)["errorSummary"])
+	}},
 	{"malformed", oktatest.Fault{Body: oktatest.BodyMalformed}, func(t *testing.T, a answer) {
 		assert.Equal(t, http.StatusOK, a.StatusCode)
 		assert.False(t, json.Valid(a.body))
