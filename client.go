@@ -302,7 +302,7 @@ func (c *APIClient) authorization(ctx context.Context) (string, error) {
 // (context.Canceled, net.Error, ...) stay reachable for errors.Is/As.
 func (c *APIClient) transportError(r *request, err error) error {
 	if ue, ok := err.(*url.Error); ok {
-		ue.URL = scrub(r.url, url.PathEscape(r.secret))
+		ue.URL = shortenSecrets(r.url, r.secret)
 	}
 	return fmt.Errorf("okta: %s: %w", r.op, err)
 }
@@ -370,27 +370,6 @@ func decodeInto(contentType string, body io.Reader, out *Session) error {
 	return nil
 }
 
-// readCapped reads r, which a MaxBytesReader stops at limit, into a buffer
-// that doubles but never grows past limit, so that a hostile body costs at
-// most limit for the result and less than that in garbage. It returns what
-// it read before any error.
-func readCapped(r io.Reader, limit int) []byte {
-	b := make([]byte, 0, 512)
-	for {
-		if len(b) == cap(b) {
-			if cap(b) >= limit {
-				return b
-			}
-			b = append(make([]byte, 0, min(2*cap(b), limit)), b...)
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			return b
-		}
-	}
-}
-
 // isJSON reports whether a Content-Type is application/json or a +json
 // type, parameters aside. It allocates nothing, unlike mime.ParseMediaType,
 // since it runs on every answer.
@@ -402,29 +381,4 @@ func isJSON(ct string) bool {
 	typ, sub, ok := strings.Cut(ct, "/")
 	return ok && strings.EqualFold(typ, "application") &&
 		(strings.EqualFold(sub, "json") || len(sub) > 5 && strings.EqualFold(sub[len(sub)-5:], "+json"))
-}
-
-// newAPIError builds the *APIError for a non-2xx answer from its capped body.
-func newAPIError(r *request, resp *http.Response, body io.Reader, auth string) *APIError {
-	e := &APIError{
-		Op:         r.op,
-		StatusCode: resp.StatusCode,
-		RequestId:  resp.Header.Get("X-Okta-Request-Id"),
-		Response:   resp,
-	}
-	e.RateLimit, _ = ParseRateLimit(resp)
-	e.body = readCapped(body, maxErrorBody)
-	var m ModelError
-	if json.Unmarshal(e.body, &m) == nil {
-		_, credential, _ := strings.Cut(auth, " ")
-		secrets := []string{r.secret, credential}
-		e.ErrorCode = m.ErrorCode
-		e.ErrorSummary = scrub(m.ErrorSummary, secrets...)
-		e.ErrorLink = m.ErrorLink
-		e.ErrorId = m.ErrorId
-		for _, cause := range m.ErrorCauses {
-			e.ErrorCauses = append(e.ErrorCauses, ErrorCause{ErrorSummary: scrub(cause.ErrorSummary, secrets...)})
-		}
-	}
-	return e
 }

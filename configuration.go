@@ -1,12 +1,13 @@
 package okta
 
 import (
-	"fmt"
+	"log/slog"
 	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,10 +45,17 @@ type APIKey struct {
 }
 
 // String describes the key without revealing it.
-func (k APIKey) String() string { return "APIKey{Prefix: " + k.Prefix + ", Key: " + mask(k.Key) + "}" }
+func (k APIKey) String() string {
+	return "APIKey{Prefix: " + strconv.Quote(k.Prefix) + ", Key: " + strconv.Quote(hidden(k.Key)) + "}"
+}
 
 // GoString is String, so that %#v does not print the key either.
 func (k APIKey) GoString() string { return k.String() }
+
+// LogValue describes the key to log/slog without revealing it.
+func (k APIKey) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("Prefix", k.Prefix), slog.String("Key", hidden(k.Key)))
+}
 
 // defaultBasePath is the org URL template of the Okta Management API.
 const defaultBasePath = "https://{subdomain}.{domain}"
@@ -64,8 +72,10 @@ const defaultDomain = "okta.com"
 // and Host, when set, replace those parts of the resulting URL. Only https is
 // accepted, except http for loopback hosts (127.0.0.0/8, ::1, localhost).
 //
-// String and GoString never print APIToken or header values, so a
-// Configuration is safe to log with %v, %+v and %#v.
+// String, GoString, LogValue and MarshalJSON never show APIToken,
+// PrivateKey, header values or a password in BasePath or Host, so a
+// Configuration is safe to log with fmt's verbs and log/slog, and to marshal
+// to JSON.
 type Configuration struct {
 	// BasePath is the org URL or a template of it; NewConfiguration sets
 	// "https://{subdomain}.{domain}".
@@ -217,11 +227,13 @@ func (c *Configuration) validated() (string, error) {
 	for k, v := range c.DefaultHeader {
 		switch {
 		case !validHeaderName(k):
-			return "", &ValidationError{Field: "DefaultHeader", Reason: fmt.Sprintf("%q is not a valid header name", k)}
+			// The name is not shown whole: a caller who wrote
+			// "X-Api-Key: <secret>" as the name put a secret in it.
+			return "", &ValidationError{Field: "DefaultHeader", Reason: "a header name is not a valid token: " + shortID(k)}
 		case strings.EqualFold(k, "Authorization"), strings.EqualFold(k, "Host"):
-			return "", &ValidationError{Field: "DefaultHeader", Reason: k + " may not be set here; use APIToken or a context credential"}
+			return "", &ValidationError{Field: "DefaultHeader", Reason: http.CanonicalHeaderKey(k) + " may not be set here; use APIToken or a context credential"}
 		case !validHeaderValue(v):
-			return "", &ValidationError{Field: "DefaultHeader", Reason: "the value of " + k + " contains a control character"}
+			return "", &ValidationError{Field: "DefaultHeader", Reason: "the value of " + shortID(k) + " contains a control character"}
 		}
 	}
 	return base, nil
@@ -290,17 +302,6 @@ func (c *Configuration) baseURL() (string, error) {
 	u.Scheme = strings.ToLower(u.Scheme)
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }
-
-// String describes the configuration without its secrets: the API token and
-// the default header values are masked.
-func (c Configuration) String() string {
-	return fmt.Sprintf("Configuration{BasePath: %q, Subdomain: %q, Domain: %q, Host: %q, Scheme: %q, DefaultHeader: %v, UserAgent: %q, HTTPClient: %t, APIToken: %s, MaxRetries: %d, MaxRetryWait: %v, AttemptTimeout: %v, Timeout: %v, MaxConcurrency: %d, RateLimitFloor: %d}",
-		c.BasePath, c.Subdomain, c.Domain, c.Host, c.Scheme, slices.Sorted(maps.Keys(c.DefaultHeader)), c.UserAgent, c.HTTPClient != nil, mask(c.APIToken),
-		c.MaxRetries, c.MaxRetryWait, c.AttemptTimeout, c.Timeout, c.MaxConcurrency, c.RateLimitFloor)
-}
-
-// GoString is String, so that %#v does not print secrets either.
-func (c Configuration) GoString() string { return c.String() }
 
 // clone returns a deep enough copy of c for NewAPIClient.
 func (c *Configuration) clone() *Configuration {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"strings"
 
 	okta "github.com/oktasessions/okta-session-go"
 	"github.com/oktasessions/okta-session-go/oktatest"
@@ -43,11 +44,14 @@ func ExampleNewConfiguration() {
 	cfg.Subdomain = "dev-123456"
 	cfg.APIToken = "00your-api-token"
 	fmt.Println(cfg.Validate())
-	fmt.Println(cfg.APIToken != "", cfg)
+
+	// A Configuration is safe to log (fmt, log/slog, encoding/json): its
+	// secrets are hidden.
+	fmt.Println(strings.Contains(fmt.Sprint(cfg), cfg.APIToken))
 	// Output:
 	// okta: invalid BasePath: has an unfilled {placeholder}: set Subdomain, or set BasePath to the org URL
 	// <nil>
-	// true Configuration{BasePath: "https://{subdomain}.{domain}", Subdomain: "dev-123456", Domain: "okta.com", Host: "", Scheme: "", DefaultHeader: [], UserAgent: "", HTTPClient: false, APIToken: [redacted], MaxRetries: 2, MaxRetryWait: 0s, AttemptTimeout: 0s, Timeout: 0s, MaxConcurrency: 0, RateLimitFloor: 0}
+	// false
 }
 
 func ExampleSessionApiService_CreateSession() {

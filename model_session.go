@@ -2,13 +2,16 @@ package okta
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 )
 
 // Session is an Okta session: the server-side state behind a signed-in user.
 //
 // The session ID is a bearer secret: whoever holds it can act as the user in
-// the browser. String and GoString therefore print only a short prefix of it.
+// the browser. String, GoString and LogValue therefore print only a short
+// prefix of it. json.Marshal keeps the whole session (it is data a caller may
+// store): never log a Session's JSON.
 type Session struct {
 	// Id is the unique key of the session (a bearer secret).
 	Id string `json:"id,omitempty"`
@@ -57,8 +60,21 @@ func (s Session) TimeLeft(now time.Time) time.Duration {
 // String describes the session without revealing its ID.
 func (s Session) String() string {
 	return fmt.Sprintf("Session{Id: %s, UserId: %s, Status: %s, ExpiresAt: %s}",
-		redact(s.Id), s.UserId, s.Status, s.ExpiresAt.UTC().Format(time.RFC3339))
+		shortID(s.Id), s.UserId, s.Status, s.ExpiresAt.UTC().Format(time.RFC3339))
 }
 
 // GoString is String, so that %#v does not print the session ID either.
 func (s Session) GoString() string { return s.String() }
+
+// LogValue describes the session to log/slog without revealing its ID: the
+// fields String prints, plus the login and the creation time.
+func (s Session) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("Id", shortID(s.Id)),
+		slog.String("UserId", s.UserId),
+		slog.String("Login", s.Login),
+		slog.String("Status", string(s.Status)),
+		slog.Time("CreatedAt", s.CreatedAt),
+		slog.Time("ExpiresAt", s.ExpiresAt),
+	)
+}

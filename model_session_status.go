@@ -8,18 +8,18 @@ type SessionStatus string
 const (
 	// SessionStatusActive: the session is established and fully validated.
 	SessionStatusActive SessionStatus = "ACTIVE"
-	// SessionStatusMfaEnroll: the session is established, but the user needs to
+	// SessionStatusMFAEnroll: the session is established, but the user needs to
 	// enroll a second factor.
-	SessionStatusMfaEnroll SessionStatus = "MFA_ENROLL"
-	// SessionStatusMfaRequired: the session is established, but requires second
+	SessionStatusMFAEnroll SessionStatus = "MFA_ENROLL"
+	// SessionStatusMFARequired: the session is established, but requires second
 	// factor verification.
-	SessionStatusMfaRequired SessionStatus = "MFA_REQUIRED"
+	SessionStatusMFARequired SessionStatus = "MFA_REQUIRED"
 )
 
 // IsKnown reports whether s is one of the documented statuses.
 func (s SessionStatus) IsKnown() bool {
 	switch s {
-	case SessionStatusActive, SessionStatusMfaEnroll, SessionStatusMfaRequired:
+	case SessionStatusActive, SessionStatusMFAEnroll, SessionStatusMFARequired:
 		return true
 	}
 	return false

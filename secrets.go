@@ -1,34 +1,114 @@
 package okta
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
 
-// redact shortens a bearer identifier such as a session ID to a prefix that
-// is enough to tell two apart in a log, but not enough to use: the first four
-// characters of IDs longer than eight, nothing of shorter ones.
-func redact(id string) string {
-	if len(id) <= 8 {
+// Three different things are done to secrets, each by its own function:
+//
+//   - shortID turns a bearer identifier (a session ID, a session token, a
+//     credential) into a prefix that tells two apart in a log but is no use
+//     to an attacker;
+//   - hidden stands for a secret in String, LogValue and MarshalJSON: it tells
+//     only whether one is set;
+//   - shortenSecrets finds known secrets inside text that came from elsewhere
+//     (a server's error message) and replaces each with its shortID.
+//
+// serverText applies shortenSecrets to any string a server sent and bounds it,
+// before the string may reach Error().
+
+// shortIDPrefix is how many characters of an identifier shortID keeps, and
+// shortIDMin the length below which it keeps none.
+const (
+	shortIDPrefix = 4
+	shortIDMin    = 9
+)
+
+// shortID shortens a bearer identifier to its first four characters and
+// "...": enough to tell two apart in a log, not enough to use. Identifiers of
+// eight characters or fewer keep nothing.
+func shortID(id string) string {
+	if len(id) < shortIDMin {
 		return "..."
 	}
-	return id[:4] + "..."
+	return id[:shortIDPrefix] + "..."
 }
 
-// mask stands for a secret in String methods: it tells whether one is set.
-func mask(secret string) string {
+// hidden stands for a secret when a value is printed: empty when it is not
+// set, "[redacted]" when it is.
+func hidden(secret string) string {
 	if secret == "" {
-		return `""`
+		return ""
 	}
 	return "[redacted]"
 }
 
-// scrub replaces every occurrence of each non-empty secret in s with its
-// redacted form.
-func scrub(s string, secrets ...string) string {
+// shortenSecrets replaces every occurrence of each non-empty secret in s, as
+// it is or path-escaped, with its shortID.
+func shortenSecrets(s string, secrets ...string) string {
 	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, redact(sec))
+		if sec == "" {
+			continue
+		}
+		s = strings.ReplaceAll(s, sec, shortID(sec))
+		if esc := url.PathEscape(sec); esc != sec {
+			s = strings.ReplaceAll(s, esc, shortID(sec))
 		}
 	}
 	return s
+}
+
+// Bounds on the strings of an error answer that reach APIError's fields and
+// Error(). Okta's are far shorter: an error code is 8 characters, an error or
+// request id about 25, a summary rarely a line.
+const (
+	maxCodeLen    = 64   // ErrorCode, ErrorLink, ErrorId, RequestId
+	maxSummaryLen = 1024 // ErrorSummary and each cause's
+	maxCauses     = 32   // causes kept from one answer
+)
+
+// serverText makes a string a server sent fit for an error message: known
+// secrets shortened, control characters replaced by spaces, and at most
+// limit bytes, cut on a character boundary and marked with "..." when cut.
+func serverText(s string, limit int, secrets ...string) string {
+	s = shortenSecrets(s, secrets...)
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit - len("...")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
+// hideUserinfo returns a URL (or URL template) with any user information
+// (https://user:password@host) replaced by "[redacted]", so that a password
+// put into BasePath or Host is never printed. It works on text, not on a
+// parsed URL, so that it hides what url.Parse would refuse too.
+func hideUserinfo(u string) string {
+	rest := u
+	prefix := ""
+	if i := strings.Index(u, "://"); i >= 0 {
+		prefix, rest = u[:i+3], u[i+3:]
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndexByte(rest[:end], '@')
+	if at < 0 {
+		return u
+	}
+	return prefix + "[redacted]@" + rest[at+1:]
 }
 
 // checkCredential rejects a credential that could not be sent in a header

@@ -1,0 +1,96 @@
+package okta
+
+import (
+	"encoding/json"
+	"log/slog"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// attrs is the one description of a Configuration that String, GoString,
+// LogValue and MarshalJSON print: every field, in declaration order, with its
+// secrets hidden. A test checks that every exported field is here, so that a
+// new field cannot be printed by accident or forgotten.
+func (c *Configuration) attrs() []slog.Attr {
+	return []slog.Attr{
+		slog.String("BasePath", hideUserinfo(c.BasePath)),
+		slog.String("Subdomain", c.Subdomain),
+		slog.String("Domain", c.Domain),
+		slog.String("Host", hideUserinfo(c.Host)),
+		slog.String("Scheme", c.Scheme),
+		slog.Any("DefaultHeader", slices.Sorted(maps.Keys(c.DefaultHeader))), // names only
+		slog.String("UserAgent", c.UserAgent),
+		slog.Bool("HTTPClient", c.HTTPClient != nil),
+		slog.String("APIToken", hidden(c.APIToken)),
+		slog.Bool("TokenSource", c.TokenSource != nil),
+		slog.String("AuthorizationMode", c.AuthorizationMode),
+		slog.String("ClientID", c.ClientID),
+		slog.Any("Scopes", slices.Clone(c.Scopes)),
+		slog.String("PrivateKey", hidden(c.PrivateKey)),
+		slog.String("PrivateKeyID", c.PrivateKeyID),
+		slog.Int("MaxRetries", c.MaxRetries),
+		slog.Duration("MaxRetryWait", c.MaxRetryWait),
+		slog.Duration("AttemptTimeout", c.AttemptTimeout),
+		slog.Duration("Timeout", c.Timeout),
+		slog.Int("MaxConcurrency", c.MaxConcurrency),
+		slog.Int("RateLimitFloor", c.RateLimitFloor),
+		slog.Bool("Clock", c.Clock != nil),
+	}
+}
+
+// String describes the configuration without its secrets: the API token and
+// the private key are hidden, the default headers are listed by name only,
+// and user information in BasePath or Host is hidden. A field holding an
+// object (HTTPClient, TokenSource, Clock) shows whether it is set.
+func (c Configuration) String() string {
+	var b strings.Builder
+	b.WriteString("Configuration{")
+	for i, a := range c.attrs() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.Key)
+		b.WriteString(": ")
+		if a.Value.Kind() == slog.KindString {
+			b.WriteString(strconv.Quote(a.Value.String()))
+		} else {
+			b.WriteString(a.Value.String())
+		}
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// GoString is String, so that %#v does not print secrets either.
+func (c Configuration) GoString() string { return c.String() }
+
+// LogValue describes the configuration to log/slog as String does.
+func (c Configuration) LogValue() slog.Value { return slog.GroupValue(c.attrs()...) }
+
+// MarshalJSON encodes the configuration as String describes it, secrets
+// hidden, durations as Go duration strings ("30s"), so that a configuration
+// dumped to JSON for diagnostics carries no credential. It is a description,
+// not a round trip: unmarshalling it does not restore the secrets.
+func (c Configuration) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, a := range c.attrs() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, a.Key)
+		b = append(b, ':')
+		v := a.Value.Any()
+		if d, ok := v.(time.Duration); ok {
+			v = d.String()
+		}
+		enc, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, enc...)
+	}
+	return append(b, '}'), nil
+}
