@@ -57,7 +57,9 @@ func settingByField(field string) *setting {
 // didYouMean returns a hint naming the known name that differs from name
 // only in case and separators, or "".
 func didYouMean(name string, known func(*setting) string) string {
-	fold := func(s string) string { return strings.NewReplacer("_", "", "-", "", ".", "").Replace(strings.ToLower(s)) }
+	fold := func(s string) string {
+		return strings.NewReplacer("_", "", "-", "", ".", "").Replace(strings.ToLower(s))
+	}
 	for i := range settings {
 		if k := known(&settings[i]); fold(k) == fold(name) || fold("OKTA_CLIENT_"+k) == fold(name) {
 			return "; did you mean " + k + "?"
