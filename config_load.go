@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // ConfigSource names one of the places LoadConfiguration reads; see
@@ -92,18 +91,14 @@ type ConfigError struct {
 // Error returns "okta: [file: ]name reason", where name is the variable, the
 // YAML key, the file or the field.
 func (e *ConfigError) Error() string {
-	var b strings.Builder
-	b.WriteString("okta: ")
+	name := e.Field
 	switch {
 	case e.Key != "":
-		b.WriteString(e.Source + ": " + e.Key)
+		name = e.Source + ": " + e.Key
 	case e.Source != "":
-		b.WriteString(e.Source)
-	default:
-		b.WriteString(e.Field)
+		name = e.Source
 	}
-	b.WriteString(" " + e.Reason)
-	return b.String()
+	return "okta: " + name + " " + e.Reason
 }
 
 // Unwrap returns Err.

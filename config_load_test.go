@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -399,4 +400,58 @@ func TestConfigError_wording(t *testing.T) {
 	}
 	cause := errors.New("cause")
 	assert.ErrorIs(t, &ConfigError{Err: cause}, cause)
+}
+
+func TestLoadConfiguration_boundedReads(t *testing.T) {
+	d := newDirs(t)
+	writeFile(t, filepath.Join(d.work, "big.pem"), testKeyPEM(t)+strings.Repeat("\n", maxKeyFileSize), 0o600)
+	paths := map[string]error{"big.pem": errTooLarge}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		paths["/dev/zero"] = errNotRegular
+	}
+	for path, cause := range paths {
+		_, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_TOKEN="+testToken, "OKTA_CLIENT_PRIVATEKEY="+path)
+		errs := configErrors(t, err)
+		require.Len(t, errs, 1)
+		assert.Equal(t, "OKTA_CLIENT_PRIVATEKEY", errs[0].Source)
+		assert.ErrorIs(t, errs[0], cause, path)
+	}
+}
+
+func TestLoadConfiguration_sharedFile(t *testing.T) {
+	d := newDirs(t)
+	writeFile(t, d.homeFile(), "okta:\n"+
+		"  idx:\n    issuer: https://dev-123456.okta.com/oauth2/default\n    clientSecret: x\n"+
+		"  testing:\n    disableHttpsCheck: true\n"+
+		"  client:\n    orgUrl: http://127.0.0.1:8080\n    token: "+testToken+"\n", 0o600)
+	c, err := d.load(&bytes.Buffer{})
+	require.NoError(t, err, "the sections of Okta's other SDKs are left alone")
+	assert.Equal(t, "http://127.0.0.1:8080", c.BasePath, "http is fine for loopback")
+}
+
+func TestLoadConfiguration_privateKeyForms(t *testing.T) {
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	sec1, err := x509.MarshalECPrivateKey(ec)
+	require.NoError(t, err)
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	forms := map[string]string{
+		"PKCS#8":      testKeyPEM(t),
+		"SEC1":        string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1})),
+		"PKCS#1":      string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rsaKey)})),
+		"private JWK": `{"kty":"EC","crv":"P-256","x":"eA","y":"eQ","d":"ZA"}`,
+	}
+	for name, key := range forms {
+		t.Run(name, func(t *testing.T) {
+			d := newDirs(t)
+			writeFile(t, filepath.Join(d.work, "key"), key, 0o600)
+			for _, v := range []string{key, "key", filepath.Join(d.work, "key")} {
+				c, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_CLIENTID=0oa1",
+					"OKTA_CLIENT_SCOPES=okta.sessions.read", "OKTA_CLIENT_PRIVATEKEY="+v)
+				require.NoError(t, err)
+				assert.Equal(t, strings.TrimSpace(key), c.PrivateKey)
+			}
+		})
+	}
 }

@@ -27,16 +27,16 @@ type setting struct {
 
 // settings are the values LoadConfiguration reads, as Okta's SDKs name them.
 var settings = []setting{
-	{"OKTA_CLIENT_ORGURL", "orgUrl", "BasePath", applyOrgURL},
-	{"OKTA_CLIENT_TOKEN", "token", "APIToken", applyToken},
-	{"OKTA_CLIENT_AUTHORIZATIONMODE", "authorizationMode", "AuthorizationMode", applyMode},
-	{"OKTA_CLIENT_CLIENTID", "clientId", "ClientID", plain(func(c *Configuration, s string) { c.ClientID = s })},
+	{"OKTA_CLIENT_ORGURL", "orgUrl", "BasePath", scalar(applyOrgURL)},
+	{"OKTA_CLIENT_TOKEN", "token", "APIToken", scalar(applyToken)},
+	{"OKTA_CLIENT_AUTHORIZATIONMODE", "authorizationMode", "AuthorizationMode", scalar(applyMode)},
+	{"OKTA_CLIENT_CLIENTID", "clientId", "ClientID", scalar(plain(func(c *Configuration, s string) { c.ClientID = s }))},
 	{"OKTA_CLIENT_SCOPES", "scopes", "Scopes", applyScopes},
-	{"OKTA_CLIENT_PRIVATEKEY", "privateKey", "PrivateKey", applyPrivateKey},
-	{"OKTA_CLIENT_PRIVATEKEYID", "privateKeyId", "PrivateKeyID", plain(func(c *Configuration, s string) { c.PrivateKeyID = s })},
-	{"OKTA_CLIENT_REQUEST_TIMEOUT", "requestTimeout", "Timeout", seconds(func(c *Configuration, d time.Duration) { c.Timeout = d })},
-	{"OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES", "rateLimit.maxRetries", "MaxRetries", applyMaxRetries},
-	{"OKTA_CLIENT_RATE_LIMIT_MAX_BACKOFF", "rateLimit.maxBackoff", "MaxRetryWait", seconds(func(c *Configuration, d time.Duration) { c.MaxRetryWait = d })},
+	{"OKTA_CLIENT_PRIVATEKEY", "privateKey", "PrivateKey", scalar(applyPrivateKey)},
+	{"OKTA_CLIENT_PRIVATEKEYID", "privateKeyId", "PrivateKeyID", scalar(plain(func(c *Configuration, s string) { c.PrivateKeyID = s }))},
+	{"OKTA_CLIENT_REQUEST_TIMEOUT", "requestTimeout", "Timeout", scalar(seconds(func(c *Configuration, d time.Duration) { c.Timeout = d }))},
+	{"OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES", "rateLimit.maxRetries", "MaxRetries", scalar(applyMaxRetries)},
+	{"OKTA_CLIENT_RATE_LIMIT_MAX_BACKOFF", "rateLimit.maxBackoff", "MaxRetryWait", scalar(seconds(func(c *Configuration, d time.Duration) { c.MaxRetryWait = d }))},
 }
 
 // settingBy returns the setting whose name (chosen by name) is want, or nil.
@@ -89,13 +89,21 @@ func (v value) scalar() (string, *ConfigError) {
 	return strings.TrimSpace(v.text), nil
 }
 
-// plain returns an apply that sets a string without control characters.
-func plain(set func(*Configuration, string)) func(*loader, *Configuration, value) *ConfigError {
-	return func(_ *loader, c *Configuration, v value) *ConfigError {
+// scalar returns an apply for a setting of one value: set never sees a list
+// or an empty value.
+func scalar(set func(l *loader, c *Configuration, s string) *ConfigError) func(*loader, *Configuration, value) *ConfigError {
+	return func(l *loader, c *Configuration, v value) *ConfigError {
 		s, e := v.scalar()
 		if e != nil {
 			return e
 		}
+		return set(l, c, s)
+	}
+}
+
+// plain returns a setter that sets a string without control characters.
+func plain(set func(*Configuration, string)) func(*loader, *Configuration, string) *ConfigError {
+	return func(_ *loader, c *Configuration, s string) *ConfigError {
 		if !validHeaderValue(s) {
 			return invalid("contains a control character")
 		}
@@ -106,11 +114,7 @@ func plain(set func(*Configuration, string)) func(*loader, *Configuration, value
 
 // applyOrgURL checks the org URL for the mistakes Okta's users make most,
 // then as Configuration.Validate does, and sets BasePath.
-func applyOrgURL(_ *loader, c *Configuration, v value) *ConfigError {
-	s, e := v.scalar()
-	if e != nil {
-		return e
-	}
+func applyOrgURL(_ *loader, c *Configuration, s string) *ConfigError {
 	switch {
 	case strings.Contains(s, "{yourOktaDomain}"):
 		return invalid("still holds the placeholder {yourOktaDomain}: replace it with your Okta domain" + orgURLExample)
@@ -139,11 +143,7 @@ func applyOrgURL(_ *loader, c *Configuration, v value) *ConfigError {
 }
 
 // applyToken checks an API token's form and sets APIToken.
-func applyToken(_ *loader, c *Configuration, v value) *ConfigError {
-	s, e := v.scalar()
-	if e != nil {
-		return e
-	}
+func applyToken(_ *loader, c *Configuration, s string) *ConfigError {
 	switch {
 	case strings.Contains(s, "{apiToken}"):
 		return invalid("still holds the placeholder {apiToken}: replace it with an API token (Admin Console, Security > API > Tokens)")
@@ -157,11 +157,7 @@ func applyToken(_ *loader, c *Configuration, v value) *ConfigError {
 }
 
 // applyMode sets AuthorizationMode to one of Okta's modes, in any case.
-func applyMode(_ *loader, c *Configuration, v value) *ConfigError {
-	s, e := v.scalar()
-	if e != nil {
-		return e
-	}
+func applyMode(_ *loader, c *Configuration, s string) *ConfigError {
 	for _, m := range []string{"SSWS", "Bearer", "PrivateKey"} {
 		if strings.EqualFold(s, m) {
 			c.AuthorizationMode = m
@@ -208,11 +204,7 @@ func isInlineKey(s string) bool {
 
 // applyPrivateKey sets PrivateKey from the key itself or from the file it
 // names. No message holds the value: it may be the key.
-func applyPrivateKey(l *loader, c *Configuration, v value) *ConfigError {
-	s, e := v.scalar()
-	if e != nil {
-		return e
-	}
+func applyPrivateKey(l *loader, c *Configuration, s string) *ConfigError {
 	what := "is neither a PEM private key nor a private JWK, nor the path of a file holding one"
 	if !isInlineKey(s) {
 		key, e := l.readKeyFile(s)
@@ -258,9 +250,9 @@ func isPrivateKey(s string) bool {
 }
 
 // seconds returns an apply that parses whole seconds, 0 for the default.
-func seconds(set func(*Configuration, time.Duration)) func(*loader, *Configuration, value) *ConfigError {
-	return func(_ *loader, c *Configuration, v value) *ConfigError {
-		n, e := wholeNumber(v, "seconds, such as 30 (0 for the default)")
+func seconds(set func(*Configuration, time.Duration)) func(*loader, *Configuration, string) *ConfigError {
+	return func(_ *loader, c *Configuration, s string) *ConfigError {
+		n, e := wholeNumber(s, "seconds, such as 30 (0 for the default)")
 		if e != nil {
 			return e
 		}
@@ -273,8 +265,8 @@ func seconds(set func(*Configuration, time.Duration)) func(*loader, *Configurati
 }
 
 // applyMaxRetries sets MaxRetries; Okta's 0 means never retry.
-func applyMaxRetries(_ *loader, c *Configuration, v value) *ConfigError {
-	n, e := wholeNumber(v, "a number of retries, such as 2 (0 never retries)")
+func applyMaxRetries(_ *loader, c *Configuration, s string) *ConfigError {
+	n, e := wholeNumber(s, "a number of retries, such as 2 (0 never retries)")
 	if e != nil {
 		return e
 	}
@@ -288,12 +280,8 @@ func applyMaxRetries(_ *loader, c *Configuration, v value) *ConfigError {
 	return nil
 }
 
-// wholeNumber parses v as a non-negative integer; want says what is expected.
-func wholeNumber(v value, want string) (int64, *ConfigError) {
-	s, e := v.scalar()
-	if e != nil {
-		return 0, e
-	}
+// wholeNumber parses s as a non-negative integer; want says what is expected.
+func wholeNumber(s, want string) (int64, *ConfigError) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	switch {
 	case err != nil:
