@@ -143,6 +143,9 @@ type Configuration struct {
 	// Clock is the time source of retry waits and throttling; nil means the
 	// real clock. Tests set oktatest.FakeClock here so that waits take no time.
 	Clock Clock
+	// Logger receives the client's log records; nil is silent.
+	// LoadConfiguration sets it to the logger given with WithLogger.
+	Logger *slog.Logger
 }
 
 // Clock tells the time and waits; see Configuration.Clock.

@@ -1,0 +1,252 @@
+package okta
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Caps on what LoadConfiguration reads: an okta.yaml or a private key is a
+// few KiB; a path to /dev/zero or a huge file must not exhaust memory.
+const (
+	maxConfigFileSize = 1 << 20
+	maxKeyFileSize    = 64 << 10
+)
+
+var (
+	errNotRegular = errors.New("not a regular file")
+	errTooLarge   = errors.New("file too large")
+)
+
+// readSmallFile reads a regular file of at most limit bytes. It opens
+// nothing else, so that a FIFO or a device cannot hang or flood the loader.
+func readSmallFile(path string, limit int64) ([]byte, fs.FileMode, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, 0, errNotRegular
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, 0, err
+	}
+	if int64(len(data)) > limit {
+		return nil, 0, errTooLarge
+	}
+	return data, fi.Mode(), nil
+}
+
+// fileProblem says why a file could not be read: a reason, and a cause to
+// match with errors.Is that holds no path.
+func fileProblem(err error) (string, error) {
+	for _, p := range []struct {
+		cause  error
+		reason string
+	}{
+		{fs.ErrNotExist, "does not exist"},
+		{fs.ErrPermission, "cannot be read: permission denied"},
+		{errNotRegular, "is not a regular file"},
+		{errTooLarge, "is too large"},
+	} {
+		if errors.Is(err, p.cause) {
+			return p.reason, p.cause
+		}
+	}
+	return "cannot be read", nil
+}
+
+// warnIfReadable logs a Warn record when every user may read the file,
+// which holds a secret. Windows reports no such permission bits.
+func (l *loader) warnIfReadable(path string, mode fs.FileMode, what string) {
+	if runtime.GOOS != "windows" && mode.Perm()&0o004 != 0 {
+		l.warn("okta: "+what+" is readable by every user; restrict it, such as with chmod 600",
+			"file", path, "mode", mode.Perm().String())
+	}
+}
+
+// readKeyFile reads the private key file at path, relative to the working
+// directory. Errors name neither the path nor its text: a key given inline
+// without PEM armour would otherwise be printed as a path.
+func (l *loader) readKeyFile(path string) (string, *ConfigError) {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(l.work, path)
+	}
+	data, mode, err := readSmallFile(path, maxKeyFileSize)
+	if err != nil {
+		reason, cause := fileProblem(err)
+		return "", &ConfigError{Err: cause, Reason: "names a private key file that " + reason +
+			"; give the PEM or JWK itself, or the path of a file holding it"}
+	}
+	l.warnIfReadable(path, mode, "the private key file")
+	return string(data), nil
+}
+
+// loadFile applies the okta.yaml at path to c; a missing file is skipped.
+func (l *loader) loadFile(c *Configuration, path string) {
+	data, mode, err := readSmallFile(path, maxConfigFileSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		reason, _ := fileProblem(err)
+		l.errs = append(l.errs, &ConfigError{Source: path, Reason: reason, Err: err})
+		return
+	}
+	if l.parseYAML(c, path, data) {
+		l.warnIfReadable(path, mode, "the configuration file holding a secret")
+	}
+}
+
+// parseYAML applies the okta.client settings of one YAML document to c and
+// reports whether it holds a token or a private key.
+func (l *loader) parseYAML(c *Configuration, path string, data []byte) bool {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	err := dec.Decode(&doc)
+	if errors.Is(err, io.EOF) {
+		return false
+	}
+	if err == nil {
+		var more yaml.Node
+		switch err = dec.Decode(&more); {
+		case err == nil:
+			l.errs = append(l.errs, &ConfigError{Source: path, Reason: "holds more than one YAML document; want one"})
+			return false
+		case errors.Is(err, io.EOF):
+			err = nil
+		}
+	}
+	if err != nil {
+		l.errs = append(l.errs, &ConfigError{Source: path, Reason: "is not valid YAML: " + err.Error(), Err: err})
+		return false
+	}
+	f := &yamlFile{l: l, c: c, path: path}
+	if len(doc.Content) > 0 {
+		f.mapping("", doc.Content[0], f.top)
+	}
+	return f.secret
+}
+
+// yamlFile walks one YAML document.
+type yamlFile struct {
+	l      *loader
+	c      *Configuration
+	path   string
+	secret bool
+}
+
+// deref follows an alias to the node it names.
+func deref(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+// mapping calls each with the dotted key and the value of every pair of n,
+// the mapping at key prefix. A null is an empty mapping.
+func (f *yamlFile) mapping(prefix string, n *yaml.Node, each func(key string, v *yaml.Node)) {
+	n = deref(n)
+	if n.Kind == 0 || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: prefix, Reason: "is not a mapping; want keys such as okta.client.orgUrl"})
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := deref(n.Content[i])
+		key := strings.TrimPrefix(prefix+"."+k.Value, ".")
+		switch {
+		case k.Kind != yaml.ScalarNode:
+			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: prefix, Reason: "has a key that is not a string"})
+		case seen[k.Value]:
+			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: key, Reason: "is set twice; keep one"})
+		default:
+			seen[k.Value] = true
+			each(key, n.Content[i+1])
+		}
+	}
+}
+
+// top walks the document's top level.
+func (f *yamlFile) top(key string, v *yaml.Node) {
+	if key != "okta" {
+		f.unknown(key)
+		return
+	}
+	f.mapping(key, v, func(key string, v *yaml.Node) {
+		switch key {
+		case "okta.client":
+			f.mapping(key, v, f.client)
+		case "okta.idx", "okta.testing":
+			// Sections of Okta's other SDKs, which may share the file.
+		default:
+			f.unknown(key)
+		}
+	})
+}
+
+// client applies one key under okta.client, or walks into rateLimit.
+func (f *yamlFile) client(key string, v *yaml.Node) {
+	name := strings.TrimPrefix(key, "okta.client.")
+	byKey := func(s *setting) string { return s.key }
+	if s := settingBy(byKey, name); s != nil {
+		val, e := yamlValue(v)
+		if e != nil {
+			f.l.record(e, f.path, key, s.field)
+			return
+		}
+		f.secret = f.secret || s.field == "APIToken" || s.field == "PrivateKey" && isInlineKey(val.text)
+		f.l.apply(f.c, s, f.path, key, val)
+		return
+	}
+	if deref(v).Kind == yaml.MappingNode && name == "rateLimit" {
+		f.mapping(key, v, f.client)
+		return
+	}
+	f.unknown(key)
+}
+
+// unknown reports a key no setting has.
+func (f *yamlFile) unknown(key string) {
+	f.l.unknown(&ConfigError{Source: f.path, Key: key, Reason: "is not a key this client reads" +
+		didYouMean(strings.TrimPrefix(key, "okta.client."), func(s *setting) string { return s.key })})
+}
+
+// yamlValue returns the text of a scalar or the items of a list of scalars.
+func yamlValue(n *yaml.Node) (value, *ConfigError) {
+	n = deref(n)
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.ShortTag() == "!!null" {
+			return value{}, nil
+		}
+		return value{text: n.Value}, nil
+	case yaml.SequenceNode:
+		v := value{isList: true}
+		for _, item := range n.Content {
+			if item = deref(item); item.Kind != yaml.ScalarNode {
+				return value{}, invalid("is a list of something other than plain values")
+			}
+			v.list = append(v.list, item.Value)
+		}
+		return v, nil
+	}
+	return value{}, invalid("is a mapping; want a value")
+}

@@ -1,0 +1,73 @@
+package okta
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+// fuzzSecret starts every token and private key the fuzz targets load; no
+// error may hold it.
+const fuzzSecret = "Fz9sEcReT"
+
+// checkLoaderErrors fails unless every finding of l is a *ConfigError that
+// does not hold fuzzSecret.
+func checkLoaderErrors(t *testing.T, l *loader) {
+	t.Helper()
+	for _, err := range l.errs {
+		var ce *ConfigError
+		if !errors.As(err, &ce) {
+			t.Fatalf("%T is not a *ConfigError: %v", err, err)
+		}
+		if strings.Contains(err.Error(), fuzzSecret) {
+			t.Fatalf("the error holds the secret: %v", err)
+		}
+	}
+}
+
+// FuzzLoadYAML checks that no okta.yaml panics the loader or puts a token or
+// private key into an error.
+//
+//	go test -run '^$' -fuzz FuzzLoadYAML -fuzztime 30s
+func FuzzLoadYAML(f *testing.F) {
+	for _, s := range []string{
+		"", "okta:", "okta: 1", "okta:\n  client:\n    orgUrl: https://dev-1.okta.com\n    token: x\n",
+		"okta:\n  client:\n    scopes: [a, b]\n    rateLimit: {maxRetries: 0, maxBackoff: 3}\n",
+		"okta:\n  client: &a\n    token: *a\n", "a: &x [*x]", "okta: {client: {privateKey: '{\"kty\":1}'}}",
+		"- - -", "okta:\n  client:\n    token: x\n---\n", "{[a]: b}", "okta: {client: {rateLimit: {maxRetries: 99999999999999999999}}}",
+	} {
+		f.Add(s)
+	}
+	work := f.TempDir()
+	f.Fuzz(func(t *testing.T, doc string) {
+		doc = strings.ReplaceAll(doc, "token: ", "token: "+fuzzSecret)
+		doc = strings.ReplaceAll(doc, "privateKey: ", "privateKey: "+fuzzSecret)
+		l := &loader{work: work, logger: slog.New(slog.DiscardHandler)}
+		l.parseYAML(NewConfiguration(), "okta.yaml", []byte(doc))
+		checkLoaderErrors(t, l)
+	})
+}
+
+// FuzzLoadEnv checks that no OKTA_CLIENT_* variable panics the loader or
+// puts a token or private key into an error.
+//
+//	go test -run '^$' -fuzz FuzzLoadEnv -fuzztime 30s
+func FuzzLoadEnv(f *testing.F) {
+	for _, s := range settings {
+		f.Add(strings.TrimPrefix(s.env, envPrefix), "1")
+	}
+	f.Add("ORGURL", "https://{yourOktaDomain}")
+	f.Add("SCOPES", ",, ,")
+	f.Add("PRIVATEKEY", "-----BEGIN PRIVATE KEY-----\n\n")
+	work := f.TempDir()
+	f.Fuzz(func(t *testing.T, name, val string) {
+		if name == "TOKEN" || name == "PRIVATEKEY" {
+			val = fuzzSecret + val
+		}
+		env := []string{envPrefix + name + "=" + val}
+		l := &loader{work: work, environ: env, envSet: true, logger: slog.New(slog.DiscardHandler)}
+		l.loadEnv(NewConfiguration())
+		checkLoaderErrors(t, l)
+	})
+}

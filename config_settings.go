@@ -1,0 +1,293 @@
+package okta
+
+import (
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// noRetries is what MaxRetries 0 of Okta's settings loads as: never retry.
+// It stands for okta.NoRetries until that constant exists; replace it then.
+const noRetries = -1
+
+// orgURLExample ends the org URL messages.
+const orgURLExample = "; want your org URL, such as https://dev-123456.okta.com"
+
+// setting is one value LoadConfiguration reads: its variable, its key under
+// okta.client in okta.yaml, the Configuration field it sets and how.
+type setting struct {
+	env, key, field string
+	apply           func(l *loader, c *Configuration, v value) *ConfigError
+}
+
+// settings are the values LoadConfiguration reads, as Okta's SDKs name them.
+var settings = []setting{
+	{"OKTA_CLIENT_ORGURL", "orgUrl", "BasePath", scalar(applyOrgURL)},
+	{"OKTA_CLIENT_TOKEN", "token", "APIToken", scalar(applyToken)},
+	{"OKTA_CLIENT_AUTHORIZATIONMODE", "authorizationMode", "AuthorizationMode", scalar(applyMode)},
+	{"OKTA_CLIENT_CLIENTID", "clientId", "ClientID", scalar(plain(func(c *Configuration, s string) { c.ClientID = s }))},
+	{"OKTA_CLIENT_SCOPES", "scopes", "Scopes", applyScopes},
+	{"OKTA_CLIENT_PRIVATEKEY", "privateKey", "PrivateKey", scalar(applyPrivateKey)},
+	{"OKTA_CLIENT_PRIVATEKEYID", "privateKeyId", "PrivateKeyID", scalar(plain(func(c *Configuration, s string) { c.PrivateKeyID = s }))},
+	{"OKTA_CLIENT_REQUEST_TIMEOUT", "requestTimeout", "Timeout", scalar(seconds(func(c *Configuration, d time.Duration) { c.Timeout = d }))},
+	{"OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES", "rateLimit.maxRetries", "MaxRetries", scalar(applyMaxRetries)},
+	{"OKTA_CLIENT_RATE_LIMIT_MAX_BACKOFF", "rateLimit.maxBackoff", "MaxRetryWait", scalar(seconds(func(c *Configuration, d time.Duration) { c.MaxRetryWait = d }))},
+}
+
+// settingBy returns the setting whose name (chosen by name) is want, or nil.
+func settingBy(name func(*setting) string, want string) *setting {
+	for i := range settings {
+		if name(&settings[i]) == want {
+			return &settings[i]
+		}
+	}
+	return nil
+}
+
+// settingByField returns the setting of a Configuration field.
+func settingByField(field string) *setting {
+	return settingBy(func(s *setting) string { return s.field }, field)
+}
+
+// didYouMean returns a hint naming the known name that differs from name
+// only in case and separators, or "".
+func didYouMean(name string, known func(*setting) string) string {
+	fold := func(s string) string {
+		return strings.NewReplacer("_", "", "-", "", ".", "").Replace(strings.ToLower(s))
+	}
+	for i := range settings {
+		if k := known(&settings[i]); fold(k) == fold(name) || fold("OKTA_CLIENT_"+k) == fold(name) {
+			return "; did you mean " + k + "?"
+		}
+	}
+	return ""
+}
+
+// value is a setting as a source gives it: text, or a list from YAML.
+type value struct {
+	text   string
+	list   []string
+	isList bool
+}
+
+// invalid returns a *ConfigError with reason, for apply to complete.
+func invalid(reason string) *ConfigError { return &ConfigError{Reason: reason} }
+
+// scalar returns v's text, refusing a list and an empty value.
+func (v value) scalar() (string, *ConfigError) {
+	switch {
+	case v.isList:
+		return "", invalid("is a list; want a single value")
+	case strings.TrimSpace(v.text) == "":
+		return "", invalid("is empty; give a value or remove the setting")
+	}
+	return strings.TrimSpace(v.text), nil
+}
+
+// scalar returns an apply for a setting of one value: set never sees a list
+// or an empty value.
+func scalar(set func(l *loader, c *Configuration, s string) *ConfigError) func(*loader, *Configuration, value) *ConfigError {
+	return func(l *loader, c *Configuration, v value) *ConfigError {
+		s, e := v.scalar()
+		if e != nil {
+			return e
+		}
+		return set(l, c, s)
+	}
+}
+
+// plain returns a setter that sets a string without control characters.
+func plain(set func(*Configuration, string)) func(*loader, *Configuration, string) *ConfigError {
+	return func(_ *loader, c *Configuration, s string) *ConfigError {
+		if !validHeaderValue(s) {
+			return invalid("contains a control character")
+		}
+		set(c, s)
+		return nil
+	}
+}
+
+// applyOrgURL checks the org URL for the mistakes Okta's users make most,
+// then as Configuration.Validate does, and sets BasePath.
+func applyOrgURL(_ *loader, c *Configuration, s string) *ConfigError {
+	switch {
+	case strings.Contains(s, "{yourOktaDomain}"):
+		return invalid("still holds the placeholder {yourOktaDomain}: replace it with your Okta domain" + orgURLExample)
+	case !strings.Contains(s, "://"):
+		return invalid("has no scheme: start it with https://" + orgURLExample)
+	case strings.Contains(strings.ToLower(s), ".com.com"):
+		return invalid("contains .com.com: remove the repeated .com" + orgURLExample)
+	}
+	base, err := (&Configuration{BasePath: s}).baseURL()
+	if err != nil {
+		var reason string
+		if ve, ok := err.(*ValidationError); ok {
+			reason = ve.Reason
+		}
+		return &ConfigError{Reason: "is not a valid org URL: " + reason, Err: err}
+	}
+	u, _ := url.Parse(base)
+	host := strings.ToLower(u.Hostname())
+	for _, d := range []string{"okta.com", "oktapreview.com", "okta-emea.com", "okta-gov.com"} {
+		if strings.HasSuffix(host, "-admin."+d) {
+			return invalid("is the Admin Console's URL: remove -admin from the host" + orgURLExample)
+		}
+	}
+	c.BasePath = s
+	return nil
+}
+
+// applyToken checks an API token's form and sets APIToken.
+func applyToken(_ *loader, c *Configuration, s string) *ConfigError {
+	switch {
+	case strings.Contains(s, "{apiToken}"):
+		return invalid("still holds the placeholder {apiToken}: replace it with an API token (Admin Console, Security > API > Tokens)")
+	case strings.HasPrefix(s, "SSWS "):
+		return invalid("starts with \"SSWS \": give the token alone; the client adds the scheme")
+	case !validHeaderValue(s):
+		return invalid("contains a control character such as CR or LF")
+	}
+	c.APIToken = s
+	return nil
+}
+
+// applyMode sets AuthorizationMode to one of Okta's modes, in any case.
+func applyMode(_ *loader, c *Configuration, s string) *ConfigError {
+	for _, m := range []string{"SSWS", "Bearer", "PrivateKey"} {
+		if strings.EqualFold(s, m) {
+			c.AuthorizationMode = m
+			return nil
+		}
+	}
+	return invalid("is not an authorization mode; want SSWS, Bearer or PrivateKey")
+}
+
+// applyScopes sets Scopes from a YAML list or a comma-separated text.
+func applyScopes(_ *loader, c *Configuration, v value) *ConfigError {
+	list := v.list
+	if v.isList && len(list) == 0 {
+		return invalid("is an empty list; want scopes such as okta.sessions.read")
+	}
+	if !v.isList {
+		s, e := v.scalar()
+		if e != nil {
+			return e
+		}
+		list = strings.Split(s, ",")
+	}
+	scopes := make([]string, 0, len(list))
+	for _, s := range list {
+		s = strings.TrimSpace(s)
+		switch {
+		case s == "":
+			return invalid("has an empty scope; want scopes such as okta.sessions.read,okta.sessions.manage")
+		case strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }):
+			return invalid("has a scope with a space or control character in it; separate scopes with commas")
+		}
+		scopes = append(scopes, s)
+	}
+	c.Scopes = scopes
+	return nil
+}
+
+// isInlineKey reports whether a private key setting holds the key itself
+// (PEM or JWK JSON) rather than the path of a file holding it.
+func isInlineKey(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.HasPrefix(s, "-----BEGIN") || strings.HasPrefix(s, "{")
+}
+
+// applyPrivateKey sets PrivateKey from the key itself or from the file it
+// names. No message holds the value: it may be the key.
+func applyPrivateKey(l *loader, c *Configuration, s string) *ConfigError {
+	what := "is neither a PEM private key nor a private JWK, nor the path of a file holding one"
+	if !isInlineKey(s) {
+		key, e := l.readKeyFile(s)
+		if e != nil {
+			return e
+		}
+		s, what = strings.TrimSpace(key), "names a file that holds no PEM private key or private JWK"
+	}
+	if !isPrivateKey(s) {
+		return invalid(what + " (PKCS#1, PKCS#8 or SEC1 PEM, unencrypted)")
+	}
+	c.PrivateKey = s
+	return nil
+}
+
+// isPrivateKey reports whether s is an unencrypted PEM private key or a JSON
+// object with the members of a private JWK. The OAuth 2.0 client parses it in
+// full when it signs.
+func isPrivateKey(s string) bool {
+	if strings.HasPrefix(s, "{") {
+		var jwk struct {
+			Kty string `json:"kty"`
+			D   string `json:"d"`
+		}
+		return json.Unmarshal([]byte(s), &jwk) == nil && jwk.Kty != "" && jwk.D != ""
+	}
+	block, _ := pem.Decode([]byte(s))
+	if block == nil {
+		return false
+	}
+	var err error
+	switch block.Type {
+	case "PRIVATE KEY":
+		_, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "RSA PRIVATE KEY":
+		_, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		_, err = x509.ParseECPrivateKey(block.Bytes)
+	default:
+		return false
+	}
+	return err == nil
+}
+
+// seconds returns an apply that parses whole seconds, 0 for the default.
+func seconds(set func(*Configuration, time.Duration)) func(*loader, *Configuration, string) *ConfigError {
+	return func(_ *loader, c *Configuration, s string) *ConfigError {
+		n, e := wholeNumber(s, "seconds, such as 30 (0 for the default)")
+		if e != nil {
+			return e
+		}
+		if n > math.MaxInt64/int64(time.Second) {
+			return invalid("is too large; want seconds, such as 30")
+		}
+		set(c, time.Duration(n)*time.Second)
+		return nil
+	}
+}
+
+// applyMaxRetries sets MaxRetries; Okta's 0 means never retry.
+func applyMaxRetries(_ *loader, c *Configuration, s string) *ConfigError {
+	n, e := wholeNumber(s, "a number of retries, such as 2 (0 never retries)")
+	if e != nil {
+		return e
+	}
+	if n > math.MaxInt32 {
+		return invalid("is too large; want a number of retries, such as 2")
+	}
+	c.MaxRetries = int(n)
+	if n == 0 {
+		c.MaxRetries = noRetries
+	}
+	return nil
+}
+
+// wholeNumber parses s as a non-negative integer; want says what is expected.
+func wholeNumber(s, want string) (int64, *ConfigError) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	switch {
+	case err != nil:
+		return 0, invalid("is not a whole number; want " + want)
+	case n < 0:
+		return 0, invalid("is negative; want " + want)
+	}
+	return n, nil
+}
