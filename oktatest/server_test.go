@@ -30,7 +30,7 @@ func newFake(t *testing.T, opts ...oktatest.Option) (*oktatest.Server, *oktatest
 // noRetries returns a client for srv that takes every answer as it comes.
 func noRetries(srv *oktatest.Server) *okta.APIClient {
 	cfg := srv.Config()
-	cfg.MaxRetries = 0
+	cfg.MaxRetries = okta.NoRetries
 	return okta.NewAPIClient(cfg)
 }
 
@@ -437,7 +437,7 @@ func TestClose_endsFaultDelays(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		cfg := srv.Config()
-		cfg.MaxRetries = 0
+		cfg.MaxRetries = okta.NoRetries
 		_, _, err := okta.NewAPIClient(cfg).SessionApi.GetSession(context.Background(), "102abc")
 		done <- err
 	}()
