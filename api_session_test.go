@@ -272,8 +272,14 @@ func TestAPIErrors(t *testing.T) {
 	}
 }
 
-// The one test of an error's wording: the line the README shows.
-func TestAPIError_readsAsTheREADME(t *testing.T) {
+// The one test of the errors' wording, where it is the contract: the line
+// the README shows, and the facts a ThrottleError reports.
+func TestErrorWording(t *testing.T) {
+	te := &ThrottleError{Op: "GetSession", Setting: "RateLimitFloor", Remaining: 2, Floor: 5, RetryAt: time.Date(2026, 11, 27, 9, 1, 0, 0, time.UTC)}
+	assert.EqualError(t, te, "okta: GetSession: not sent: 2 requests left in the rate-limit window, at or below RateLimitFloor 5, until 2026-11-27T09:01:00Z")
+	te = &ThrottleError{Op: "EndSession", Setting: "MaxConcurrency", Err: context.DeadlineExceeded}
+	assert.EqualError(t, te, "okta: EndSession: not sent: no MaxConcurrency slot came free: context deadline exceeded")
+
 	client, mux := setup(t)
 	const id = "102hSECRETsessionIDvalue"
 	mux.HandleFunc("/api/v1/sessions/"+id, func(w http.ResponseWriter, r *http.Request) {

@@ -129,7 +129,7 @@ type Configuration struct {
 	// RateLimitFloor makes calls wait for the rate-limit window to reset once
 	// X-Rate-Limit-Remaining has fallen to this many, instead of spending the
 	// last requests of the window and earning 429s; one wait lasts at most a
-	// minute. 0 means off.
+	// minute, plus up to 0.5 s of jitter. 0 means off.
 	RateLimitFloor int
 	// Clock is the time source of retry waits, throttling and the RetryAt of
 	// errors; nil means the real clock. Tests set oktatest.FakeClock here so
