@@ -277,6 +277,13 @@ func (c *APIClient) attempt(ctx context.Context, r *call) (*http.Response, error
 	if err != nil {
 		return nil, r.transportError(err)
 	}
+	if c.cfg.HTTPClient != nil {
+		// Go's transport ends a body read when the attempt's context ends; a
+		// caller's RoundTripper may not, so its body is closed then, and no
+		// read or drain of it outlives the attempt.
+		body := resp.Body
+		defer context.AfterFunc(ctx, func() { body.Close() })()
+	}
 	err = checkAnswer(r, resp)
 	if c.throttle != nil {
 		c.throttle.observe(resp)

@@ -172,3 +172,24 @@ func TestBodyResetMidwayIsTransportFailure(t *testing.T) {
 	assert.NotNil(t, resp)
 	assert.Equal(t, int32(1), calls.Load(), "CreateSession was replayed")
 }
+
+// A body from a caller's RoundTripper that ignores the context is still cut
+// off at AttemptTimeout.
+func TestBodyOfAnyTransportBoundedByAttempt(t *testing.T) {
+	client, mock := mockClient(t, func(c *Configuration) { c.AttemptTimeout, c.MaxRetries = 20*time.Millisecond, NoRetries })
+	body := &blockingBody{closed: make(chan struct{})}
+	mock.RegisterResponder(http.MethodGet, getURL, func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}, nil
+	})
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		assert.Error(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the body read outlived the attempt")
+	}
+}

@@ -41,7 +41,7 @@ func (e *env) attempts(route oktatest.Route) int {
 	return n
 }
 
-// The four scenarios issue 4 asks to count: attempts and total time waited.
+// The retry scenarios, counted in attempts and total time waited.
 var scenarios = []struct {
 	name string
 	run  func(tb testing.TB) (attempts int, waited time.Duration, err error)
