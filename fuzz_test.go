@@ -125,16 +125,3 @@ func FuzzRateLimitHeaders(f *testing.F) {
 		checkRetryAt(t, c, now, h)
 	})
 }
-
-// checkRetryAt fails unless the retry plan for a 429 with headers h waits no
-// less than 0 and has a RetryAt no earlier than now.
-func checkRetryAt(t *testing.T, c *APIClient, now time.Time, h http.Header) {
-	t.Helper()
-	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: h}
-	e := &APIError{StatusCode: http.StatusTooManyRequests, Response: resp}
-	e.RateLimit, _ = ParseRateLimit(resp)
-	p := c.planRetry(context.Background(), &call{idempotent: true}, e, e)
-	if p.wait < 0 || p.retryAt.Before(now) {
-		t.Fatalf("headers %v: wait %v, RetryAt %v", h, p.wait, p.retryAt)
-	}
-}

@@ -1,11 +1,13 @@
 package okta
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -137,4 +139,46 @@ func rawServer(t *testing.T, reply string) string {
 		}
 	})
 	return "http://" + ln.Addr().String()
+}
+
+// answer429 builds the *APIError of a 429 with the given headers.
+func answer429(h map[string]string) *APIError {
+	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}
+	for k, v := range h {
+		resp.Header.Set(k, v)
+	}
+	e := &APIError{StatusCode: http.StatusTooManyRequests, Response: resp}
+	e.RateLimit, _ = ParseRateLimit(resp)
+	return e
+}
+
+// checkRetryAt fails unless the retry plan for a 429 with headers h waits no
+// less than 0 and has a RetryAt no earlier than now.
+func checkRetryAt(t *testing.T, c *APIClient, now time.Time, h http.Header) {
+	t.Helper()
+	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: h}
+	e := &APIError{StatusCode: http.StatusTooManyRequests, Response: resp}
+	e.RateLimit, _ = ParseRateLimit(resp)
+	p := c.planRetry(context.Background(), &call{idempotent: true}, e, e)
+	if p.wait < 0 || p.retryAt.Before(now) {
+		t.Fatalf("headers %v: wait %v, RetryAt %v", h, p.wait, p.retryAt)
+	}
+}
+
+// blockingBody is a body whose reads never end, until it is closed.
+type blockingBody struct {
+	reads  atomic.Int32
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (b *blockingBody) Read([]byte) (int, error) {
+	b.reads.Add(1)
+	<-b.closed
+	return 0, io.ErrClosedPipe
+}
+
+func (b *blockingBody) Close() error {
+	b.once.Do(func() { close(b.closed) })
+	return nil
 }

@@ -14,17 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// answer429 builds the *APIError of a 429 with the given headers.
-func answer429(h map[string]string) *APIError {
-	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}
-	for k, v := range h {
-		resp.Header.Set(k, v)
-	}
-	e := &APIError{StatusCode: http.StatusTooManyRequests, Response: resp}
-	e.RateLimit, _ = ParseRateLimit(resp)
-	return e
-}
-
 func TestRateLimitWait(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	date := now.Add(-3 * time.Second).Format(http.TimeFormat) // the server's clock is 3 s behind

@@ -122,24 +122,6 @@ func TestInformationalAnswerIsAnError(t *testing.T) {
 	}
 }
 
-// blockingBody is a body whose reads never end, until it is closed.
-type blockingBody struct {
-	reads  atomic.Int32
-	once   sync.Once
-	closed chan struct{}
-}
-
-func (b *blockingBody) Read([]byte) (int, error) {
-	b.reads.Add(1)
-	<-b.closed
-	return 0, io.ErrClosedPipe
-}
-
-func (b *blockingBody) Close() error {
-	b.once.Do(func() { close(b.closed) })
-	return nil
-}
-
 // A success body cut off part-way by a broken connection is a transport
 // failure: GetSession retries it and succeeds; CreateSession does not retry.
 func TestBodyResetMidwayIsTransportFailure(t *testing.T) {

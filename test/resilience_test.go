@@ -18,29 +18,6 @@ import (
 	"github.com/oktasessions/okta-session-go/oktatest"
 )
 
-// exhaust spends n requests of the rate-limit window that started at t0,
-// then moves the clock to d before the window's reset.
-func (e *env) exhaust(n int, d time.Duration) {
-	raw := e.srv.Config()
-	raw.MaxRetries = okta.NoRetries
-	api := okta.NewAPIClient(raw).SessionApi
-	for range n {
-		_, _, _ = api.GetSession(ctx, "102spend")
-	}
-	e.clock.Set(t0.Add(time.Minute - d))
-}
-
-// attempts counts the requests of a route the fake received.
-func (e *env) attempts(route oktatest.Route) int {
-	n := 0
-	for _, r := range e.srv.Requests() {
-		if r.Route == route {
-			n++
-		}
-	}
-	return n
-}
-
 // The retry scenarios, counted in attempts and total time waited.
 var scenarios = []struct {
 	name string

@@ -20,30 +20,6 @@ import (
 
 var ctx = context.Background()
 
-// create makes a session for a new user.
-func (e *env) create(t testing.TB) okta.Session {
-	t.Helper()
-	s, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: e.srv.IssueSessionToken(oktatest.User{})})
-	require.NoError(t, err)
-	return s
-}
-
-// requireAPIError asserts err is an *APIError with status, code and sentinel.
-func requireAPIError(t *testing.T, err error, op string, status int, code string, sentinel error) *okta.APIError {
-	t.Helper()
-	var e *okta.APIError
-	require.ErrorAs(t, err, &e)
-	assert.Equal(t, op, e.Op)
-	assert.Equal(t, status, e.StatusCode)
-	assert.Equal(t, code, e.ErrorCode)
-	assert.NotEmpty(t, e.RequestId)
-	assert.NotNil(t, e.Response)
-	if sentinel != nil {
-		assert.ErrorIs(t, err, sentinel)
-	}
-	return e
-}
-
 func TestLifecycle(t *testing.T) {
 	e := newEnv(t, nil)
 	tok := e.srv.IssueSessionToken(oktatest.User{Login: "ann@example.com", DisplayName: "Ann Lee"})
