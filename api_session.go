@@ -27,7 +27,18 @@ var _ SessionApi = (*SessionApiService)(nil)
 // Every operation returns the *http.Response when one was received, with its
 // body already read and closed (Body is http.NoBody): the caller may read its
 // status and headers, such as X-Okta-Request-Id and the rate-limit headers
-// (see ParseRateLimit). A non-2xx answer is an *APIError.
+// (see ParseRateLimit). A non-2xx answer is an *APIError; a 2xx answer that
+// is not exactly the session asked for is a *ResponseError; a call that the
+// client's own throttle held back is a *ThrottleError.
+//
+// Retries (up to Configuration.MaxRetries): GetSession, RefreshSession and
+// EndSession are retried on 429, 502, 503, 504 and transport failures (a
+// failed connection, a timed-out attempt, a body cut off part-way).
+// CreateSession uses up a one-time token, so it is retried only when Okta
+// provably did not process it: on 429, and when the connection could not be
+// made. Waits follow Retry-After or the rate-limit headers, as Okta advises
+// (https://developer.okta.com/docs/reference/rl-best-practices/); a wait
+// longer than MaxRetryWait, or past the call's deadline, is not started.
 type SessionApiService struct {
 	client *APIClient
 }
@@ -39,20 +50,31 @@ const sessionsPath = "/api/v1/sessions"
 // (POST /api/v1/sessions). The token can be used once, within 5 minutes of its
 // issue; a used, expired or unknown token is a 401 *APIError
 // (errors.Is(err, ErrUnauthorized)). An empty token is refused before any I/O.
+// Okta allows this operation without a credential: when neither the
+// configuration nor the context carries one, no Authorization is sent.
+//
+// See https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Session/#tag/Session/operation/createSession.
 func (a *SessionApiService) CreateSession(ctx context.Context, body CreateSessionRequest) (Session, *http.Response, error) {
-	const op = "CreateSession"
-	if err := checkCredential("sessionToken", body.SessionToken); err != nil {
-		err.(*ValidationError).Op = op
-		return Session{}, nil, err
-	}
 	var s Session
-	resp, err := a.client.do(ctx, &request{op: op, method: http.MethodPost, url: a.client.base + sessionsPath, body: body, out: &s, secret: body.SessionToken})
+	resp, err := a.client.do(ctx, &call{
+		op:        "CreateSession",
+		method:    http.MethodPost,
+		url:       a.client.base + sessionsPath,
+		payload:   body,
+		out:       &s,
+		secret:    body.SessionToken,
+		anonymous: true,
+		invalid:   checkCredential("sessionToken", body.SessionToken),
+	})
 	return s, resp, err
 }
 
 // GetSession returns the session with the given ID
 // (GET /api/v1/sessions/{sessionId}). An unknown, ended or expired session is
-// a 404 *APIError (errors.Is(err, ErrNotFound)).
+// a 404 *APIError (errors.Is(err, ErrNotFound)); an answer with another
+// session is a *ResponseError.
+//
+// See https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Session/#tag/Session/operation/getSession.
 func (a *SessionApiService) GetSession(ctx context.Context, sessionId string) (Session, *http.Response, error) {
 	var s Session
 	resp, err := a.sessionOp(ctx, "GetSession", http.MethodGet, sessionId, "", &s)
@@ -61,7 +83,10 @@ func (a *SessionApiService) GetSession(ctx context.Context, sessionId string) (S
 
 // RefreshSession extends the session with the given ID and returns it with
 // its new ExpiresAt (POST /api/v1/sessions/{sessionId}/lifecycle/refresh). An
-// unknown, ended or expired session is a 404 *APIError.
+// unknown, ended or expired session is a 404 *APIError; an answer with
+// another session is a *ResponseError.
+//
+// See https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Session/#tag/Session/operation/refreshSession.
 func (a *SessionApiService) RefreshSession(ctx context.Context, sessionId string) (Session, *http.Response, error) {
 	var s Session
 	resp, err := a.sessionOp(ctx, "RefreshSession", http.MethodPost, sessionId, "/lifecycle/refresh", &s)
@@ -71,26 +96,35 @@ func (a *SessionApiService) RefreshSession(ctx context.Context, sessionId string
 // EndSession ends the session with the given ID
 // (DELETE /api/v1/sessions/{sessionId}); Okta answers 204 with no body. An
 // unknown or already ended session is a 404 *APIError.
+//
+// See https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Session/#tag/Session/operation/revokeSession.
 func (a *SessionApiService) EndSession(ctx context.Context, sessionId string) (*http.Response, error) {
 	return a.sessionOp(ctx, "EndSession", http.MethodDelete, sessionId, "", nil)
 }
 
 // sessionOp runs an operation on /api/v1/sessions/{sessionId}{suffix}. The ID
-// is always one escaped path segment; "", "." and ".." are refused before any
-// I/O, since they would address another resource.
+// is always one escaped path segment.
 func (a *SessionApiService) sessionOp(ctx context.Context, op, method, sessionId, suffix string, out *Session) (*http.Response, error) {
-	switch sessionId {
-	case "":
-		return nil, &ValidationError{Op: op, Field: "sessionId", Reason: "is empty"}
-	case ".", "..":
-		return nil, &ValidationError{Op: op, Field: "sessionId", Reason: "is a dot segment"}
-	}
-	return a.client.do(ctx, &request{
+	return a.client.do(ctx, &call{
 		op:         op,
 		method:     method,
 		url:        a.client.base + sessionsPath + "/" + url.PathEscape(sessionId) + suffix,
 		out:        out,
+		wantID:     sessionId,
 		secret:     sessionId,
 		idempotent: true,
+		invalid:    checkSessionID(sessionId),
 	})
+}
+
+// checkSessionID refuses a session ID that would address another resource:
+// "", "." and "..".
+func checkSessionID(id string) error {
+	switch id {
+	case "":
+		return &ValidationError{Field: "sessionId", Reason: "is empty"}
+	case ".", "..":
+		return &ValidationError{Field: "sessionId", Reason: "is a dot segment"}
+	}
+	return nil
 }

@@ -3,9 +3,11 @@ package okta
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -14,34 +16,10 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// mockClient returns a client whose requests go to an httpmock transport
-// instead of the network, and the transport to register responders on.
-func mockClient(t *testing.T, edit func(*Configuration)) (*APIClient, *httpmock.MockTransport) {
-	t.Helper()
-	mock := httpmock.NewMockTransport()
-	cfg := NewConfiguration()
-	cfg.Subdomain = "acme"
-	cfg.APIToken = testToken
-	cfg.HTTPClient = &http.Client{Transport: mock}
-	if edit != nil {
-		edit(cfg)
-	}
-	return NewAPIClient(cfg), mock
-}
-
-// captureHeaders registers a GetSession responder that records the headers
-// of the request it answers.
-func captureHeaders(mock *httpmock.MockTransport, into *http.Header) {
-	mock.RegisterResponder(http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc",
-		func(r *http.Request) (*http.Response, error) {
-			*into = r.Header.Clone()
-			return httpmock.NewStringResponse(http.StatusOK, sessionJSON), nil
-		})
-}
-
-type errTokenSource struct{}
-
-func (errTokenSource) Token() (*oauth2.Token, error) { return nil, errors.New("token endpoint down") }
+const (
+	getURL    = "https://acme.okta.com/api/v1/sessions/101W_juydrDRByB7fUdRyE2JQ"
+	createURL = "https://acme.okta.com/api/v1/sessions"
+)
 
 func TestAuthorization(t *testing.T) {
 	bg := context.Background()
@@ -65,19 +43,93 @@ func TestAuthorization(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			client, mock := mockClient(t, nil)
 			var got http.Header
-			captureHeaders(mock, &got)
-			_, _, err := client.SessionApi.GetSession(tt.ctx, "abc")
+			captureHeaders(mock, http.MethodGet, getURL, &got)
+			_, _, err := client.SessionApi.GetSession(tt.ctx, "101W_juydrDRByB7fUdRyE2JQ")
 			require.NoError(t, err)
 			assert.Equal(t, []string{tt.want}, got.Values("Authorization"))
 		})
 	}
 }
 
-func TestAuthorization_tokenSourceError(t *testing.T) {
+// Okta allows CreateSession without a credential: with none configured and
+// none on the context, no Authorization header is sent, not an empty one.
+// Every other operation still needs one.
+func TestCreateSession_anonymous(t *testing.T) {
+	client, mock := mockClient(t, func(c *Configuration) { c.APIToken = "" })
+	var got http.Header
+	captureHeaders(mock, http.MethodPost, createURL, &got)
+	_, _, err := client.SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: "20111tok"})
+	require.NoError(t, err)
+	_, sent := got["Authorization"]
+	assert.False(t, sent, "Authorization %q", got.Values("Authorization"))
+
+	_, _, err = client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "credentials", ve.Field)
+	assert.Equal(t, 1, mock.GetTotalCallCount())
+}
+
+// nilTokenSource returns no token and no error, as a buggy source might.
+type nilTokenSource struct{}
+
+func (nilTokenSource) Token() (*oauth2.Token, error) { return nil, nil }
+
+// errTokenSource fails, as a token endpoint that is down does.
+type errTokenSource struct{}
+
+var errTokenEndpoint = errors.New("token endpoint down")
+
+func (errTokenSource) Token() (*oauth2.Token, error) { return nil, errTokenEndpoint }
+
+// A bad credential of any kind is a *ValidationError naming it, never a
+// panic, and nothing is sent.
+func TestBadCredentials(t *testing.T) {
+	bg := context.Background()
+	tests := []struct {
+		name  string
+		ctx   context.Context
+		field string
+	}{
+		{"token source returns nil, nil", context.WithValue(bg, ContextOAuth2, oauth2.TokenSource(nilTokenSource{})), "ContextOAuth2"},
+		{"token source returns an empty token", context.WithValue(bg, ContextOAuth2, oauth2.StaticTokenSource(&oauth2.Token{})), "ContextOAuth2 access token"},
+		{"token source returns a CRLF token", context.WithValue(bg, ContextOAuth2, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "a\r\nX-Evil: 1"})), "ContextOAuth2 access token"},
+		{"not a token source", context.WithValue(bg, ContextOAuth2, "token"), "ContextOAuth2"},
+		{"empty access token", context.WithValue(bg, ContextAccessToken, ""), "ContextAccessToken"},
+		{"access token not a string", context.WithValue(bg, ContextAccessToken, []byte("at")), "ContextAccessToken"},
+		{"CRLF API key", context.WithValue(bg, ContextAPIKey, APIKey{Key: "k\nX-Evil: y"}), "ContextAPIKey"},
+		{"empty API key", context.WithValue(bg, ContextAPIKey, APIKey{}), "ContextAPIKey"},
+		{"bad API key prefix", context.WithValue(bg, ContextAPIKey, APIKey{Key: "k", Prefix: "SSWS x"}), "ContextAPIKey"},
+		{"API key not an APIKey", context.WithValue(bg, ContextAPIKey, "SSWS x"), "ContextAPIKey"},
+		{"API key by pointer", context.WithValue(bg, ContextAPIKey, &APIKey{Key: "k"}), "ContextAPIKey"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, mock := mockClient(t, nil)
+			for op, call := range map[string]func() error{
+				"GetSession": func() error { _, _, err := client.SessionApi.GetSession(tt.ctx, "abc"); return err },
+				"CreateSession": func() error {
+					_, _, err := client.SessionApi.CreateSession(tt.ctx, CreateSessionRequest{SessionToken: "20111tok"})
+					return err
+				},
+			} {
+				err := call()
+				var ve *ValidationError
+				require.ErrorAs(t, err, &ve, op)
+				assert.Equal(t, op, ve.Op)
+				assert.Equal(t, tt.field, ve.Field)
+				assert.NotContains(t, err.Error(), "X-Evil")
+			}
+			assert.Zero(t, mock.GetTotalCallCount())
+		})
+	}
+}
+
+func TestTokenSourceError(t *testing.T) {
 	client, mock := mockClient(t, nil)
 	ctx := context.WithValue(context.Background(), ContextOAuth2, oauth2.TokenSource(errTokenSource{}))
 	_, _, err := client.SessionApi.GetSession(ctx, "abc")
-	assert.EqualError(t, err, "okta: GetSession: oauth2 token source: token endpoint down")
+	assert.ErrorIs(t, err, errTokenEndpoint)
 	assert.Zero(t, mock.GetTotalCallCount())
 }
 
@@ -88,8 +140,8 @@ func TestHeaders(t *testing.T) {
 		c.AddDefaultHeader("accept", "text/plain") // the client's own Accept wins
 	})
 	var got http.Header
-	captureHeaders(mock, &got)
-	_, _, err := client.SessionApi.GetSession(context.Background(), "abc")
+	captureHeaders(mock, http.MethodGet, getURL, &got)
+	_, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
 	require.NoError(t, err)
 
 	assert.Equal(t, []string{"application/json"}, got.Values("Accept"))
@@ -100,44 +152,75 @@ func TestHeaders(t *testing.T) {
 	assert.Regexp(t, `^okta-session-go/\d+\.\d+\.\d+ go/\d+\.\d+\S* [a-z0-9]+/[a-z0-9]+ billing-svc/2\.3$`, ua[0])
 }
 
-func TestNoRequestToAnotherHost(t *testing.T) {
-	// The default client does not follow redirects: the 3xx comes back as an
-	// *APIError, and nothing, least of all the token, reaches the other host.
+func TestDefaultClientFollowsNoRedirect(t *testing.T) {
 	client, mock := mockClient(t, func(c *Configuration) { c.HTTPClient = nil })
 	client.httpClient.Transport = mock
-	mock.RegisterResponder(http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc", func(r *http.Request) (*http.Response, error) {
+	mock.RegisterResponder(http.MethodGet, getURL, func(r *http.Request) (*http.Response, error) {
 		resp := httpmock.NewStringResponse(http.StatusFound, "")
-		resp.Header.Set("Location", "https://evil.example.com/steal")
+		resp.Header.Set("Location", "https://acme.okta.com/elsewhere")
 		return resp, nil
 	})
-	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-		t.Errorf("request to %s with Authorization %q", r.URL, r.Header.Get("Authorization"))
-		return httpmock.NewStringResponse(http.StatusOK, sessionJSON), nil
-	})
-	_, _, err := client.SessionApi.GetSession(context.Background(), "abc")
+	_, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusFound, apiErr.StatusCode)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 }
 
-// A caller's own HTTP client may follow redirects; Go drops Authorization
-// when the redirect leaves the host, so the token still stays home.
-func TestRedirect_callerClientDropsAuthorization(t *testing.T) {
-	var leaked []string
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		leaked = r.Header.Values("Authorization")
-		writeJSON(w, http.StatusOK, sessionJSON)
-	}))
-	t.Cleanup(other.Close)
-	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
-	home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, otherURL+r.URL.Path, http.StatusFound)
-	}))
-	t.Cleanup(home.Close)
+// A caller's HTTP client that follows redirects never carries the request
+// body (the one-time session token), Authorization or a default header to
+// another host: the call ends with the 3xx. Redirects within the org still
+// go to the caller's CheckRedirect.
+func TestCallerClientRedirects(t *testing.T) {
+	const sessionToken = "20111secretSESSIONtoken"
+	for _, status := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusFound, http.StatusMovedPermanently, http.StatusSeeOther} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			var mu sync.Mutex
+			var leaked []string
+			other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				mu.Lock()
+				leaked = append(leaked, r.Method+" "+string(body)+" "+r.Header.Get("Authorization")+" "+r.Header.Get("X-Api-Key"))
+				mu.Unlock()
+				writeJSON(w, http.StatusOK, sessionJSON)
+			}))
+			t.Cleanup(other.Close)
+			// The same loopback address under another name is another host.
+			otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+			home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, otherURL+r.URL.Path, status)
+			}))
+			t.Cleanup(home.Close)
 
-	client := NewAPIClient(&Configuration{BasePath: home.URL, APIToken: testToken, HTTPClient: &http.Client{}})
-	_, _, err := client.SessionApi.GetSession(context.Background(), "abc")
-	require.NoError(t, err)
-	assert.Empty(t, leaked)
+			var callerChecked bool
+			mine := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { callerChecked = true; return nil }}
+			client := NewAPIClient(&Configuration{BasePath: home.URL, APIToken: testToken, HTTPClient: mine,
+				DefaultHeader: map[string]string{"X-Api-Key": "gateway-secret"}})
+			_, _, err := client.SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: sessionToken})
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, status, apiErr.StatusCode)
+			assert.Empty(t, leaked)
+			assert.False(t, callerChecked, "the caller's CheckRedirect was asked about another host")
+			assert.NotNil(t, mine.CheckRedirect, "the caller's client was changed")
+		})
+	}
+
+	t.Run("within the org", func(t *testing.T) {
+		var checked int
+		mux := http.NewServeMux()
+		mux.HandleFunc("/api/v1/sessions/old", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/api/v1/sessions/101W_juydrDRByB7fUdRyE2JQ", http.StatusTemporaryRedirect)
+		})
+		mux.HandleFunc("/api/v1/sessions/101W_juydrDRByB7fUdRyE2JQ", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, sessionJSON)
+		})
+		home := httptest.NewServer(mux)
+		t.Cleanup(home.Close)
+		mine := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { checked++; return nil }}
+		client := NewAPIClient(&Configuration{BasePath: home.URL, APIToken: testToken, HTTPClient: mine})
+		_, err := client.SessionApi.EndSession(context.Background(), "old")
+		require.NoError(t, err)
+		assert.Equal(t, 1, checked)
+	})
 }

@@ -15,8 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"golang.org/x/oauth2"
 )
 
 // Version is the version of this package, sent in the User-Agent.
@@ -26,13 +24,18 @@ const Version = "0.1.0"
 // okta-session-go/<version> go/<go version> <os>/<arch>.
 var userAgent = "okta-session-go/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go") + " " + runtime.GOOS + "/" + runtime.GOARCH
 
-// Caps on how much of an answer is read. A session is about 1 KiB: a success
-// answer past 256 KiB is a broken or hostile server, and decoding stops there
-// (json.Decoder's buffer doubling makes the heap cost about twice the cap).
-// Error bodies are kept whole up to 1 MiB for APIError.Body.
+// Tuning of the default HTTP client (see NewAPIClient).
 const (
-	maxSessionBody = 256 << 10
-	maxErrorBody   = 1 << 20
+	dialTimeout         = 10 * time.Second
+	tcpKeepAlive        = 30 * time.Second
+	tlsHandshakeTimeout = 10 * time.Second
+	idleConnTimeout     = 90 * time.Second
+	// maxIdleConnsPerHost is the idle connections kept per host: Go's
+	// default of 2 makes concurrent callers open a socket per call.
+	maxIdleConnsPerHost = 100
+	// maxRedirects is Go's own redirect limit, kept for a caller's
+	// HTTPClient that follows redirects within the org.
+	maxRedirects = 10
 )
 
 // APIClient talks to the Okta Session API. It is safe for concurrent use by
@@ -46,8 +49,8 @@ type APIClient struct {
 	base       string         // org URL without a trailing slash
 	httpClient *http.Client
 	userAgent  string
-	apiToken   string    // "SSWS <token>", or empty
-	throttle   *throttle // nil unless MaxConcurrency or RateLimitFloor is set
+	apiToken   credential // from Configuration.APIToken, or nil
+	throttle   *throttle  // nil unless MaxConcurrency or RateLimitFloor is set
 }
 
 // NewAPIClient returns a client for cfg (nil means NewConfiguration()). It
@@ -62,42 +65,34 @@ type APIClient struct {
 // timeouts, up to 100 idle connections kept per host (so many
 // goroutines reuse connections instead of opening new ones), and no
 // redirects followed, since no Session operation redirects and a redirect
-// must never carry the API token elsewhere. Configuration.AttemptTimeout and
-// Timeout bound every call, whichever HTTP client sends it.
+// must never carry a credential elsewhere. A cfg.HTTPClient is used through
+// a shallow copy whose CheckRedirect ends the call at a redirect off the
+// org's origin (scheme and host), returning the 3xx as an *APIError, so that
+// no request body (a session token), Authorization or default header ever
+// reaches another host; redirects within the org go to the caller's own
+// CheckRedirect. Configuration.AttemptTimeout and Timeout bound every call,
+// whichever HTTP client sends it.
 func NewAPIClient(cfg *Configuration) *APIClient {
 	if cfg == nil {
 		cfg = NewConfiguration()
 	}
 	cfg = cfg.clone()
-	c := &APIClient{cfg: cfg, httpClient: cfg.HTTPClient}
-	c.base, c.cfgErr = cfg.validated()
-	for _, d := range []struct {
-		field *time.Duration
-		def   time.Duration
-	}{
-		{&cfg.MaxRetryWait, DefaultMaxRetryWait},
-		{&cfg.AttemptTimeout, DefaultAttemptTimeout},
-		{&cfg.Timeout, DefaultTimeout},
-	} {
-		if *d.field == 0 {
-			*d.field = d.def
-		}
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = realClock{}
-	}
+	c := &APIClient{cfg: cfg, userAgent: userAgent}
+	c.base, c.cfgErr = cfg.orgURL()
+	cfg.fillDefaults()
 	if c.cfgErr == nil {
 		c.throttle = newThrottle(cfg)
 	}
-	if c.httpClient == nil {
+	if cfg.HTTPClient == nil {
 		c.httpClient = newHTTPClient()
+	} else {
+		c.httpClient = sameOriginOnly(cfg.HTTPClient, c.base)
 	}
-	c.userAgent = userAgent
 	if cfg.UserAgent != "" {
 		c.userAgent += " " + cfg.UserAgent
 	}
 	if cfg.APIToken != "" {
-		c.apiToken = "SSWS " + cfg.APIToken
+		c.apiToken = authorization("SSWS " + cfg.APIToken)
 	}
 	c.SessionApi = &SessionApiService{client: c}
 	return c
@@ -108,13 +103,13 @@ func newHTTPClient() *http.Client {
 	return &http.Client{
 		Transport: &http.Transport{
 			Proxy:               http.ProxyFromEnvironment,
-			DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			DialContext:         (&net.Dialer{Timeout: dialTimeout, KeepAlive: tcpKeepAlive}).DialContext,
 			ForceAttemptHTTP2:   true,
 			TLSClientConfig:     &tls.Config{MinVersion: tls.VersionTLS12},
-			TLSHandshakeTimeout: 10 * time.Second,
-			MaxIdleConns:        100,
-			MaxIdleConnsPerHost: 100,
-			IdleConnTimeout:     90 * time.Second,
+			TLSHandshakeTimeout: tlsHandshakeTimeout,
+			MaxIdleConns:        maxIdleConnsPerHost,
+			MaxIdleConnsPerHost: maxIdleConnsPerHost,
+			IdleConnTimeout:     idleConnTimeout,
 			// No ResponseHeaderTimeout: Configuration.AttemptTimeout already
 			// bounds the whole attempt, and a second timer per request costs
 			// CPU under concurrency.
@@ -125,114 +120,184 @@ func newHTTPClient() *http.Client {
 	}
 }
 
-// request describes one operation for APIClient.do.
-type request struct {
+// sameOriginOnly returns a shallow copy of hc that stops at any redirect off
+// the origin of base (see NewAPIClient) and otherwise applies hc's own
+// redirect policy, or Go's default one.
+func sameOriginOnly(hc *http.Client, base string) *http.Client {
+	org, err := url.Parse(base)
+	if err != nil {
+		org = &url.URL{} // an invalid configuration sends nothing anyway
+	}
+	cp := *hc
+	next := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !strings.EqualFold(req.URL.Scheme, org.Scheme) || !strings.EqualFold(req.URL.Host, org.Host) {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		return nil
+	}
+	return &cp
+}
+
+// call is one operation on its way through APIClient.do. The operation
+// fills the first group of fields; do fills the rest, and each attempt
+// reads them all.
+type call struct {
 	op         string   // operation name, for errors
 	method     string   // HTTP method
 	url        string   // org URL and escaped path
-	body       any      // JSON body, or nil
+	payload    any      // JSON body, or nil
 	out        *Session // where to decode a success answer, or nil for none
+	wantID     string   // the session id the answer must have, or "" for any
 	secret     string   // session ID or token to keep out of error text
 	idempotent bool     // may be retried after it may have reached Okta
+	anonymous  bool     // may be sent without a credential
+	invalid    error    // why an argument is refused before any I/O, or nil
+
+	cred     credential // resolved once per call, applied to every attempt
+	body     []byte     // payload as JSON, or nil
+	deadline time.Time  // end of the whole call: Timeout or the context's deadline
+	attempt  int        // 0 for the first try
+	retryFor string     // X-Okta-Request-Id of the answer being retried, or ""
 }
 
-// do is the one request path: check, authenticate, then attempt (build,
-// send, check the answer, decode) and retry as retryPolicy says, within the
-// call's deadline. The returned response's body has been read and closed.
-func (c *APIClient) do(ctx context.Context, r *request) (*http.Response, error) {
-	if ctx == nil {
-		return nil, &ValidationError{Op: r.op, Field: "ctx", Reason: "is nil"}
+// serverText makes s, a string the server sent, fit for an error: the
+// call's secrets (its session ID or token, and its credential) shortened,
+// control characters replaced, at most limit bytes (see serverText).
+func (r *call) serverText(s string, limit int) string {
+	return serverText(s, limit, r.secret, r.cred.secret())
+}
+
+// refused names the operation in an error from before any I/O: a
+// *ValidationError gets Op on a copy (the configuration's is shared by all
+// calls); any other error is wrapped.
+func (r *call) refused(err error) error {
+	if ve, ok := err.(*ValidationError); ok {
+		named := *ve
+		named.Op = r.op
+		return &named
 	}
-	if c.cfgErr != nil {
-		err := *c.cfgErr.(*ValidationError)
-		err.Op = r.op
-		return nil, &err
+	return fmt.Errorf("okta: %s: %w", r.op, err)
+}
+
+// transportError wraps an error of the HTTP client with the operation name.
+// The URL in a *url.Error holds the session ID, so it is replaced by the
+// request's URL with the ID shortened; the *url.Error and what it wraps
+// (context.Canceled, net.Error, ...) stay reachable for errors.Is/As.
+func (r *call) transportError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		ue.URL = shortenSecrets(r.url, r.secret)
 	}
-	auth, err := c.authorization(ctx)
-	if err != nil {
-		var ve *ValidationError
-		if errors.As(err, &ve) {
-			ve.Op = r.op
-			return nil, ve
-		}
-		return nil, fmt.Errorf("okta: %s: %w", r.op, err)
+	return fmt.Errorf("okta: %s: %w", r.op, err)
+}
+
+// do is the one request path: refuse what must not be sent, authenticate,
+// then attempt (build, send, check the answer, decode) and retry as
+// planRetry says, within the call's deadline. The returned response's body
+// has been read and closed.
+func (c *APIClient) do(ctx context.Context, r *call) (*http.Response, error) {
+	if err := c.prepare(ctx, r); err != nil {
+		return nil, r.refused(err)
 	}
-	var body []byte
-	if r.body != nil {
-		if body, err = json.Marshal(r.body); err != nil {
-			return nil, fmt.Errorf("okta: %s: %w", r.op, err)
-		}
-	}
-	deadline := time.Now().Add(c.cfg.Timeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	retryFor := ""
-	for attempt := 0; ; attempt++ {
-		resp, err := c.attempt(ctx, r, auth, body, attempt, retryFor, deadline)
+	for ; ; r.attempt++ {
+		resp, err := c.attempt(ctx, r)
 		if err == nil {
 			return resp, nil
 		}
-		wait, retry := c.retryPolicy(ctx, r, attempt, resp, err)
-		if !retry || wait >= time.Until(deadline) {
+		var apiErr *APIError
+		errors.As(err, &apiErr)
+		plan := c.planRetry(ctx, r, apiErr, err)
+		if apiErr != nil {
+			apiErr.RetryAt = plan.retryAt
+		}
+		if !plan.retry || plan.wait >= time.Until(r.deadline) {
 			return resp, err
 		}
-		if werr := c.sleep(ctx, wait); werr != nil {
+		if werr := c.sleep(ctx, plan.wait); werr != nil {
 			return resp, fmt.Errorf("%w (stopped waiting to retry: %w)", err, werr)
 		}
-		retryFor = ""
-		if resp != nil {
-			// Echo the answer's request id only if it is a valid header
-			// value: a hostile one must not make the retry fail.
-			if id := resp.Header.Get("X-Okta-Request-Id"); validHeaderValue(id) {
-				retryFor = id
-			}
-		}
+		r.retryFor = retryForID(resp)
 	}
 }
 
+// prepare readies r for its first attempt: it refuses an invalid argument,
+// context or configuration, resolves the credential, encodes the body and
+// sets the call's deadline.
+func (c *APIClient) prepare(ctx context.Context, r *call) error {
+	switch {
+	case r.invalid != nil:
+		return r.invalid
+	case ctx == nil:
+		return &ValidationError{Field: "ctx", Reason: "is nil"}
+	case c.cfgErr != nil:
+		return c.cfgErr
+	}
+	cred, err := c.credential(ctx, r.anonymous)
+	if err != nil {
+		return err
+	}
+	r.cred = cred
+	if r.payload != nil {
+		if r.body, err = json.Marshal(r.payload); err != nil {
+			return err
+		}
+	}
+	r.deadline = time.Now().Add(c.cfg.Timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(r.deadline) {
+		r.deadline = d
+	}
+	return nil
+}
+
 // attempt makes one try of r: through the throttle, if any, then send and
-// handle the answer, all within AttemptTimeout and the call's deadline.
-// Retries carry X-Okta-Retry-Count and, when the answer being retried had
-// one, X-Okta-Retry-For with its request id.
-func (c *APIClient) attempt(ctx context.Context, r *request, auth string, body []byte, n int, retryFor string, deadline time.Time) (*http.Response, error) {
+// check the answer, all within AttemptTimeout and the call's deadline.
+func (c *APIClient) attempt(ctx context.Context, r *call) (*http.Response, error) {
 	if c.throttle != nil {
-		if err := c.throttle.acquire(ctx, r.op, deadline); err != nil {
+		if err := c.throttle.acquire(ctx, r.op, r.deadline); err != nil {
 			return nil, err
 		}
 		defer c.throttle.release()
 	}
+	deadline := r.deadline
 	if d := time.Now().Add(c.cfg.AttemptTimeout); d.Before(deadline) {
 		deadline = d
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	req, err := c.newRequest(ctx, r, auth, body)
+	req, err := c.newRequest(ctx, r)
 	if err != nil {
 		return nil, fmt.Errorf("okta: %s: %w", r.op, err)
 	}
-	if n > 0 {
-		req.Header.Set("X-Okta-Retry-Count", strconv.Itoa(n))
-		if retryFor != "" {
-			req.Header.Set("X-Okta-Retry-For", retryFor)
-		}
-	}
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
-		return nil, c.transportError(r, err)
+		return nil, r.transportError(err)
 	}
-	err = c.handle(r, resp, auth)
+	if c.cfg.HTTPClient != nil {
+		// Go's transport ends a body read when the attempt's context ends; a
+		// caller's RoundTripper may not, so its body is closed then, and no
+		// read or drain of it outlives the attempt.
+		body := resp.Body
+		defer context.AfterFunc(ctx, func() { body.Close() })()
+	}
+	err = checkAnswer(r, resp)
 	if c.throttle != nil {
 		c.throttle.observe(resp)
 	}
 	return resp, err
 }
 
-// newRequest builds the HTTP request for r with its headers.
-func (c *APIClient) newRequest(ctx context.Context, r *request, auth string, body []byte) (*http.Request, error) {
+// newRequest builds the HTTP request of r's current attempt: headers,
+// credential and, on a retry, X-Okta-Retry-Count and X-Okta-Retry-For.
+func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, error) {
 	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
+	if r.body != nil {
+		rd = bytes.NewReader(r.body)
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, r.url, rd)
 	if err != nil {
@@ -242,143 +307,41 @@ func (c *APIClient) newRequest(ctx context.Context, r *request, auth string, bod
 		req.Header.Set(k, v)
 	}
 	req.Header.Set("Accept", "application/json")
-	if body != nil {
+	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Authorization", auth)
+	if r.attempt > 0 {
+		req.Header.Set("X-Okta-Retry-Count", strconv.Itoa(r.attempt))
+		if r.retryFor != "" {
+			req.Header.Set("X-Okta-Retry-For", r.retryFor)
+		}
+	}
+	if err := r.cred.authorize(req); err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 
-// authorization returns the Authorization header value for a call: the
-// context's credential if it has one, else the configured API token.
-func (c *APIClient) authorization(ctx context.Context) (string, error) {
-	if v := ctx.Value(ContextOAuth2); v != nil {
-		ts, ok := v.(oauth2.TokenSource)
-		if !ok || ts == nil {
-			return "", &ValidationError{Field: "ContextOAuth2", Reason: "does not hold an oauth2.TokenSource"}
-		}
-		tok, err := ts.Token()
-		if err != nil {
-			return "", fmt.Errorf("oauth2 token source: %w", err)
-		}
-		if err := checkCredential("ContextOAuth2 access token", tok.AccessToken); err != nil {
-			return "", err
-		}
-		return "Bearer " + tok.AccessToken, nil
-	}
-	if v := ctx.Value(ContextAccessToken); v != nil {
-		at, _ := v.(string)
-		if err := checkCredential("ContextAccessToken", at); err != nil {
-			return "", err
-		}
-		return "Bearer " + at, nil
-	}
-	if v := ctx.Value(ContextAPIKey); v != nil {
-		key, ok := v.(APIKey)
-		if !ok {
-			return "", &ValidationError{Field: "ContextAPIKey", Reason: "does not hold an okta.APIKey"}
-		}
-		if err := checkCredential("ContextAPIKey", key.Key); err != nil {
-			return "", err
-		}
-		prefix := key.Prefix
-		if prefix == "" {
-			prefix = "SSWS"
-		} else if !validHeaderName(prefix) {
-			return "", &ValidationError{Field: "ContextAPIKey", Reason: "has an invalid Prefix"}
-		}
-		return prefix + " " + key.Key, nil
-	}
-	if c.apiToken == "" {
-		return "", &ValidationError{Field: "credentials", Reason: "none given: set Configuration.APIToken, or put ContextAPIKey, ContextAccessToken or ContextOAuth2 on the context"}
-	}
-	return c.apiToken, nil
-}
+// maxRequestIDLen bounds the X-Okta-Request-Id echoed in X-Okta-Retry-For;
+// Okta's are about 27 characters.
+const maxRequestIDLen = 128
 
-// transportError wraps an error from the HTTP client with the operation name.
-// The URL in a *url.Error holds the session ID, so it is replaced by the
-// request's URL with the ID shortened; the *url.Error and what it wraps
-// (context.Canceled, net.Error, ...) stay reachable for errors.Is/As.
-func (c *APIClient) transportError(r *request, err error) error {
-	if ue, ok := err.(*url.Error); ok {
-		ue.URL = shortenSecrets(r.url, r.secret)
+// retryForID returns the X-Okta-Request-Id of resp to echo in the retry's
+// X-Okta-Retry-For, or "" when resp has none or a hostile one: too long, or
+// not made of letters, digits and "-_.@" only.
+func retryForID(resp *http.Response) string {
+	if resp == nil {
+		return ""
 	}
-	return fmt.Errorf("okta: %s: %w", r.op, err)
-}
-
-// handle checks the answer's status and decodes it. It reads the body
-// through one size cap, drains what is left of it (up to the cap, so that
-// the connection can be reused), closes it, and leaves resp.Body as
-// http.NoBody.
-func (c *APIClient) handle(r *request, resp *http.Response, auth string) error {
-	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
-	limit := int64(maxSessionBody)
-	if !ok {
-		limit = maxErrorBody
+	id := resp.Header.Get("X-Okta-Request-Id")
+	if len(id) > maxRequestIDLen {
+		return ""
 	}
-	body := http.MaxBytesReader(nil, resp.Body, limit)
-	defer func() {
-		_, _ = io.Copy(io.Discard, body)
-		resp.Body.Close()
-		resp.Body = http.NoBody
-	}()
-	if !ok {
-		return newAPIError(r, resp, body, auth)
-	}
-	if r.out == nil {
-		return nil
-	}
-	if err := decodeSession(resp.Header.Get("Content-Type"), body, r.out); err != nil {
-		return fmt.Errorf("okta: %s: decode %d answer: %w", r.op, resp.StatusCode, err)
-	}
-	return nil
-}
-
-// decodeSession decodes a success answer into out as it streams. It refuses
-// what is not one complete JSON session, and then leaves out as the zero
-// Session: never half a session with an error.
-func decodeSession(contentType string, body io.Reader, out *Session) error {
-	err := decodeInto(contentType, body, out)
-	if err != nil {
-		*out = Session{}
-	}
-	return err
-}
-
-// decodeInto is decodeSession without the clean-up.
-func decodeInto(contentType string, body io.Reader, out *Session) error {
-	if contentType != "" && !isJSON(contentType) {
-		return fmt.Errorf("content type %q is not JSON", contentType)
-	}
-	dec := json.NewDecoder(body)
-	if err := dec.Decode(out); err != nil {
-		switch {
-		case errors.Is(err, io.EOF):
-			return errors.New("empty body")
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return errors.New("truncated JSON")
+	for i := 0; i < len(id); i++ {
+		if b := id[i]; !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("-_.@", b) >= 0) {
+			return ""
 		}
-		return err
 	}
-	if dec.More() {
-		return errors.New("unexpected data after the JSON session")
-	}
-	if out.Id == "" {
-		return errors.New("the answer has no session id")
-	}
-	return nil
-}
-
-// isJSON reports whether a Content-Type is application/json or a +json
-// type, parameters aside. It allocates nothing, unlike mime.ParseMediaType,
-// since it runs on every answer.
-func isJSON(ct string) bool {
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	ct = strings.TrimSpace(ct)
-	typ, sub, ok := strings.Cut(ct, "/")
-	return ok && strings.EqualFold(typ, "application") &&
-		(strings.EqualFold(sub, "json") || len(sub) > 5 && strings.EqualFold(sub[len(sub)-5:], "+json"))
+	return id
 }

@@ -128,7 +128,7 @@ func TestLoadConfiguration_precedence(t *testing.T) {
 			check: func(t *testing.T, c *Configuration) {
 				assert.Equal(t, "https://work.okta.com", c.BasePath)
 				assert.Equal(t, "env-token", c.APIToken)
-				assert.Equal(t, noRetries, c.MaxRetries, "Okta's 0 means never retry")
+				assert.Equal(t, NoRetries, c.MaxRetries, "Okta's 0 means never retry")
 			},
 		},
 		{

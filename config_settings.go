@@ -11,10 +11,6 @@ import (
 	"time"
 )
 
-// noRetries is what MaxRetries 0 of Okta's settings loads as: never retry.
-// It stands for okta.NoRetries until that constant exists; replace it then.
-const noRetries = -1
-
 // orgURLExample ends the org URL messages.
 const orgURLExample = "; want your org URL, such as https://dev-123456.okta.com"
 
@@ -123,7 +119,7 @@ func applyOrgURL(_ *loader, c *Configuration, s string) *ConfigError {
 	case strings.Contains(strings.ToLower(s), ".com.com"):
 		return invalid("contains .com.com: remove the repeated .com" + orgURLExample)
 	}
-	base, err := (&Configuration{BasePath: s}).baseURL()
+	base, err := (&Configuration{BasePath: s}).buildOrgURL()
 	if err != nil {
 		var reason string
 		if ve, ok := err.(*ValidationError); ok {
@@ -275,7 +271,7 @@ func applyMaxRetries(_ *loader, c *Configuration, s string) *ConfigError {
 	}
 	c.MaxRetries = int(n)
 	if n == 0 {
-		c.MaxRetries = noRetries
+		c.MaxRetries = NoRetries // Okta's 0 means never retry
 	}
 	return nil
 }

@@ -3,9 +3,7 @@ package okta
 import (
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -119,9 +117,9 @@ type Configuration struct {
 	// PrivateKeyID is the key's id (the JWT "kid"), when the app has several.
 	PrivateKeyID string
 
-	// MaxRetries is how many times a failed call may be retried (see the
-	// README's "Rate limits and retries"); NewConfiguration sets 2, and 0
-	// means never.
+	// MaxRetries is how many times a failed call may be retried; 0 means
+	// DefaultMaxRetries and NoRetries means never. Which failures are retried
+	// is in the documentation of SessionApiService.
 	MaxRetries int
 	// MaxRetryWait is the longest wait before one retry; a 429 whose reset is
 	// further away is returned at once. 0 means 30 s.
@@ -138,10 +136,12 @@ type Configuration struct {
 	MaxConcurrency int
 	// RateLimitFloor makes calls wait for the rate-limit window to reset once
 	// X-Rate-Limit-Remaining has fallen to this many, instead of spending the
-	// last requests of the window and earning 429s. 0 means off.
+	// last requests of the window and earning 429s; one wait lasts at most a
+	// minute, plus up to 0.5 s of jitter. 0 means off.
 	RateLimitFloor int
-	// Clock is the time source of retry waits and throttling; nil means the
-	// real clock. Tests set oktatest.FakeClock here so that waits take no time.
+	// Clock is the time source of retry waits, throttling and the RetryAt of
+	// errors; nil means the real clock. Tests set oktatest.FakeClock here so
+	// that waits take no time.
 	Clock Clock
 	// Logger receives the client's log records; nil is silent.
 	// LoadConfiguration sets it to the logger given with WithLogger.
@@ -156,18 +156,29 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
-// Defaults of the resilience settings.
+// Defaults of the resilience settings: what their zero values stand for.
 const (
-	DefaultMaxRetries     = 2
-	DefaultMaxRetryWait   = 30 * time.Second
+	// DefaultMaxRetries is the retries of a call when MaxRetries is 0.
+	DefaultMaxRetries = 2
+	// DefaultMaxRetryWait is the longest wait before a retry when
+	// MaxRetryWait is 0.
+	DefaultMaxRetryWait = 30 * time.Second
+	// DefaultAttemptTimeout bounds one attempt when AttemptTimeout is 0.
 	DefaultAttemptTimeout = 15 * time.Second
-	DefaultTimeout        = 60 * time.Second
+	// DefaultTimeout bounds a whole call when Timeout is 0.
+	DefaultTimeout = 60 * time.Second
 )
 
-// NewConfiguration returns a Configuration with the documented defaults:
-// BasePath "https://{subdomain}.{domain}", Domain "okta.com" and MaxRetries 2
-// (the other zero values stand for their defaults). Set Subdomain (or
-// BasePath) and APIToken before use.
+// NoRetries is the MaxRetries that turns retries off: every call makes one
+// attempt. (MaxRetries 0 means DefaultMaxRetries, as every zero field of a
+// Configuration means its default.)
+const NoRetries = -1
+
+// NewConfiguration returns a Configuration with the documented defaults
+// spelled out: BasePath "https://{subdomain}.{domain}", Domain "okta.com" and
+// MaxRetries 2. A Configuration literal behaves the same, since every zero
+// field stands for its default. Set Subdomain (or BasePath) and APIToken
+// before use.
 func NewConfiguration() *Configuration {
 	return &Configuration{
 		BasePath:      defaultBasePath,
@@ -191,16 +202,17 @@ func (c *Configuration) AddDefaultHeader(key, value string) {
 // org URL, the API token's form and the default headers. It does not require
 // APIToken, since a credential may come with each call's context.
 func (c *Configuration) Validate() error {
-	_, err := c.validated()
+	_, err := c.orgURL()
 	return err
 }
 
-// validated checks c and returns the org URL without a trailing slash.
-func (c *Configuration) validated() (string, error) {
+// orgURL checks every field of c, as Validate does, and returns the org URL
+// without a trailing slash.
+func (c *Configuration) orgURL() (string, error) {
 	if c == nil {
 		return "", &ValidationError{Field: "Configuration", Reason: "is nil"}
 	}
-	base, err := c.baseURL()
+	base, err := c.buildOrgURL()
 	if err != nil {
 		return "", err
 	}
@@ -209,11 +221,13 @@ func (c *Configuration) validated() (string, error) {
 			return "", err
 		}
 	}
+	if c.MaxRetries < NoRetries {
+		return "", &ValidationError{Field: "MaxRetries", Reason: "is negative; NoRetries (-1) is the one negative value"}
+	}
 	for _, v := range []struct {
 		field string
 		bad   bool
 	}{
-		{"MaxRetries", c.MaxRetries < 0},
 		{"MaxRetryWait", c.MaxRetryWait < 0},
 		{"AttemptTimeout", c.AttemptTimeout < 0},
 		{"Timeout", c.Timeout < 0},
@@ -242,70 +256,6 @@ func (c *Configuration) validated() (string, error) {
 	return base, nil
 }
 
-// baseURL resolves the org URL from BasePath, Subdomain, Domain, Scheme and Host.
-func (c *Configuration) baseURL() (string, error) {
-	raw := c.BasePath
-	if raw == "" {
-		raw = defaultBasePath
-	}
-	domain := c.Domain
-	if domain == "" {
-		domain = defaultDomain
-	}
-	for _, v := range []struct{ field, placeholder, value string }{
-		{"Subdomain", "{subdomain}", c.Subdomain},
-		{"Domain", "{domain}", domain},
-	} {
-		if v.value == "" || !strings.Contains(raw, v.placeholder) {
-			continue
-		}
-		if !validDNSName(v.value) {
-			return "", &ValidationError{Field: v.field, Reason: "is not a DNS name (letters, digits, '-' and '.')"}
-		}
-		raw = strings.ReplaceAll(raw, v.placeholder, v.value)
-	}
-	if strings.ContainsAny(raw, "{}") {
-		return "", &ValidationError{Field: "BasePath", Reason: "has an unfilled {placeholder}: set Subdomain, or set BasePath to the org URL"}
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", &ValidationError{Field: "BasePath", Reason: "is not a valid URL"}
-	}
-	if c.Scheme != "" {
-		u.Scheme = c.Scheme
-	}
-	if c.Host != "" {
-		u.Host = c.Host
-	}
-	switch {
-	case u.User != nil:
-		return "", &ValidationError{Field: "BasePath", Reason: "must not hold user information"}
-	case u.Host == "" || u.Hostname() == "":
-		return "", &ValidationError{Field: "BasePath", Reason: "has no host; want an org URL such as https://dev-123456.okta.com"}
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return "", &ValidationError{Field: "BasePath", Reason: "must not have a query or fragment"}
-	case u.Opaque != "":
-		return "", &ValidationError{Field: "BasePath", Reason: "is not a valid URL"}
-	}
-	if h := u.Hostname(); !validDNSName(h) && net.ParseIP(h) == nil {
-		return "", &ValidationError{Field: "Host", Reason: "is not a valid host name"}
-	}
-	if p := u.Port(); p != "" && !isDecimal(p) {
-		return "", &ValidationError{Field: "Host", Reason: "has an invalid port"}
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return "", &ValidationError{Field: "Scheme", Reason: "http is allowed only for loopback hosts; use https"}
-		}
-	default:
-		return "", &ValidationError{Field: "Scheme", Reason: "must be https (or http for loopback hosts)"}
-	}
-	u.Scheme = strings.ToLower(u.Scheme)
-	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
-}
-
 // clone returns a deep enough copy of c for NewAPIClient.
 func (c *Configuration) clone() *Configuration {
 	cp := *c
@@ -314,36 +264,29 @@ func (c *Configuration) clone() *Configuration {
 	return &cp
 }
 
-// isLoopback reports whether host names this machine: localhost,
-// 127.0.0.0/8 or ::1.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
+// fillDefaults replaces the zero values of the resilience settings and the
+// clock with their defaults, for NewAPIClient's private copy. MaxRetries
+// becomes the number of retries: NoRetries turns into 0.
+func (c *Configuration) fillDefaults() {
+	switch c.MaxRetries {
+	case 0:
+		c.MaxRetries = DefaultMaxRetries
+	case NoRetries:
+		c.MaxRetries = 0
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// validDNSName reports whether s is a plausible host name.
-func validDNSName(s string) bool {
-	if s == "" || len(s) > 253 || s[0] == '.' || s[0] == '-' || s[len(s)-1] == '.' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		b := s[i]
-		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '.') {
-			return false
+	for _, d := range []struct {
+		field *time.Duration
+		def   time.Duration
+	}{
+		{&c.MaxRetryWait, DefaultMaxRetryWait},
+		{&c.AttemptTimeout, DefaultAttemptTimeout},
+		{&c.Timeout, DefaultTimeout},
+	} {
+		if *d.field == 0 {
+			*d.field = d.def
 		}
 	}
-	return !strings.Contains(s, "..")
-}
-
-// isDecimal reports whether s is a non-empty run of ASCII digits.
-func isDecimal(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
+	if c.Clock == nil {
+		c.Clock = realClock{}
 	}
-	return s != ""
 }

@@ -3,6 +3,7 @@ package okta
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,7 +30,7 @@ func TestConfiguration_baseURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := tt.cfg.validated()
+			got, err := tt.cfg.orgURL()
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
 		})
@@ -62,6 +63,12 @@ func TestConfiguration_Validate(t *testing.T) {
 		{"Host default header", func(c *Configuration) { c.AddDefaultHeader("Host", "evil.com") }, "DefaultHeader"},
 		{"bad header name", func(c *Configuration) { c.AddDefaultHeader("X Bad", "v") }, "DefaultHeader"},
 		{"CRLF header value", func(c *Configuration) { c.AddDefaultHeader("X-Team", "a\nb") }, "DefaultHeader"},
+		{"MaxRetries below NoRetries", func(c *Configuration) { c.MaxRetries = -2 }, "MaxRetries"},
+		{"negative MaxRetryWait", func(c *Configuration) { c.MaxRetryWait = -time.Second }, "MaxRetryWait"},
+		{"negative AttemptTimeout", func(c *Configuration) { c.AttemptTimeout = -time.Second }, "AttemptTimeout"},
+		{"negative Timeout", func(c *Configuration) { c.Timeout = -time.Second }, "Timeout"},
+		{"negative MaxConcurrency", func(c *Configuration) { c.MaxConcurrency = -1 }, "MaxConcurrency"},
+		{"negative RateLimitFloor", func(c *Configuration) { c.RateLimitFloor = -1 }, "RateLimitFloor"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,8 +101,28 @@ func TestNewAPIClient_copiesConfiguration(t *testing.T) {
 	cfg.APIToken = "changed"
 	cfg.AddDefaultHeader("X-Team", "b")
 	assert.Equal(t, "https://acme.okta.com", client.base)
-	assert.Equal(t, "SSWS "+testToken, client.apiToken)
+	assert.Equal(t, authorization("SSWS "+testToken), client.apiToken)
 	assert.Equal(t, "a", client.cfg.DefaultHeader["X-Team"])
+}
+
+// Zero means the default for every field: a Configuration literal and
+// NewConfiguration() make the same client. NoRetries turns retries off.
+func TestConfiguration_zeroMeansDefault(t *testing.T) {
+	literal := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com"}).cfg
+	made := NewConfiguration()
+	made.BasePath = "https://acme.okta.com"
+	fromNew := NewAPIClient(made).cfg
+	for _, c := range []*Configuration{literal, fromNew} {
+		assert.Equal(t, DefaultMaxRetries, c.MaxRetries)
+		assert.Equal(t, DefaultMaxRetryWait, c.MaxRetryWait)
+		assert.Equal(t, DefaultAttemptTimeout, c.AttemptTimeout)
+		assert.Equal(t, DefaultTimeout, c.Timeout)
+		assert.Equal(t, realClock{}, c.Clock)
+	}
+	none := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", MaxRetries: NoRetries})
+	assert.Zero(t, none.cfg.MaxRetries)
+	assert.NoError(t, (&Configuration{BasePath: "https://acme.okta.com", MaxRetries: NoRetries}).Validate())
+	assert.Nil(t, NewAPIClient(&Configuration{BasePath: "https://acme.okta.com"}).throttle, "throttling is off by default")
 }
 
 func TestNewAPIClient_httpClient(t *testing.T) {
@@ -107,9 +134,10 @@ func TestNewAPIClient_httpClient(t *testing.T) {
 	assert.NotNil(t, tr.Proxy)
 	assert.NotZero(t, tr.TLSHandshakeTimeout)
 
-	mine := &http.Client{}
+	mine := &http.Client{Timeout: time.Minute}
 	client = NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", HTTPClient: mine})
-	assert.Same(t, mine, client.httpClient)
+	assert.NotSame(t, mine, client.httpClient, "the caller's client is used through a copy")
+	assert.Equal(t, time.Minute, client.httpClient.Timeout)
 	assert.Nil(t, mine.Transport, "the caller's client was changed")
 	assert.Nil(t, mine.CheckRedirect, "the caller's client was changed")
 

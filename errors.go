@@ -1,9 +1,7 @@
 package okta
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -153,56 +151,5 @@ func (e *APIError) Model() interface{} {
 		ErrorLink:    e.ErrorLink,
 		ErrorId:      e.ErrorId,
 		ErrorCauses:  e.ErrorCauses,
-	}
-}
-
-// newAPIError builds the *APIError for a non-2xx answer from its capped body.
-// Every string taken from the answer goes through serverText, shortened of
-// the request's secrets (the session ID or token in r.secret, and the
-// credential in auth) and bounded, since the answer may come from a hostile
-// or confused server that echoes them. Body() alone keeps the raw bytes.
-func newAPIError(r *request, resp *http.Response, body io.Reader, auth string) *APIError {
-	_, credential, _ := strings.Cut(auth, " ")
-	secrets := []string{r.secret, credential}
-	e := &APIError{
-		Op:         r.op,
-		StatusCode: resp.StatusCode,
-		RequestId:  serverText(resp.Header.Get("X-Okta-Request-Id"), maxCodeLen, secrets...),
-		Response:   resp,
-	}
-	e.RateLimit, _ = ParseRateLimit(resp)
-	e.body = readCapped(body, maxErrorBody)
-	var m ModelError
-	if json.Unmarshal(e.body, &m) != nil {
-		return e
-	}
-	e.ErrorCode = serverText(m.ErrorCode, maxCodeLen, secrets...)
-	e.ErrorSummary = serverText(m.ErrorSummary, maxSummaryLen, secrets...)
-	e.ErrorLink = serverText(m.ErrorLink, maxCodeLen, secrets...)
-	e.ErrorId = serverText(m.ErrorId, maxCodeLen, secrets...)
-	for _, cause := range m.ErrorCauses[:min(len(m.ErrorCauses), maxCauses)] {
-		e.ErrorCauses = append(e.ErrorCauses, ErrorCause{ErrorSummary: serverText(cause.ErrorSummary, maxSummaryLen, secrets...)})
-	}
-	return e
-}
-
-// readCapped reads r, which a MaxBytesReader stops at limit, into a buffer
-// that doubles but never grows past limit, so that a hostile body costs at
-// most limit for the result and less than that in garbage. It returns what
-// it read before any error.
-func readCapped(r io.Reader, limit int) []byte {
-	b := make([]byte, 0, 512)
-	for {
-		if len(b) == cap(b) {
-			if cap(b) >= limit {
-				return b
-			}
-			b = append(make([]byte, 0, min(2*cap(b), limit)), b...)
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			return b
-		}
 	}
 }

@@ -2,12 +2,15 @@ package okta
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzSessionID checks that any session ID either is refused before any I/O
@@ -48,22 +51,77 @@ func FuzzSessionID(f *testing.F) {
 	})
 }
 
-// FuzzDecodeSession checks that no body makes decoding panic, and that a
-// body decoded without error always gives a session with an ID.
+// FuzzDecodeSession checks that no body makes decoding panic, that a body
+// decoded without error is exactly one session with the ID asked for, and
+// that an error never comes with a session.
 //
 //	go test -run '^$' -fuzz FuzzDecodeSession -fuzztime 30s
 func FuzzDecodeSession(f *testing.F) {
-	for _, body := range []string{sessionJSON, "", "null", "{}", `{"id":"x"} junk`, `{"id":1}`, sessionJSON[:50], `{"id":"x","expiresAt":"bad"}`, `[]`, `"str"`} {
+	for _, body := range []string{sessionJSON, "", "null", "{}", `{"id":"x"} junk`, `{"id":1}`, sessionJSON[:50], `{"id":"x","expiresAt":"bad"}`, `[]`, `"str"`,
+		sessionJSON + "]", sessionJSON + "}}", sessionJSON + " \n", `{"id":"other"}`} {
 		f.Add(body)
 	}
+	const id = "101W_juydrDRByB7fUdRyE2JQ"
 	f.Fuzz(func(t *testing.T, body string) {
 		var s Session
-		err := decodeSession("application/json", strings.NewReader(body), &s)
-		if err == nil && s.Id == "" {
-			t.Fatalf("%q decoded to a session without an ID", body)
+		err := decodeSession("application/json", strings.NewReader(body), &s, id)
+		if err == nil && s.Id != id {
+			t.Fatalf("%q decoded to a session with ID %q", body, s.Id)
 		}
 		if err != nil && s.Id != "" {
 			t.Fatalf("%q: an error and a session: %v", body, err)
 		}
+		if err == nil {
+			var v any
+			dec := json.NewDecoder(strings.NewReader(body))
+			if dec.Decode(&v) != nil || dec.Decode(&v) != io.EOF {
+				t.Fatalf("%q accepted, but it is not exactly one JSON value", body)
+			}
+		}
+	})
+}
+
+// FuzzRetryAfter checks that no Retry-After or Date header makes a wait
+// negative or longer than maxServerDelay, and that the wait after a 429,
+// with the rate-limit headers too, always gives a RetryAt that is not in
+// the past.
+//
+//	go test -run '^$' -fuzz FuzzRetryAfter -fuzztime 30s
+func FuzzRetryAfter(f *testing.F) {
+	for _, v := range [][2]string{{"7", ""}, {"-1", ""}, {"99999999999999999999", ""}, {"Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT"},
+		{"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT"}, {"", "Sun Nov  6 08:49:37 1994"}} {
+		f.Add(v[0], v[1])
+	}
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
+	f.Fuzz(func(t *testing.T, retryAfterValue, date string) {
+		h := http.Header{"Retry-After": {retryAfterValue}, "Date": {date}}
+		d, ok := retryAfter(&http.Response{Header: h}, now)
+		if d < 0 || d > maxServerDelay || !ok && d != 0 {
+			t.Fatalf("Retry-After %q, Date %q: %v, %v", retryAfterValue, date, d, ok)
+		}
+		checkRetryAt(t, c, now, h)
+	})
+}
+
+// FuzzRateLimitHeaders checks that no X-Rate-Limit-* or Date header makes
+// ParseRateLimit report a negative value, or the wait after a 429 negative
+// or its RetryAt in the past.
+//
+//	go test -run '^$' -fuzz FuzzRateLimitHeaders -fuzztime 30s
+func FuzzRateLimitHeaders(f *testing.F) {
+	f.Add("600", "0", "1764234060", "Thu, 27 Nov 2026 09:00:00 GMT")
+	f.Add("0", "0", "99999999999", "")
+	f.Add("10,5", "3, 1", "1099511627776", "Mon, 01 Jan 0001 00:00:00 GMT")
+	f.Add("-1", "x", "-5", "yesterday")
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
+	f.Fuzz(func(t *testing.T, limit, remaining, reset, date string) {
+		h := http.Header{"X-Rate-Limit-Limit": {limit}, "X-Rate-Limit-Remaining": {remaining}, "X-Rate-Limit-Reset": {reset}, "Date": {date}}
+		rl, ok := ParseRateLimit(&http.Response{Header: h})
+		if ok && (rl.Limit < 0 || rl.Remaining < 0 || rl.Reset.Before(time.Unix(0, 0))) {
+			t.Fatalf("%v from %v", rl, h)
+		}
+		checkRetryAt(t, c, now, h)
 	})
 }

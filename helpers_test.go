@@ -1,11 +1,17 @@
 package okta
 
 import (
+	"context"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 )
 
 // testToken is the API token the test clients use.
@@ -80,4 +86,99 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))
+}
+
+// mockClient returns a client whose requests go to an httpmock transport
+// instead of the network, and the transport to register responders on.
+func mockClient(t *testing.T, edit func(*Configuration)) (*APIClient, *httpmock.MockTransport) {
+	t.Helper()
+	mock := httpmock.NewMockTransport()
+	cfg := NewConfiguration()
+	cfg.Subdomain = "acme"
+	cfg.APIToken = testToken
+	cfg.HTTPClient = &http.Client{Transport: mock}
+	if edit != nil {
+		edit(cfg)
+	}
+	return NewAPIClient(cfg), mock
+}
+
+// captureHeaders registers a responder for method and URL that records the
+// headers of the request it answers and answers with the example session.
+func captureHeaders(mock *httpmock.MockTransport, method, url string, into *http.Header) {
+	mock.RegisterResponder(method, url, func(r *http.Request) (*http.Response, error) {
+		*into = r.Header.Clone()
+		return httpmock.NewStringResponse(http.StatusOK, sessionJSON), nil
+	})
+}
+
+// rawServer starts a TCP server on loopback that answers every connection by
+// writing reply and then holding the connection open, reading and
+// discarding, until the test ends. It returns the server's http:// URL.
+func rawServer(t *testing.T, reply string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	t.Cleanup(func() { close(done); ln.Close(); wg.Wait() })
+	wg.Go(func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() {
+				defer conn.Close()
+				go func() { <-done; conn.Close() }()
+				_, _ = io.WriteString(conn, reply)
+				_, _ = io.Copy(io.Discard, conn)
+			})
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// answer429 builds the *APIError of a 429 with the given headers.
+func answer429(h map[string]string) *APIError {
+	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}
+	for k, v := range h {
+		resp.Header.Set(k, v)
+	}
+	e := &APIError{StatusCode: http.StatusTooManyRequests, Response: resp}
+	e.RateLimit, _ = ParseRateLimit(resp)
+	return e
+}
+
+// checkRetryAt fails unless the retry plan for a 429 with headers h waits no
+// less than 0 and has a RetryAt no earlier than now.
+func checkRetryAt(t *testing.T, c *APIClient, now time.Time, h http.Header) {
+	t.Helper()
+	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: h}
+	e := &APIError{StatusCode: http.StatusTooManyRequests, Response: resp}
+	e.RateLimit, _ = ParseRateLimit(resp)
+	p := c.planRetry(context.Background(), &call{idempotent: true}, e, e)
+	if p.wait < 0 || p.retryAt.Before(now) {
+		t.Fatalf("headers %v: wait %v, RetryAt %v", h, p.wait, p.retryAt)
+	}
+}
+
+// blockingBody is a body whose reads never end, until it is closed.
+type blockingBody struct {
+	reads  atomic.Int32
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (b *blockingBody) Read([]byte) (int, error) {
+	b.reads.Add(1)
+	<-b.closed
+	return 0, io.ErrClosedPipe
+}
+
+func (b *blockingBody) Close() error {
+	b.once.Do(func() { close(b.closed) })
+	return nil
 }

@@ -43,15 +43,20 @@ func ParseRateLimit(resp *http.Response) (RateLimit, bool) {
 	return RateLimit{Limit: int(limit), Remaining: int(remaining), Reset: time.Unix(reset, 0).UTC()}, true
 }
 
-// minHeaderInt returns the smallest non-negative integer among the values of
-// header key, reading comma-separated lists too.
+// maxRateLimitValue is the largest rate-limit header value taken as valid;
+// as X-Rate-Limit-Reset it is a time in the year 36812, far enough for any
+// real reset and small enough for time.Unix.
+const maxRateLimitValue = 1 << 40
+
+// minHeaderInt returns the smallest integer in [0, maxRateLimitValue] among
+// the values of header key, reading comma-separated lists too.
 func minHeaderInt(h http.Header, key string) (int64, bool) {
 	var best int64
 	found := false
 	for _, line := range h[key] {
 		for v := range strings.SplitSeq(line, ",") {
 			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err != nil || n < 0 || n > 1<<40 {
+			if err != nil || n < 0 || n > maxRateLimitValue {
 				continue
 			}
 			if !found || n < best {

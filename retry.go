@@ -11,7 +11,8 @@ import (
 	"time"
 )
 
-// Retry timing. See the README's "Rate limits and retries" for the rules.
+// Retry timing, after Okta's advice on rate limits:
+// https://developer.okta.com/docs/reference/rl-best-practices/.
 const (
 	// backoffBase is the first backoff of a retry that has no reset time: a
 	// 5xx, a dropped connection or Okta's concurrency limit. It doubles with
@@ -27,41 +28,44 @@ const (
 	maxResetSkew = 5 * time.Minute
 )
 
-// retryPolicy decides whether the failed attempt number attempt (0 for the
-// first) is retried, and after how long. It also sets APIError.RetryAt of a
-// 429 or 503, whether or not the call is retried.
+// retryPlan is what the retry rules say about a failed attempt.
+type retryPlan struct {
+	retry   bool          // whether to try again
+	wait    time.Duration // how long to wait first
+	retryAt time.Time     // for APIError.RetryAt: when a retry may succeed, on the client's clock; zero when unknown
+}
+
+// planRetry applies the retry rules to the failed attempt r.attempt, whose
+// error is err (apiErr when it is an *APIError). retryAt is set for a 429,
+// and for a 502, 503 or 504 with Retry-After, whether or not the call is
+// retried.
 //
 // Idempotent operations (GetSession, RefreshSession, EndSession) retry on
-// 429, 502, 503, 504 and transport errors. CreateSession uses up a one-time
-// token, so it retries only when Okta did not process it: on 429, and on a
-// transport error from before a connection existed (a failed dial).
-func (c *APIClient) retryPolicy(ctx context.Context, r *request, attempt int, resp *http.Response, err error) (time.Duration, bool) {
-	var (
-		wait   time.Duration
-		retry  bool
-		apiErr *APIError
-		urlErr *url.Error
-	)
+// 429, 502, 503, 504 and transport failures, a body cut off part-way
+// included. CreateSession uses up a one-time token, so it retries only when
+// Okta did not process it: on 429, and on a transport error from before a
+// connection existed (a failed dial).
+func (c *APIClient) planRetry(ctx context.Context, r *call, apiErr *APIError, err error) retryPlan {
+	now := c.cfg.Clock.Now()
+	var p retryPlan
+	var urlErr *url.Error
 	switch {
-	case errors.As(err, &apiErr):
-		switch apiErr.StatusCode {
-		case http.StatusTooManyRequests:
-			wait, retry = c.rateLimitWait(apiErr, attempt), true
-			apiErr.RetryAt = c.cfg.Clock.Now().Add(wait)
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			wait, retry = c.backoff(attempt), r.idempotent
-			if d, ok := retryAfter(apiErr.Response, c.cfg.Clock.Now()); ok {
-				wait = d
-				apiErr.RetryAt = c.cfg.Clock.Now().Add(d)
-			}
+	case apiErr != nil && apiErr.StatusCode == http.StatusTooManyRequests:
+		p.wait, p.retry = c.rateLimitWait(apiErr, r.attempt, now), true
+		p.retryAt = now.Add(p.wait)
+	case apiErr != nil && (apiErr.StatusCode == http.StatusBadGateway ||
+		apiErr.StatusCode == http.StatusServiceUnavailable || apiErr.StatusCode == http.StatusGatewayTimeout):
+		p.wait, p.retry = c.backoff(r.attempt), r.idempotent
+		if d, ok := retryAfter(apiErr.Response, now); ok {
+			p.wait, p.retryAt = d, now.Add(d)
 		}
-	case resp == nil && errors.As(err, &urlErr):
-		wait, retry = c.backoff(attempt), r.idempotent || neverSent(err)
+	case apiErr == nil && errors.As(err, &urlErr):
+		p.wait, p.retry = c.backoff(r.attempt), r.idempotent || neverSent(err)
 	}
-	if !retry || attempt >= c.cfg.MaxRetries || ctx.Err() != nil || wait > c.cfg.MaxRetryWait {
-		return 0, false
+	if r.attempt >= c.cfg.MaxRetries || ctx.Err() != nil || p.wait > c.cfg.MaxRetryWait {
+		p.retry = false
 	}
-	return wait, true
+	return p
 }
 
 // rateLimitWait is how long to wait after a 429: Retry-After when the answer
@@ -69,8 +73,7 @@ func (c *APIClient) retryPolicy(ctx context.Context, r *request, attempt int, re
 // server's clock) plus a second, or by the local clock when Date is missing
 // or odd; a short backoff for Okta's concurrency limit, whose reset is only
 // an estimate. Reset waits get up to resetJitter added.
-func (c *APIClient) rateLimitWait(e *APIError, attempt int) time.Duration {
-	now := c.cfg.Clock.Now()
+func (c *APIClient) rateLimitWait(e *APIError, attempt int, now time.Time) time.Duration {
 	if d, ok := retryAfter(e.Response, now); ok {
 		return d + jitter(resetJitter)
 	}
@@ -81,24 +84,42 @@ func (c *APIClient) rateLimitWait(e *APIError, attempt int) time.Duration {
 	return max(untilReset(rl.Reset, e.Response, now)+time.Second, 0) + jitter(resetJitter)
 }
 
-// untilReset is how long until a rate-limit reset: measured against the
-// answer's Date header (the server's clock, immune to local clock skew) when
-// that gives a believable time, else against the local clock now.
+// maxServerDelay is where every duration read from a server's headers
+// saturates, so that adding a second or some jitter to it, or adding it to
+// the time now, never overflows: a wait that long is a wait past any
+// deadline.
+const maxServerDelay = 100 * 365 * 24 * time.Hour
+
+// serverDelay clamps a duration computed from a server's headers to
+// [0, maxServerDelay].
+func serverDelay(d time.Duration) time.Duration {
+	return min(max(d, 0), maxServerDelay)
+}
+
+// untilReset is how long until a rate-limit reset, at most maxServerDelay
+// and negative when it has passed: measured
+// against the answer's Date header (the server's clock, immune to local
+// clock skew) when that gives a believable time, else against the local
+// clock now.
 func untilReset(reset time.Time, resp *http.Response, now time.Time) time.Duration {
 	if date, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
 		if d := reset.Sub(date); d >= 0 && d <= maxResetSkew {
 			return d
 		}
 	}
-	return reset.Sub(now)
+	return min(reset.Sub(now), maxServerDelay)
 }
+
+// maxBackoffDoublings is how many times backoffBase doubles before
+// MaxRetryWait caps it anyway; it keeps the shift from overflowing.
+const maxBackoffDoublings = 20
 
 // backoff is the wait before retry number attempt+1 when there is no reset
 // time: backoffBase doubled per attempt, capped by MaxRetryWait, half of it
 // random.
 func (c *APIClient) backoff(attempt int) time.Duration {
 	d := c.cfg.MaxRetryWait
-	if attempt < 20 {
+	if attempt < maxBackoffDoublings {
 		d = min(backoffBase<<attempt, d)
 	}
 	return d/2 + jitter(d/2)
@@ -113,15 +134,19 @@ func jitter(d time.Duration) time.Duration {
 }
 
 // retryAfter reads a Retry-After header, in seconds or as an HTTP date
-// (measured against the answer's Date, or now when it has none).
+// (measured against the answer's Date, or now when it has none). The wait
+// saturates at maxServerDelay; a negative or unreadable value is ignored.
 func retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
 	v := resp.Header.Get("Retry-After")
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		// Clamp, so that a hostile value cannot overflow into a negative wait.
-		return time.Duration(min(secs, 1<<31)) * time.Second, secs >= 0
+	if isDecimal(v) {
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || secs > int64(maxServerDelay/time.Second) {
+			return maxServerDelay, true // only a range error is possible
+		}
+		return time.Duration(secs) * time.Second, true
 	}
 	at, err := http.ParseTime(v)
 	if err != nil {
@@ -130,7 +155,7 @@ func retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
 	if date, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
 		now = date
 	}
-	return max(at.Sub(now), 0), true
+	return serverDelay(at.Sub(now)), true
 }
 
 // neverSent reports whether a transport error happened before a connection

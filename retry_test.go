@@ -7,22 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 )
-
-// answer429 builds the *APIError of a 429 with the given headers.
-func answer429(h map[string]string) *APIError {
-	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}
-	for k, v := range h {
-		resp.Header.Set(k, v)
-	}
-	e := &APIError{StatusCode: http.StatusTooManyRequests, Response: resp}
-	e.RateLimit, _ = ParseRateLimit(resp)
-	return e
-}
 
 func TestRateLimitWait(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
@@ -53,7 +43,7 @@ func TestRateLimitWait(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
 			for range 50 {
-				got := c.rateLimitWait(answer429(tt.header), 0)
+				got := c.rateLimitWait(answer429(tt.header), 0, now)
 				assert.GreaterOrEqual(t, got, tt.min)
 				assert.LessOrEqual(t, got, tt.max)
 			}
@@ -61,16 +51,72 @@ func TestRateLimitWait(t *testing.T) {
 	}
 }
 
-func TestRetryAfter_hostileValues(t *testing.T) {
-	now := time.Now()
-	for v, want := range map[string]time.Duration{"10000000000": (1 << 31) * time.Second, "0": 0} {
-		d, ok := retryAfter(&http.Response{Header: http.Header{"Retry-After": {v}}}, now)
-		assert.True(t, ok, v)
-		assert.Equal(t, want, d, v)
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		value, date string
+		want        time.Duration
+		ok          bool
+	}{
+		{"0", "", 0, true},
+		{"7", "", 7 * time.Second, true},
+		{"10000000000", "", maxServerDelay, true},
+		{"99999999999999999999999", "", maxServerDelay, true},
+		{now.Add(7 * time.Second).Format(http.TimeFormat), "", 7 * time.Second, true},
+		{now.Add(7 * time.Second).Format(http.TimeFormat), now.Add(-3 * time.Second).Format(http.TimeFormat), 10 * time.Second, true},
+		{"Fri, 31 Dec 9999 23:59:59 GMT", "", maxServerDelay, true},
+		{"Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", maxServerDelay, true},
+		{"Mon, 01 Jan 0001 00:00:00 GMT", "", 0, true},
+		{"-5", "", 0, false},
+		{"+5", "", 0, false},
+		{"soon", "", 0, false},
+		{"", "", 0, false},
 	}
-	for _, v := range []string{"-5", "soon", "99999999999999999999999"} {
-		_, ok := retryAfter(&http.Response{Header: http.Header{"Retry-After": {v}}}, now)
-		assert.False(t, ok, v)
+	for _, tt := range tests {
+		h := http.Header{}
+		if tt.value != "" {
+			h.Set("Retry-After", tt.value)
+		}
+		if tt.date != "" {
+			h.Set("Date", tt.date)
+		}
+		d, ok := retryAfter(&http.Response{Header: h}, now)
+		assert.Equal(t, tt.ok, ok, tt.value)
+		assert.Equal(t, tt.want, d, tt.value)
+	}
+}
+
+// A 429 whose wait, by any header, lies past MaxRetryWait is returned at
+// once, with a RetryAt in the future however absurd the header.
+func TestPlanRetry_farResetReturnsAtOnce(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	rl := map[string]string{"X-Rate-Limit-Limit": "600", "X-Rate-Limit-Remaining": "0"}
+	with := func(extra map[string]string) map[string]string {
+		h := map[string]string{}
+		for k, v := range rl {
+			h[k] = v
+		}
+		for k, v := range extra {
+			h[k] = v
+		}
+		return h
+	}
+	for name, h := range map[string]map[string]string{
+		"Retry-After in 9999":         {"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"},
+		"Retry-After huge seconds":    {"Retry-After": "99999999999999999999"},
+		"Retry-After 10^10 seconds":   {"Retry-After": "10000000000"},
+		"reset 99999999999":           with(map[string]string{"X-Rate-Limit-Reset": "99999999999"}),
+		"reset 99999999999 with Date": with(map[string]string{"X-Rate-Limit-Reset": "99999999999", "Date": now.Format(http.TimeFormat)}),
+		"reset 2^40":                  with(map[string]string{"X-Rate-Limit-Reset": "1099511627776", "Date": "Mon, 01 Jan 0001 00:00:00 GMT"}),
+		"reset in an hour":            with(map[string]string{"X-Rate-Limit-Reset": strconv.FormatInt(now.Add(time.Hour).Unix(), 10)}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
+			e := answer429(h)
+			p := c.planRetry(context.Background(), &call{idempotent: true}, e, e)
+			assert.False(t, p.retry)
+			assert.True(t, p.retryAt.After(now.Add(c.cfg.MaxRetryWait)), "RetryAt %v", p.retryAt)
+		})
 	}
 }
 
@@ -94,23 +140,20 @@ func TestNeverSent(t *testing.T) {
 	assert.False(t, neverSent(&url.Error{Op: "Post", URL: "x", Err: context.DeadlineExceeded}))
 }
 
-func TestConfiguration_resilienceDefaults(t *testing.T) {
-	cfg := NewConfiguration()
-	assert.Equal(t, 2, cfg.MaxRetries)
-	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com"})
-	assert.Equal(t, 0, c.cfg.MaxRetries, "a Configuration literal asks for no retries")
-	assert.Equal(t, 30*time.Second, c.cfg.MaxRetryWait)
-	assert.Equal(t, 15*time.Second, c.cfg.AttemptTimeout)
-	assert.Equal(t, 60*time.Second, c.cfg.Timeout)
-	assert.Nil(t, c.throttle, "throttling is off by default")
-	for _, edit := range []func(*Configuration){
-		func(c *Configuration) { c.MaxRetries = -1 },
-		func(c *Configuration) { c.Timeout = -time.Second },
-		func(c *Configuration) { c.MaxConcurrency = -1 },
+func TestRetryForID(t *testing.T) {
+	for id, want := range map[string]string{
+		"reqVy8wsvmBQN27h4soUE3ZEnA":           "reqVy8wsvmBQN27h4soUE3ZEnA",
+		"W5uZ-tZa6_QDQ1.G5@IiTfdB0gAABU8":      "W5uZ-tZa6_QDQ1.G5@IiTfdB0gAABU8",
+		"":                                     "",
+		strings.Repeat("a", 1<<20):             "",
+		strings.Repeat("a", maxRequestIDLen+1): "",
+		"req id":                               "",
+		"req\x7f":                              "",
+		"req,other":                            "",
+		"réq":                                  "",
 	} {
-		cfg := &Configuration{BasePath: "https://acme.okta.com"}
-		edit(cfg)
-		var ve *ValidationError
-		assert.ErrorAs(t, cfg.Validate(), &ve)
+		resp := &http.Response{Header: http.Header{"X-Okta-Request-Id": {id}}}
+		assert.Equal(t, want, retryForID(resp), "%.40q", id)
 	}
+	assert.Empty(t, retryForID(nil))
 }

@@ -143,8 +143,7 @@ func TestValidationError_defaultHeaderNameNotPrinted(t *testing.T) {
 }
 
 func TestNewAPIError_hostileServerText(t *testing.T) {
-	r := &request{op: "GetSession", secret: secretSessionID}
-	auth := "SSWS " + testToken
+	cred := authorization("SSWS " + testToken)
 	huge := strings.Repeat("A", 1<<20)
 	tests := []struct {
 		name      string
@@ -165,7 +164,8 @@ func TestNewAPIError_hostileServerText(t *testing.T) {
 			if tt.name == "escaped session id" {
 				sid = strings.ReplaceAll(secretSessionID, "SECRET", "SECRET/")
 			}
-			e := newAPIError(&request{op: r.op, secret: sid}, resp, strings.NewReader(tt.body), auth)
+			body := []byte(tt.body)[:min(len(tt.body), maxErrorBody)]
+			e := newAPIError(&call{op: "GetSession", secret: sid, cred: cred}, resp, body)
 			out := printed(t, e) + fmt.Sprintf("%+v", e.ErrorCauses)
 			assertNoSecret(t, out, testToken, secretSessionID, strings.ReplaceAll(secretSessionID, "SECRET", "SECRET%2F"))
 			assert.LessOrEqual(t, len(e.Error()), 4*maxCodeLen+maxSummaryLen+64)

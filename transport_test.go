@@ -2,14 +2,20 @@ package okta
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // countConnections runs callers goroutines making calls GetSession calls each
@@ -33,7 +39,7 @@ func countConnections(t *testing.T, httpClient *http.Client, callers, calls int)
 	for range callers {
 		wg.Go(func() {
 			for range calls {
-				if _, _, err := client.SessionApi.GetSession(context.Background(), "abc"); err != nil {
+				if _, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ"); err != nil {
 					t.Error(err)
 					return
 				}
@@ -47,12 +53,125 @@ func countConnections(t *testing.T, httpClient *http.Client, callers, calls int)
 // With Go's default of 2 idle connections per host, concurrent callers open
 // a new socket for most calls; the default client must reuse them. A few
 // more connections than callers can open at start-up, when Go's transport
-// races a dial against a connection coming free (issue 5 measures the steady
-// state).
+// races a dial against a connection coming free.
 func TestDefaultClient_reusesConnectionsUnderConcurrency(t *testing.T) {
 	const callers, calls = 32, 20
 	ours := countConnections(t, nil, callers, calls)
 	goDefault := countConnections(t, &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}, callers, calls)
 	t.Logf("connections for %d calls from %d callers: default client %d, Go's default transport %d", callers*calls, callers, ours, goDefault)
 	assert.LessOrEqual(t, ours, 2*callers)
+}
+
+// Every call returns within its deadline whatever the server sends: a 101
+// Switching Protocols that then holds the socket, endless informational
+// answers, a head without a body, garbage, or nothing at all.
+func TestBoundedInTime(t *testing.T) {
+	const session = `{"id":"101W_juydrDRByB7fUdRyE2JQ"}`
+	for name, reply := range map[string]string{
+		"101 then hold":          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+		"101 then bytes":         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n" + strings.Repeat("x", 1000),
+		"102 forever":            strings.Repeat("HTTP/1.1 102 Processing\r\n\r\n", 3),
+		"100 then hold":          "HTTP/1.1 100 Continue\r\n\r\n",
+		"200 head only":          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+		"200 chunked, hold":      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"id\"\r\n",
+		"500 head only":          "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 100000\r\n\r\n{",
+		"half a status line":     "HTTP/1.1 20",
+		"garbage":                "\x00\xff\x16\x03\x01 hello",
+		"nothing":                "",
+		"204 with a body, hold":  "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n",
+		"200 then a second head": "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(session)) + "\r\n\r\n" + session + "HTTP/1.1 200 OK\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			client := NewAPIClient(&Configuration{BasePath: rawServer(t, reply), APIToken: testToken,
+				MaxRetries: NoRetries, AttemptTimeout: 50 * time.Millisecond})
+			done := make(chan error, 1)
+			go func() {
+				_, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if name != "200 then a second head" {
+					assert.Error(t, err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("the call outlived its deadline")
+			}
+		})
+	}
+}
+
+// A 1xx answer that reaches the client is an *APIError at once, its body
+// closed unread.
+func TestInformationalAnswerIsAnError(t *testing.T) {
+	client, mock := mockClient(t, nil)
+	body := &blockingBody{closed: make(chan struct{})}
+	mock.RegisterResponder(http.MethodGet, getURL, func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusSwitchingProtocols, Header: http.Header{"Upgrade": {"x"}}, Body: body}, nil
+	})
+	_, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusSwitchingProtocols, apiErr.StatusCode)
+	assert.Zero(t, body.reads.Load())
+	select {
+	case <-body.closed:
+	default:
+		t.Error("the body was not closed")
+	}
+}
+
+// A success body cut off part-way by a broken connection is a transport
+// failure: GetSession retries it and succeeds; CreateSession does not retry.
+func TestBodyResetMidwayIsTransportFailure(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Content-Length", "1000")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			_, _ = io.WriteString(w, sessionJSON[:30])
+			w.(http.Flusher).Flush()
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+			return
+		}
+		writeJSON(w, http.StatusOK, sessionJSON)
+	}))
+	t.Cleanup(srv.Close)
+	client := NewAPIClient(&Configuration{BasePath: srv.URL, APIToken: testToken, Clock: &testClock{now: time.Now()}})
+	s, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+	require.NoError(t, err)
+	assert.Equal(t, "101W_juydrDRByB7fUdRyE2JQ", s.Id)
+	assert.Equal(t, int32(2), calls.Load())
+
+	calls.Store(0)
+	_, resp, err := client.SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: "20111tok"})
+	var urlErr *url.Error
+	require.ErrorAs(t, err, &urlErr)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.NotNil(t, resp)
+	assert.Equal(t, int32(1), calls.Load(), "CreateSession was replayed")
+}
+
+// A body from a caller's RoundTripper that ignores the context is still cut
+// off at AttemptTimeout.
+func TestBodyOfAnyTransportBoundedByAttempt(t *testing.T) {
+	client, mock := mockClient(t, func(c *Configuration) { c.AttemptTimeout, c.MaxRetries = 20*time.Millisecond, NoRetries })
+	body := &blockingBody{closed: make(chan struct{})}
+	mock.RegisterResponder(http.MethodGet, getURL, func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}, nil
+	})
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		assert.Error(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the body read outlived the attempt")
+	}
 }

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	okta "github.com/oktasessions/okta-session-go"
 	"github.com/oktasessions/okta-session-go/oktatest"
 )
@@ -43,4 +46,51 @@ func newEnv(t testing.TB, edit func(*okta.Configuration), opts ...oktatest.Optio
 		}
 	})
 	return &env{srv: srv, clock: clock, client: client, api: client.SessionApi}
+}
+
+// create makes a session for a new user.
+func (e *env) create(t testing.TB) okta.Session {
+	t.Helper()
+	s, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: e.srv.IssueSessionToken(oktatest.User{})})
+	require.NoError(t, err)
+	return s
+}
+
+// requireAPIError asserts err is an *APIError with status, code and sentinel.
+func requireAPIError(t *testing.T, err error, op string, status int, code string, sentinel error) *okta.APIError {
+	t.Helper()
+	var e *okta.APIError
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, op, e.Op)
+	assert.Equal(t, status, e.StatusCode)
+	assert.Equal(t, code, e.ErrorCode)
+	assert.NotEmpty(t, e.RequestId)
+	assert.NotNil(t, e.Response)
+	if sentinel != nil {
+		assert.ErrorIs(t, err, sentinel)
+	}
+	return e
+}
+
+// exhaust spends n requests of the rate-limit window that started at t0,
+// then moves the clock to d before the window's reset.
+func (e *env) exhaust(n int, d time.Duration) {
+	raw := e.srv.Config()
+	raw.MaxRetries = okta.NoRetries
+	api := okta.NewAPIClient(raw).SessionApi
+	for range n {
+		_, _, _ = api.GetSession(ctx, "102spend")
+	}
+	e.clock.Set(t0.Add(time.Minute - d))
+}
+
+// attempts counts the requests of a route the fake received.
+func (e *env) attempts(route oktatest.Route) int {
+	n := 0
+	for _, r := range e.srv.Requests() {
+		if r.Route == route {
+			n++
+		}
+	}
+	return n
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"testing"
@@ -17,30 +18,7 @@ import (
 	"github.com/oktasessions/okta-session-go/oktatest"
 )
 
-// exhaust spends n requests of the rate-limit window that started at t0,
-// then moves the clock to d before the window's reset.
-func (e *env) exhaust(n int, d time.Duration) {
-	raw := e.srv.Config()
-	raw.MaxRetries = 0
-	api := okta.NewAPIClient(raw).SessionApi
-	for range n {
-		_, _, _ = api.GetSession(ctx, "102spend")
-	}
-	e.clock.Set(t0.Add(time.Minute - d))
-}
-
-// attempts counts the requests of a route the fake received.
-func (e *env) attempts(route oktatest.Route) int {
-	n := 0
-	for _, r := range e.srv.Requests() {
-		if r.Route == route {
-			n++
-		}
-	}
-	return n
-}
-
-// The four scenarios issue 4 asks to count: attempts and total time waited.
+// The retry scenarios, counted in attempts and total time waited.
 var scenarios = []struct {
 	name string
 	run  func(tb testing.TB) (attempts int, waited time.Duration, err error)
@@ -320,8 +298,8 @@ func TestRetry_cancellationInterruptsTheWait(t *testing.T) {
 	_, _, err := e.api.GetSession(c, "102abc")
 	assert.ErrorIs(t, err, context.Canceled)
 	var apiErr *okta.APIError
-	assert.ErrorAs(t, err, &apiErr, "the answer that was being retried")
-	assert.Contains(t, err.Error(), "okta: GetSession: 503 Service Unavailable (request req")
+	require.ErrorAs(t, err, &apiErr, "the answer that was being retried")
+	assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
 	assert.Len(t, e.srv.Requests(), 1)
 }
 
@@ -343,14 +321,34 @@ func TestTimeouts(t *testing.T) {
 		assert.Equal(t, 1, e.attempts(oktatest.RouteGetSession), "no retry once the deadline has passed")
 	})
 	t.Run("slow-loris body", func(t *testing.T) {
-		e := newEnv(t, func(c *okta.Configuration) { c.AttemptTimeout, c.MaxRetries = 20*time.Millisecond, 0 })
+		e := newEnv(t, func(c *okta.Configuration) { c.AttemptTimeout, c.MaxRetries = 20*time.Millisecond, okta.NoRetries })
 		s := e.create(t)
 		e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Body: oktatest.BodyTrickle, TrickleEvery: 5 * time.Millisecond})
 		_, _, err := e.api.GetSession(ctx, s.Id)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 	})
+	// A body cut off by AttemptTimeout is a transport failure: Get, Refresh
+	// and End retry it, CreateSession does not.
+	t.Run("slow-loris body retried", func(t *testing.T) {
+		e := newEnv(t, func(c *okta.Configuration) { c.AttemptTimeout = 20 * time.Millisecond })
+		s := e.create(t)
+		e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteRefreshSession, Count: 1, Body: oktatest.BodyTrickle, TrickleEvery: 5 * time.Millisecond})
+		got, _, err := e.api.RefreshSession(ctx, s.Id)
+		require.NoError(t, err)
+		assert.Equal(t, s.Id, got.Id)
+		assert.Equal(t, 2, e.attempts(oktatest.RouteRefreshSession))
+	})
+	t.Run("slow-loris body of CreateSession not retried", func(t *testing.T) {
+		e := newEnv(t, func(c *okta.Configuration) { c.AttemptTimeout = 20 * time.Millisecond })
+		e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteCreateSession, Count: 1, Processed: true, Body: oktatest.BodyTrickle, TrickleEvery: 5 * time.Millisecond})
+		_, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: e.srv.IssueSessionToken(oktatest.User{})})
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		var urlErr *url.Error
+		assert.ErrorAs(t, err, &urlErr)
+		assert.Equal(t, 1, e.attempts(oktatest.RouteCreateSession))
+	})
 	t.Run("1 GiB body", func(t *testing.T) {
-		e := newEnv(t, func(c *okta.Configuration) { c.MaxRetries = 0 })
+		e := newEnv(t, func(c *okta.Configuration) { c.MaxRetries = okta.NoRetries })
 		s := e.create(t)
 		e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Body: oktatest.BodyOversized, BodySize: 1 << 30})
 		start := time.Now()
@@ -362,7 +360,7 @@ func TestTimeouts(t *testing.T) {
 }
 
 func TestThrottle_concurrency(t *testing.T) {
-	e := newEnv(t, func(c *okta.Configuration) { c.MaxConcurrency, c.MaxRetries = 2, 0 }, oktatest.WithConcurrencyLimit(2))
+	e := newEnv(t, func(c *okta.Configuration) { c.MaxConcurrency, c.MaxRetries = 2, okta.NoRetries }, oktatest.WithConcurrencyLimit(2))
 	e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Latency: 2 * time.Millisecond})
 	var wg sync.WaitGroup
 	for range 8 {
@@ -381,7 +379,9 @@ func TestThrottle_concurrency(t *testing.T) {
 
 func TestThrottle_rateLimitFloor(t *testing.T) {
 	// A wait for the reset can take up to a minute: the call's Timeout must allow it.
-	e := newEnv(t, func(c *okta.Configuration) { c.RateLimitFloor, c.MaxRetries, c.Timeout = 1, 0, 5*time.Minute }, oktatest.WithRateLimit(5))
+	e := newEnv(t, func(c *okta.Configuration) {
+		c.RateLimitFloor, c.MaxRetries, c.Timeout = 1, okta.NoRetries, 5*time.Minute
+	}, oktatest.WithRateLimit(5))
 	for range 10 {
 		_, _, err := e.api.GetSession(ctx, "102abc")
 		assert.ErrorIs(t, err, okta.ErrNotFound)
@@ -393,15 +393,42 @@ func TestThrottle_rateLimitFloor(t *testing.T) {
 	// two waits of 60-61 s (headers have whole seconds) plus up to 0.5 s of jitter each
 	assert.Less(t, e.clock.Waited(), 2*time.Minute+2*time.Second)
 
-	// A wait for the reset that would pass the deadline is not started.
+	// A wait for the reset that would pass the deadline is not started: the
+	// call fails at once with a *ThrottleError that reports the facts.
 	c, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	for range 5 {
 		_, _, err := e.api.GetSession(c, "102abc")
-		if errors.Is(err, okta.ErrRateLimited) {
-			assert.Contains(t, err.Error(), "okta: GetSession: 1 requests left in the rate-limit window")
+		var te *okta.ThrottleError
+		if errors.As(err, &te) {
+			assert.ErrorIs(t, err, okta.ErrRateLimited)
+			assert.Equal(t, "GetSession", te.Op)
+			assert.Equal(t, "RateLimitFloor", te.Setting)
+			assert.Equal(t, 1, te.Floor)
+			assert.LessOrEqual(t, te.Remaining, 1)
+			assert.True(t, te.RetryAt.After(e.clock.Now()), "RetryAt %v is not ahead of the client's clock %v", te.RetryAt, e.clock.Now())
 			return
 		}
 	}
 	t.Error("the floor never held a call back")
+}
+
+// One answer with a low Remaining and an absurd reset holds calls back for
+// at most a minute; then the client sends again and sees the new window.
+func TestThrottle_absurdResetHoldsBackAMinuteAtMost(t *testing.T) {
+	e := newEnv(t, func(c *okta.Configuration) {
+		c.RateLimitFloor, c.MaxRetries, c.Timeout = 5, okta.NoRetries, 5*time.Minute
+	})
+	s := e.create(t)
+	e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Count: 1,
+		Header: http.Header{"X-Rate-Limit-Remaining": {"0"}, "X-Rate-Limit-Reset": {"99999999999"}}})
+	_, _, err := e.api.GetSession(ctx, s.Id)
+	require.NoError(t, err)
+	waited := e.clock.Waited()
+	for range 3 {
+		_, _, err = e.api.GetSession(ctx, s.Id)
+		require.NoError(t, err, "the client stopped sending")
+	}
+	assert.LessOrEqual(t, e.clock.Waited()-waited, time.Minute+time.Second, "one wait of at most a minute, plus jitter")
+	assert.Equal(t, 4, e.attempts(oktatest.RouteGetSession))
 }

@@ -1,0 +1,236 @@
+package okta
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Caps on how much of an answer is read. A session is about 1 KiB: a success
+// answer past 256 KiB is a broken or hostile server, and decoding stops there
+// (json.Decoder's buffer doubling makes the heap cost about twice the cap).
+// Error bodies are kept whole up to 1 MiB for APIError.Body.
+const (
+	maxSessionBody = 256 << 10
+	maxErrorBody   = 1 << 20
+	// firstErrorBuffer is where reading an error body starts; Okta's are
+	// a few hundred bytes.
+	firstErrorBuffer = 512
+)
+
+// ResponseError reports a 2xx answer that the client refused: not exactly
+// one JSON session, a session other than the one asked for, or a body over
+// the size cap. The call returns the *http.Response with it, and never a
+// session.
+type ResponseError struct {
+	// Op is the operation, such as "GetSession".
+	Op string
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// Err is the cause, such as a *json.SyntaxError or an
+	// *http.MaxBytesError.
+	Err error
+}
+
+// Error returns "okta: Op: decode StatusCode answer: Err".
+func (e *ResponseError) Error() string {
+	return fmt.Sprintf("okta: %s: decode %d answer: %v", e.Op, e.StatusCode, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ResponseError) Unwrap() error { return e.Err }
+
+// Why decodeSession refuses a success answer.
+var (
+	errNotJSON         = errors.New("is not JSON")
+	errEmptyBody       = errors.New("empty body")
+	errTruncated       = errors.New("truncated JSON")
+	errTrailingData    = errors.New("data after the JSON session")
+	errNoSessionID     = errors.New("the answer has no session id")
+	errSessionMismatch = errors.New("the answer is another session than the one asked for")
+)
+
+// checkAnswer checks the answer to an attempt of r and decodes it into r.out.
+// It reads the body through one size cap, drains what is left of it (up to
+// the cap, so that the connection can be reused, and never past the
+// attempt's deadline, which ends the read), closes it, and leaves resp.Body
+// as http.NoBody.
+//
+// A body read that fails part-way (the connection broke, or AttemptTimeout
+// cut a slow body off) is a transport failure, as a *url.Error, for the
+// retry rules; a body that arrived whole but is not one session is a
+// *ResponseError; a non-2xx answer is an *APIError.
+func checkAnswer(r *call, resp *http.Response) error {
+	if resp.StatusCode < http.StatusOK {
+		// Go's transport handles every 1xx but 101 Switching Protocols, whose
+		// body is the raw connection: reading it would wait for as long as
+		// the server likes. Close it unread.
+		resp.Body.Close()
+		resp.Body = http.NoBody
+		return newAPIError(r, resp, nil)
+	}
+	ok := resp.StatusCode <= 299
+	body := &answerBody{r: resp.Body, left: maxSessionBody}
+	if !ok {
+		body.left = maxErrorBody
+	}
+	body.limit = body.left
+	defer func() {
+		_, _ = io.Copy(io.Discard, body)
+		resp.Body.Close()
+		resp.Body = http.NoBody
+	}()
+	if !ok {
+		return newAPIError(r, resp, readCapped(body, maxErrorBody))
+	}
+	if r.out == nil {
+		return nil
+	}
+	err := decodeSession(resp.Header.Get("Content-Type"), body, r.out, r.wantID)
+	switch {
+	case err == nil:
+		return nil
+	case body.readErr != nil:
+		return r.transportError(&url.Error{Op: r.method, URL: r.url, Err: body.readErr})
+	}
+	return &ResponseError{Op: r.op, StatusCode: resp.StatusCode, Err: err}
+}
+
+// answerBody reads a body up to a cap, as http.MaxBytesReader does, and
+// records a read that failed, as opposed to one that found the end or the cap.
+type answerBody struct {
+	r       io.Reader
+	left    int64 // bytes still allowed
+	limit   int64 // the cap
+	readErr error // the first error of r other than io.EOF
+}
+
+// Read reads from the body, failing with *http.MaxBytesError past the cap.
+func (b *answerBody) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, &http.MaxBytesError{Limit: b.limit}
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1] // one byte more, to see whether the body goes on
+	}
+	n, err := b.r.Read(p)
+	if int64(n) > b.left {
+		n, b.left = int(b.left), -1
+		return n, &http.MaxBytesError{Limit: b.limit}
+	}
+	b.left -= int64(n)
+	if err != nil && err != io.EOF && b.readErr == nil {
+		b.readErr = err
+	}
+	return n, err
+}
+
+// decodeSession decodes a success answer into out as it streams. It refuses
+// what is not exactly one complete JSON session with an id (wantID, when
+// not empty), and then leaves out as the zero Session: never half a session,
+// or another one, with an error.
+func decodeSession(contentType string, body io.Reader, out *Session, wantID string) error {
+	err := decodeInto(contentType, body, out)
+	if err == nil && wantID != "" && out.Id != wantID {
+		err = errSessionMismatch
+	}
+	if err != nil {
+		*out = Session{}
+	}
+	return err
+}
+
+// decodeInto is decodeSession without the clean-up and the id check.
+func decodeInto(contentType string, body io.Reader, out *Session) error {
+	if contentType != "" && !isJSON(contentType) {
+		return fmt.Errorf("content type %q %w", contentType, errNotJSON)
+	}
+	dec := json.NewDecoder(body)
+	if err := dec.Decode(out); err != nil {
+		switch {
+		case errors.Is(err, io.EOF):
+			return errEmptyBody
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return errTruncated
+		}
+		return err
+	}
+	// Anything but white space after the session, even a stray ']' or '}'
+	// that dec.More would let pass, is refused.
+	if _, err := dec.Token(); err != io.EOF {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return err
+		}
+		return errTrailingData
+	}
+	if out.Id == "" {
+		return errNoSessionID
+	}
+	return nil
+}
+
+// readCapped reads r, which stops at limit, into a buffer that doubles but
+// never grows past limit, so that a hostile body costs at most limit for the
+// result and less than that in garbage. It returns what it read before any
+// error.
+func readCapped(r io.Reader, limit int) []byte {
+	b := make([]byte, 0, firstErrorBuffer)
+	for {
+		if len(b) == cap(b) {
+			if cap(b) >= limit {
+				return b
+			}
+			b = append(make([]byte, 0, min(2*cap(b), limit)), b...)
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			return b
+		}
+	}
+}
+
+// isJSON reports whether a Content-Type is application/json or a +json
+// type, parameters aside. It allocates nothing, unlike mime.ParseMediaType,
+// since it runs on every answer.
+func isJSON(ct string) bool {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	ct = strings.TrimSpace(ct)
+	typ, sub, ok := strings.Cut(ct, "/")
+	return ok && strings.EqualFold(typ, "application") &&
+		(strings.EqualFold(sub, "json") || len(sub) > 5 && strings.EqualFold(sub[len(sub)-5:], "+json"))
+}
+
+// newAPIError builds the *APIError for a non-2xx answer from its capped body
+// (nil when it was not read). Every string taken from the answer goes through
+// serverText, since a hostile or confused server may echo the request's
+// secrets anywhere; Body() alone keeps the raw bytes.
+func newAPIError(r *call, resp *http.Response, body []byte) *APIError {
+	e := &APIError{
+		Op:         r.op,
+		StatusCode: resp.StatusCode,
+		RequestId:  r.serverText(resp.Header.Get("X-Okta-Request-Id"), maxCodeLen),
+		Response:   resp,
+		body:       body,
+	}
+	e.RateLimit, _ = ParseRateLimit(resp)
+	var m ModelError
+	if json.Unmarshal(body, &m) != nil {
+		return e
+	}
+	e.ErrorCode = r.serverText(m.ErrorCode, maxCodeLen)
+	e.ErrorSummary = r.serverText(m.ErrorSummary, maxSummaryLen)
+	e.ErrorLink = r.serverText(m.ErrorLink, maxCodeLen)
+	e.ErrorId = r.serverText(m.ErrorId, maxCodeLen)
+	for _, cause := range m.ErrorCauses[:min(len(m.ErrorCauses), maxCauses)] {
+		e.ErrorCauses = append(e.ErrorCauses, ErrorCause{ErrorSummary: r.serverText(cause.ErrorSummary, maxSummaryLen)})
+	}
+	return e
+}
