@@ -17,6 +17,12 @@ type SessionApi interface {
 	RefreshSession(ctx context.Context, sessionId string) (Session, *http.Response, error)
 	// EndSession ends a session.
 	EndSession(ctx context.Context, sessionId string) (*http.Response, error)
+	// GetCurrentSession returns the session of the user whose sid or idx cookie is given.
+	GetCurrentSession(ctx context.Context, cookie *http.Cookie) (Session, *http.Response, error)
+	// RefreshCurrentSession extends the session of the user whose cookie is given.
+	RefreshCurrentSession(ctx context.Context, cookie *http.Cookie) (Session, *http.Response, error)
+	// CloseCurrentSession ends the session of the user whose cookie is given.
+	CloseCurrentSession(ctx context.Context, cookie *http.Cookie) (*http.Response, error)
 }
 
 var _ SessionApi = (*SessionApiService)(nil)
@@ -75,22 +81,30 @@ func (a *SessionApiService) EndSession(ctx context.Context, sessionId string) (*
 	return a.sessionOp(ctx, "EndSession", http.MethodDelete, sessionId, "", nil)
 }
 
-// sessionOp runs an operation on /api/v1/sessions/{sessionId}{suffix}. The ID
-// is always one escaped path segment; "", "." and ".." are refused before any
-// I/O, since they would address another resource.
+// sessionOp runs an operation on /api/v1/sessions/{sessionId}{suffix}.
 func (a *SessionApiService) sessionOp(ctx context.Context, op, method, sessionId, suffix string, out *Session) (*http.Response, error) {
-	switch sessionId {
-	case "":
-		return nil, &ValidationError{Op: op, Field: "sessionId", Reason: "is empty"}
-	case ".", "..":
-		return nil, &ValidationError{Op: op, Field: "sessionId", Reason: "is a dot segment"}
+	segment, err := pathSegment(op, "sessionId", sessionId)
+	if err != nil {
+		return nil, err
 	}
 	return a.client.do(ctx, &request{
 		op:         op,
 		method:     method,
-		url:        a.client.base + sessionsPath + "/" + url.PathEscape(sessionId) + suffix,
+		url:        a.client.base + sessionsPath + "/" + segment + suffix,
 		out:        out,
 		secret:     sessionId,
 		idempotent: true,
 	})
+}
+
+// pathSegment returns id escaped as exactly one path segment. "", "." and ".."
+// are refused before any I/O, since they would address another resource.
+func pathSegment(op, field, id string) (string, error) {
+	switch id {
+	case "":
+		return "", &ValidationError{Op: op, Field: field, Reason: "is empty"}
+	case ".", "..":
+		return "", &ValidationError{Op: op, Field: field, Reason: "is a dot segment"}
+	}
+	return url.PathEscape(id), nil
 }

@@ -40,6 +40,8 @@ const (
 type APIClient struct {
 	// SessionApi holds the Session operations.
 	SessionApi *SessionApiService
+	// UserSessionsApi holds the UserSessions operations.
+	UserSessionsApi *UserSessionsApiService
 
 	cfg        *Configuration // private copy with defaults filled in, never changed after NewAPIClient
 	cfgErr     error          // why the configuration is unusable; returned by every call
@@ -100,6 +102,7 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 		c.apiToken = "SSWS " + cfg.APIToken
 	}
 	c.SessionApi = &SessionApiService{client: c}
+	c.UserSessionsApi = &UserSessionsApiService{client: c}
 	return c
 }
 
@@ -134,6 +137,10 @@ type request struct {
 	out        *Session // where to decode a success answer, or nil for none
 	secret     string   // session ID or token to keep out of error text
 	idempotent bool     // may be retried after it may have reached Okta
+	// cookie, when set, is the Cookie header ("sid=..." or "idx=...") and the
+	// call's only credential: no Authorization is computed or sent, and no
+	// DPoP from DefaultHeader. Its value must also be the secret.
+	cookie string
 }
 
 // do is the one request path: check, authenticate, then attempt (build,
@@ -148,7 +155,11 @@ func (c *APIClient) do(ctx context.Context, r *request) (*http.Response, error) 
 		err.Op = r.op
 		return nil, &err
 	}
-	auth, err := c.authorization(ctx)
+	var auth string
+	var err error
+	if r.cookie == "" { // a cookie call never uses the client's credential
+		auth, err = c.authorization(ctx)
+	}
 	if err != nil {
 		var ve *ValidationError
 		if errors.As(err, &ve) {
@@ -246,7 +257,12 @@ func (c *APIClient) newRequest(ctx context.Context, r *request, auth string, bod
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Authorization", auth)
+	if r.cookie != "" {
+		req.Header.Del("DPoP") // a proof for a credential this call does not send
+		req.Header.Set("Cookie", r.cookie)
+	} else {
+		req.Header.Set("Authorization", auth)
+	}
 	return req, nil
 }
 
