@@ -17,6 +17,12 @@ type SessionApi interface {
 	RefreshSession(ctx context.Context, sessionId string) (Session, *http.Response, error)
 	// EndSession ends a session.
 	EndSession(ctx context.Context, sessionId string) (*http.Response, error)
+	// GetCurrentSession returns the session of the user whose sid or idx cookie is given.
+	GetCurrentSession(ctx context.Context, cookie *http.Cookie) (Session, *http.Response, error)
+	// RefreshCurrentSession extends the session of the user whose cookie is given.
+	RefreshCurrentSession(ctx context.Context, cookie *http.Cookie) (Session, *http.Response, error)
+	// CloseCurrentSession ends the session of the user whose cookie is given.
+	CloseCurrentSession(ctx context.Context, cookie *http.Cookie) (*http.Response, error)
 }
 
 var _ SessionApi = (*SessionApiService)(nil)
@@ -118,13 +124,24 @@ func (a *SessionApiService) sessionOp(ctx context.Context, op, method, sessionId
 }
 
 // checkSessionID refuses a session ID that would address another resource:
-// "", "." and "..".
+// those checkPathSegment refuses, and "me", which names the current-session
+// route (use the *CurrentSession operations, whose credential is the user's
+// cookie, never the client's).
 func checkSessionID(id string) error {
+	if id == currentSessionSegment {
+		return &ValidationError{Field: "sessionId", Reason: `is "me", the current-session route; use GetCurrentSession, RefreshCurrentSession or CloseCurrentSession`}
+	}
+	return checkPathSegment("sessionId", id)
+}
+
+// checkPathSegment refuses an ID that, even escaped as one path segment,
+// would address another resource: "", "." and "..".
+func checkPathSegment(field, id string) error {
 	switch id {
 	case "":
-		return &ValidationError{Field: "sessionId", Reason: "is empty"}
+		return &ValidationError{Field: field, Reason: "is empty"}
 	case ".", "..":
-		return &ValidationError{Field: "sessionId", Reason: "is a dot segment"}
+		return &ValidationError{Field: field, Reason: "is a dot segment"}
 	}
 	return nil
 }

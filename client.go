@@ -43,6 +43,8 @@ const (
 type APIClient struct {
 	// SessionApi holds the Session operations.
 	SessionApi *SessionApiService
+	// UserSessionsApi holds the UserSessions operations.
+	UserSessionsApi *UserSessionsApiService
 
 	cfg        *Configuration // private copy with defaults filled in, never changed after NewAPIClient
 	cfgErr     error          // why the configuration is unusable; returned by every call
@@ -95,6 +97,7 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 		c.apiToken = authorization("SSWS " + cfg.APIToken)
 	}
 	c.SessionApi = &SessionApiService{client: c}
+	c.UserSessionsApi = &UserSessionsApiService{client: c}
 	return c
 }
 
@@ -160,7 +163,10 @@ type call struct {
 	anonymous  bool     // may be sent without a credential
 	invalid    error    // why an argument is refused before any I/O, or nil
 
-	cred     credential // resolved once per call, applied to every attempt
+	// cred authenticates every attempt. An operation with a credential of
+	// its own sets it (the /me calls: the user's cookie); otherwise prepare
+	// resolves it once per call from the context and the configuration.
+	cred     credential
 	body     []byte     // payload as JSON, or nil
 	deadline time.Time  // end of the whole call: Timeout or the context's deadline
 	attempt  int        // 0 for the first try
@@ -238,11 +244,12 @@ func (c *APIClient) prepare(ctx context.Context, r *call) error {
 	case c.cfgErr != nil:
 		return c.cfgErr
 	}
-	cred, err := c.credential(ctx, r.anonymous)
-	if err != nil {
-		return err
+	var err error
+	if r.cred == nil {
+		if r.cred, err = c.credential(ctx, r.anonymous); err != nil {
+			return err
+		}
 	}
-	r.cred = cred
 	if r.payload != nil {
 		if r.body, err = json.Marshal(r.payload); err != nil {
 			return err

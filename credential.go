@@ -51,6 +51,21 @@ type anonymous struct{}
 func (anonymous) authorize(*http.Request) error { return nil }
 func (anonymous) secret() string                { return "" }
 
+// sessionCookie is a user's Okta session cookie (sid or idx), the only
+// credential of the /api/v1/sessions/me calls: it sets Cookie, and removes
+// an Authorization or DPoP header that a DefaultHeader may have put there,
+// so that no client credential ever goes with it.
+type sessionCookie struct{ name, value string }
+
+func (s sessionCookie) authorize(req *http.Request) error {
+	req.Header.Del("Authorization")
+	req.Header.Del("DPoP")
+	req.Header.Set("Cookie", s.name+"="+s.value)
+	return nil
+}
+
+func (s sessionCookie) secret() string { return s.value }
+
 // credential returns the credential of a call: the context's if it has one
 // (ContextOAuth2, then ContextAccessToken, then ContextAPIKey), else the
 // configured API token, else anonymous when the operation allows it. A

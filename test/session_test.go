@@ -141,6 +141,7 @@ func TestRefusedBeforeIO(t *testing.T) {
 		{"empty id", func() (*http.Response, error) { _, r, err := e.api.GetSession(ctx, ""); return r, err }, "GetSession", "sessionId"},
 		{"dot id", func() (*http.Response, error) { _, r, err := e.api.RefreshSession(ctx, "."); return r, err }, "RefreshSession", "sessionId"},
 		{"dot-dot id", func() (*http.Response, error) { return e.api.EndSession(ctx, "..") }, "EndSession", "sessionId"},
+		{"the current-session route as an id", func() (*http.Response, error) { _, r, err := e.api.GetSession(ctx, "me"); return r, err }, "GetSession", "sessionId"},
 		{"empty token", func() (*http.Response, error) {
 			_, r, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{})
 			return r, err
