@@ -167,10 +167,10 @@ type call struct {
 	// its own sets it (the /me calls: the user's cookie); otherwise prepare
 	// resolves it once per call from the context and the configuration.
 	cred     credential
-	body     []byte     // payload as JSON, or nil
-	deadline time.Time  // end of the whole call: Timeout or the context's deadline
-	attempt  int        // 0 for the first try
-	retryFor string     // X-Okta-Request-Id of the answer being retried, or ""
+	body     []byte    // payload as JSON, or nil
+	deadline time.Time // end of the whole call: Timeout or the context's deadline
+	attempt  int       // 0 for the first try
+	retryFor string    // X-Okta-Request-Id of the answer being retried, or ""
 }
 
 // serverText makes s, a string the server sent, fit for an error: the
