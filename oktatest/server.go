@@ -66,7 +66,7 @@ type Server struct {
 
 	clock     Clock
 	http      *httptest.Server // nil for NewInProcess
-	closing   chan struct{} // closed by Close, to end fault delays
+	closing   chan struct{}    // closed by Close, to end fault delays
 	closeOnce sync.Once
 	chain     handler
 
