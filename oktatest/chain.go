@@ -2,6 +2,7 @@ package oktatest
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -13,6 +14,9 @@ type call struct {
 	// route is the route the request addressed, set by the first stage; a
 	// request no route serves has the unknown route.
 	route *route
+	// cookie is the value of the session cookie (idx, else sid), set by the
+	// authenticate stage on the current-session routes.
+	cookie string
 }
 
 // handler answers a call, or passes it on.
@@ -25,16 +29,25 @@ type stage func(next handler) handler
 
 // newChain strings the fake's stages together in the order a request meets
 // them, ending with the route's own handler. Each stage lives in its own file
-// with its own state and lock; a new stage is one line here.
+// with its own state and lock; a new stage is one line here. The fake's own
+// control routes leave the chain after the stamp: they are not recorded,
+// limited or faulted, so that a suite can always clear what it injected.
 func (s *Server) newChain() handler {
-	stages := []stage{
+	control := build(s.auth.authenticate)
+	return build(
 		s.router.match,            // routes.go: the route, and the path's values (every later stage is by route)
-		s.recorder.record,         // record.go: request id and Date on the answer; Requests()
+		s.recorder.stamp,          // record.go: request id and Date on the answer
+		divert(control),           // chain.go: the fake's own routes go straight to authenticate and handle
+		s.recorder.record,         // record.go: Requests()
 		s.limits.admitConcurrency, // limits.go: requests in flight at once
 		s.limits.admitRate,        // limits.go: the per-minute window
 		s.faults.inject,           // fault.go: latency, error statuses, bad bodies, dropped connections
 		s.auth.authenticate,       // auth.go: the credential the route requires
-	}
+	)
+}
+
+// build strings stages together, ending with the route's own handler.
+func build(stages ...stage) handler {
 	h := handle
 	for i := len(stages) - 1; i >= 0; i-- {
 		h = stages[i](h)
@@ -44,3 +57,17 @@ func (s *Server) newChain() handler {
 
 // handle is the end of the chain: the route's own handler answers.
 func handle(w http.ResponseWriter, c *call) { c.route.handle(w, c) }
+
+// divert is the stage that sends the requests of the fake's own routes
+// (under ControlPrefix) to the control chain instead of the rest of this one.
+func divert(control handler) stage {
+	return func(next handler) handler {
+		return func(w http.ResponseWriter, c *call) {
+			if strings.HasPrefix(c.route.pattern, ControlPrefix) {
+				control(w, c)
+				return
+			}
+			next(w, c)
+		}
+	}
+}

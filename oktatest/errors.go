@@ -20,15 +20,23 @@ var (
 	errAuthFailed       = oktaError{http.StatusUnauthorized, "E0000004", "Authentication failed"}
 	errInvalidToken     = oktaError{http.StatusUnauthorized, "E0000011", "Invalid token provided"}
 	errForbidden        = oktaError{http.StatusForbidden, "E0000006", "You do not have permission to perform the requested action"}
+	errInvalidSession   = oktaError{http.StatusForbidden, "E0000005", "Invalid session"}
 	errPathNotFound     = oktaError{http.StatusNotFound, "E0000008", "The requested path was not found"}
 	errMethodNotAllowed = oktaError{http.StatusMethodNotAllowed, "E0000022", "The endpoint does not support the provided HTTP method"}
 	errRateLimited      = oktaError{http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests."}
 	errInternal         = oktaError{http.StatusInternalServerError, "E0000009", "Internal Server Error"}
 )
 
-// errSessionNotFound is 404 E0000007 for the session id, which Okta echoes.
-func errSessionNotFound(id string) oktaError {
-	return oktaError{http.StatusNotFound, "E0000007", "Not found: Resource not found: " + id + " (Session)"}
+// errNotFound is 404 E0000007 for the id of a resource of kind ("Session",
+// "User"), which Okta echoes.
+func errNotFound(id, kind string) oktaError {
+	return oktaError{http.StatusNotFound, "E0000007", "Not found: Resource not found: " + id + " (" + kind + ")"}
+}
+
+// errValidation is 400 E0000001 for a field, query parameter or control
+// request Okta (or the fake) refuses.
+func errValidation(field string) oktaError {
+	return oktaError{http.StatusBadRequest, "E0000001", "Api validation failed: " + field}
 }
 
 // errorBody is Okta's error object.
@@ -67,7 +75,7 @@ func writeStatus(w http.ResponseWriter, status int, sessionID string) {
 		if sessionID == "" {
 			sessionID = "resource"
 		}
-		errSessionNotFound(sessionID).write(w)
+		errNotFound(sessionID, "Session").write(w)
 		return
 	}
 	for _, e := range []oktaError{errMalformedBody, errInvalidToken, errForbidden, errMethodNotAllowed, errRateLimited, errInternal} {

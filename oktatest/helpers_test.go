@@ -1,7 +1,6 @@
 package oktatest_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -47,26 +46,38 @@ func (a answer) object(t *testing.T) map[string]any {
 // unless empty, and reads the answer.
 func send(t *testing.T, srv *oktatest.Server, method, path, auth, body string) answer {
 	t.Helper()
-	return sendContext(context.Background(), t, srv, method, path, auth, body)
+	h := http.Header{}
+	if auth != "" {
+		h.Set("Authorization", auth)
+	}
+	return sendHeader(t, srv, method, path, h, body)
 }
 
-// sendContext is send with a context.
-func sendContext(ctx context.Context, t *testing.T, srv *oktatest.Server, method, path, auth, body string) answer {
+// sendHeader sends a request to the fake with the headers h, and reads the
+// answer. A fake of NewInProcess is reached through its RoundTripper.
+func sendHeader(t *testing.T, srv *oktatest.Server, method, path string, h http.Header, body string) answer {
 	t.Helper()
-	req, err := http.NewRequestWithContext(ctx, method, srv.URL+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", "application/json")
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
+	for k, vs := range h {
+		req.Header[k] = vs
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client := http.DefaultClient
+	if srv.URL == oktatest.InProcessURL {
+		client = &http.Client{Transport: srv.RoundTripper()}
+	}
+	resp, err := client.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return answer{resp, b}
 }
+
+// withCookie is a header with the Cookie "name=value".
+func withCookie(name, value string) http.Header { return http.Header{"Cookie": {name + "=" + value}} }
 
 // createSession mints a session token and creates a session with it; it
 // returns the session as JSON.

@@ -22,3 +22,4 @@ func newOrgID() string        { return newID("00o", 17) }   // 00oi5cpnylv792IcF
 func newRequestID() string    { return newID("req", 23) }   // reqVy8wsvmBQN27h4soUE3ZEnA
 func newErrorID() string      { return newID("oae", 22) }   // oaeHfmOAx1iRLa0H10DeMz5fQ
 func newSessionToken() string { return newID("20111", 37) } // 20111Ws1...
+func newIdPID() string        { return newID("0oa", 17) }   // 0oa62bfdiumsUndnZ0h7

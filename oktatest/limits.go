@@ -94,6 +94,13 @@ func (l *limits) reset(now time.Time) time.Time {
 	return l.roll(now)
 }
 
+// resetWindow forgets the current window: the next request starts one.
+func (l *limits) resetWindow() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.window, l.used = time.Time{}, 0
+}
+
 // roll starts a new window at now if the current one has ended (or none has
 // begun), and returns when the window resets. It is called with l.mu held.
 func (l *limits) roll(now time.Time) time.Time {

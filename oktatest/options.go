@@ -71,6 +71,7 @@ func WithAPIToken(token string) Option { return func(o *options) { o.apiToken = 
 // WithAccessToken makes the server also accept "Authorization: Bearer <token>".
 func WithAccessToken(token string) Option { return func(o *options) { o.accessToken = token } }
 
-// WithAddr sets the address to listen on, such as "127.0.0.1:8089"; it must
-// be a loopback address. The default is a free port on 127.0.0.1.
+// WithAddr sets the address to listen on, such as "127.0.0.1:8089" or
+// "localhost:8089" (which listens on 127.0.0.1); it must be a loopback
+// address. The default is a free port on 127.0.0.1. NewInProcess refuses it.
 func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }

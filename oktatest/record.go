@@ -5,49 +5,61 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 )
 
 // Request is a request the server received, for assertions. Authorization
-// and Cookie values are masked.
+// and cookie values are masked. Its JSON form is what the control API's
+// GET /oktatest/v1/requests answers.
 type Request struct {
 	// Route is the route the request addressed.
-	Route Route
+	Route Route `json:"route"`
 	// Method is the HTTP method.
-	Method string
+	Method string `json:"method"`
 	// Path is the path as sent, still escaped.
-	Path string
+	Path string `json:"path"`
+	// Query holds the query parameters, such as RevokeUserSessions'
+	// oauthTokens and forgetDevices.
+	Query url.Values `json:"query"`
 	// Header holds the request headers, secrets masked.
-	Header http.Header
+	Header http.Header `json:"header"`
 	// Time is when the request arrived, by the server's clock.
-	Time time.Time
+	Time time.Time `json:"time"`
 	// Status is the status of the answer; 0 when the connection was dropped
 	// or the client went away first.
-	Status int
+	Status int `json:"status"`
 	// RequestID is the X-Okta-Request-Id of the answer.
-	RequestID string
+	RequestID string `json:"requestId"`
 }
 
 // recorder is the stage that stamps every answer with a request id and a
-// Date, and keeps the requests for Requests.
+// Date, and the stage that keeps the requests to Okta's API for Requests.
 type recorder struct {
 	mu       sync.Mutex
 	requests []Request
 }
 
-// record stamps the answer, records the request, and records the answer's
-// status once the rest of the chain is done with it.
+// stamp sets the answer's request id and Date.
+func (rec *recorder) stamp(next handler) handler {
+	return func(w http.ResponseWriter, c *call) {
+		h := w.Header()
+		h.Set("X-Okta-Request-Id", newRequestID())
+		h.Set("Date", c.now.UTC().Format(http.TimeFormat))
+		next(w, c)
+	}
+}
+
+// record records the request, and the answer's status once the rest of the
+// chain is done with it.
 func (rec *recorder) record(next handler) handler {
 	return func(w http.ResponseWriter, c *call) {
-		id := newRequestID()
-		h := w.Header()
-		h.Set("X-Okta-Request-Id", id)
-		h.Set("Date", c.now.UTC().Format(http.TimeFormat))
 		i := rec.add(Request{
 			Route: c.route.name, Method: c.req.Method, Path: c.req.URL.EscapedPath(),
-			Header: maskHeader(c.req.Header), Time: c.now, RequestID: id,
+			Query: c.req.URL.Query(), Header: maskHeader(c.req.Header), Time: c.now,
+			RequestID: w.Header().Get("X-Okta-Request-Id"),
 		})
 		sw := &statusWriter{ResponseWriter: w}
 		defer rec.setStatus(i, sw)
@@ -70,30 +82,47 @@ func (rec *recorder) setStatus(i int, w *statusWriter) {
 	rec.requests[i].Status = w.status
 }
 
-// list returns a copy of the requests, oldest first, headers included.
+// list returns a copy of the requests, oldest first, headers and queries
+// included.
 func (rec *recorder) list() []Request {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	out := append([]Request(nil), rec.requests...)
 	for i := range out {
 		out[i].Header = out[i].Header.Clone()
+		out[i].Query = url.Values(http.Header(out[i].Query).Clone())
 	}
 	return out
 }
 
-// maskHeader copies h with credential and cookie values masked; an
-// Authorization value keeps its scheme.
+// reset forgets the requests.
+func (rec *recorder) reset() {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	rec.requests = nil
+}
+
+// redacted stands for a masked secret in a recorded header.
+const redacted = "[redacted]"
+
+// maskHeader copies h with credential and cookie values masked: an
+// Authorization value keeps its scheme, a cookie its name.
 func maskHeader(h http.Header) http.Header {
 	out := h.Clone()
-	for _, k := range []string{"Authorization", "Cookie"} {
-		for i, v := range out[k] {
-			scheme, _, found := strings.Cut(v, " ")
-			if found && k == "Authorization" {
-				out[k][i] = scheme + " [redacted]"
-			} else {
-				out[k][i] = "[redacted]"
-			}
+	for i, v := range out["Authorization"] {
+		if scheme, _, found := strings.Cut(v, " "); found {
+			out["Authorization"][i] = scheme + " " + redacted
+		} else {
+			out["Authorization"][i] = redacted
 		}
+	}
+	for i, v := range out["Cookie"] {
+		var masked []string
+		for c := range strings.SplitSeq(v, ";") {
+			name, _, _ := strings.Cut(strings.TrimSpace(c), "=")
+			masked = append(masked, name+"="+redacted)
+		}
+		out["Cookie"][i] = strings.Join(masked, "; ")
 	}
 	return out
 }

@@ -12,9 +12,10 @@ import (
 
 func TestRequests_recordedWithSecretsMasked(t *testing.T) {
 	srv, _ := newFake(t)
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/sessions/a%2Fb", nil)
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/sessions/a%2Fb?x=1&x=2", nil)
 	req.Header.Set("Authorization", ssws(srv))
-	req.Header.Add("Cookie", "sid=102secret")
+	req.Header.Add("Cookie", "sid=102secret; idx=102other")
+	req.Header.Add("Cookie", "theme")
 	req.Header.Set("X-Custom", "kept")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
@@ -28,7 +29,8 @@ func TestRequests_recordedWithSecretsMasked(t *testing.T) {
 	assert.Equal(t, http.MethodGet, r.Method)
 	assert.Equal(t, "/api/v1/sessions/a%2Fb", r.Path)
 	assert.Equal(t, "SSWS [redacted]", r.Header.Get("Authorization"))
-	assert.Equal(t, "[redacted]", r.Header.Get("Cookie"))
+	assert.Equal(t, []string{"sid=[redacted]; idx=[redacted]", "theme=[redacted]"}, r.Header.Values("Cookie"))
+	assert.Equal(t, []string{"1", "2"}, r.Query["x"])
 	assert.Equal(t, "kept", r.Header.Get("X-Custom"))
 	assert.Equal(t, t0, r.Time)
 	assert.Equal(t, http.StatusNotFound, r.Status)
@@ -39,5 +41,7 @@ func TestRequests_recordedWithSecretsMasked(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, reqs[1].Status)
 
 	reqs[0].Header.Set("Authorization", "changed")
+	reqs[0].Query["x"][0] = "changed"
 	assert.Equal(t, "SSWS [redacted]", srv.Requests()[0].Header.Get("Authorization"), "Requests returns a copy")
+	assert.Equal(t, "1", srv.Requests()[0].Query.Get("x"), "Requests returns a copy")
 }

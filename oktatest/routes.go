@@ -3,6 +3,7 @@ package oktatest
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -15,7 +16,14 @@ const (
 	RouteGetSession     Route = "GetSession"     // GET /api/v1/sessions/{sessionId}
 	RouteRefreshSession Route = "RefreshSession" // POST /api/v1/sessions/{sessionId}/lifecycle/refresh
 	RouteEndSession     Route = "EndSession"     // DELETE /api/v1/sessions/{sessionId}
-	RouteIssueToken     Route = "IssueToken"     // POST /oktatest/v1/session-tokens (the fake's own)
+	// The current session, by the user's sid or idx cookie.
+	RouteGetCurrentSession     Route = "GetCurrentSession"     // GET /api/v1/sessions/me
+	RouteRefreshCurrentSession Route = "RefreshCurrentSession" // POST /api/v1/sessions/me/lifecycle/refresh
+	RouteCloseCurrentSession   Route = "CloseCurrentSession"   // DELETE /api/v1/sessions/me
+	RouteRevokeUserSessions    Route = "RevokeUserSessions"    // DELETE /api/v1/users/{userId}/sessions
+	// RouteControl is the fake's own control API under ControlPrefix. Its
+	// requests are never recorded, rate-limited or faulted.
+	RouteControl Route = "Control"
 	// RouteUnknown is a request that no route serves: a path the fake does
 	// not know (404 E0000008) or a method its path does not allow (405
 	// E0000022, with an Allow header).
@@ -49,14 +57,33 @@ type router struct {
 }
 
 // newRouter returns the fake's route table; a new route is one line here.
-func (s *Server) newRouter() *router {
-	const session = "/api/v1/sessions/{" + sessionIDParam + "}"
+// The first route that matches a request serves it: /me comes before
+// {sessionId}.
+func (s *Server) newRouter(ctl control) *router {
+	const (
+		me      = "/api/v1/sessions/me"
+		session = "/api/v1/sessions/{" + sessionIDParam + "}"
+		control = ControlPrefix
+	)
+	ss := s.sessions
 	rt := &router{table: []route{
-		{RouteCreateSession, http.MethodPost, "/api/v1/sessions", credentialOptional, s.sessions.create},
-		{RouteGetSession, http.MethodGet, session, credentialRequired, s.sessions.get},
-		{RouteRefreshSession, http.MethodPost, session + "/lifecycle/refresh", credentialRequired, s.sessions.refresh},
-		{RouteEndSession, http.MethodDelete, session, credentialRequired, s.sessions.end},
-		{RouteIssueToken, http.MethodPost, IssueTokenPath, credentialRequired, s.sessions.issueOverHTTP},
+		{RouteCreateSession, http.MethodPost, "/api/v1/sessions", credentialOptional, ss.create},
+		{RouteGetCurrentSession, http.MethodGet, me, sessionCookie, ss.getCurrent},
+		{RouteRefreshCurrentSession, http.MethodPost, me + "/lifecycle/refresh", sessionCookie, ss.refreshCurrent},
+		{RouteCloseCurrentSession, http.MethodDelete, me, sessionCookie, ss.closeCurrent},
+		{RouteGetSession, http.MethodGet, session, credentialRequired, ss.get},
+		{RouteRefreshSession, http.MethodPost, session + "/lifecycle/refresh", credentialRequired, ss.refresh},
+		{RouteEndSession, http.MethodDelete, session, credentialRequired, ss.end},
+		{RouteRevokeUserSessions, http.MethodDelete, "/api/v1/users/{" + userIDParam + "}/sessions", credentialRequired, ss.revokeUser},
+		{RouteControl, http.MethodPost, IssueTokenPath, credentialRequired, ctl.issueToken},
+		{RouteControl, http.MethodPost, control + "users", credentialRequired, ctl.seedUser},
+		{RouteControl, http.MethodPost, control + "sessions", credentialRequired, ctl.seedSession},
+		{RouteControl, http.MethodPost, control + "faults", credentialRequired, ctl.injectFault},
+		{RouteControl, http.MethodDelete, control + "faults", credentialRequired, ctl.clearFaults},
+		{RouteControl, http.MethodGet, control + "clock", credentialRequired, ctl.now},
+		{RouteControl, http.MethodPost, control + "clock/advance", credentialRequired, ctl.advance},
+		{RouteControl, http.MethodGet, control + "requests", credentialRequired, ctl.requests},
+		{RouteControl, http.MethodPost, control + "reset", credentialRequired, ctl.reset},
 	}}
 	rt.unknown = route{name: RouteUnknown, access: credentialRequired, handle: rt.answerUnknown}
 	return rt
@@ -89,7 +116,7 @@ func (rt *router) answerUnknown(w http.ResponseWriter, c *call) {
 	var allow []string
 	path := c.req.URL.EscapedPath()
 	for _, rte := range rt.table {
-		if matchPath(rte.pattern, path, nil) {
+		if matchPath(rte.pattern, path, nil) && !slices.Contains(allow, rte.method) {
 			allow = append(allow, rte.method)
 		}
 	}

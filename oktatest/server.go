@@ -8,11 +8,14 @@
 //	s, _, err := srv.Client().SessionApi.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
 //
 // Outside tests (a binary, another language's suite) use Start and Close, or
-// the cmd/okta-fake program, which serves the same fake on a loopback port.
+// the cmd/okta-fake program, which serves the same fake on a loopback port
+// with a control API under ControlPrefix. NewInProcess makes a fake with no
+// listener, reached through RoundTripper or, for httpmock, Responder.
 //
 // A request goes through a chain of stages, each in its own file with its
-// own state: route, record, admit (concurrency, then the per-minute window),
-// fault, authenticate, and the route's handler.
+// own state: route, stamp, record, admit (concurrency, then the per-minute
+// window), fault, authenticate, and the route's handler. The control API's
+// requests skip record, admit and fault.
 package oktatest
 
 import (
@@ -20,6 +23,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,24 +42,18 @@ const (
 	DefaultRateLimit = 750
 	// DefaultConcurrencyLimit is Okta's default concurrent request limit.
 	DefaultConcurrencyLimit = 75
-	// IssueTokenPath is the fake's own route to mint session tokens over
-	// HTTP (POST, with the API token); see IssueSessionToken.
-	IssueTokenPath = "/oktatest/v1/session-tokens"
+	// ControlPrefix is the path prefix of the fake's own control API (see
+	// api/oktatest-control.yaml): what the Go API offers, over HTTP, with the
+	// API token.
+	ControlPrefix = "/oktatest/v1/"
+	// IssueTokenPath is the control API's route to mint session tokens
+	// (POST, with the API token); see IssueSessionToken.
+	IssueTokenPath = ControlPrefix + "session-tokens"
 	// FaultHeader marks an answer that an injected fault spoilt (status or
 	// body), so that checks of Okta's contract can tell it apart. Real Okta
 	// never sends it.
 	FaultHeader = "X-Oktatest-Fault"
 )
-
-// User is the user a session token is issued for.
-type User struct {
-	// ID is the user's Okta ID; empty means a new 00u... ID.
-	ID string `json:"userId,omitempty"`
-	// Login is the username; empty means "<ID>@example.com".
-	Login string `json:"login,omitempty"`
-	// DisplayName is the name in the session's user link; empty means Login.
-	DisplayName string `json:"displayName,omitempty"`
-}
 
 // Server is the fake Okta org. It is safe for concurrent use.
 type Server struct {
@@ -67,8 +65,8 @@ type Server struct {
 	OrgID string
 
 	clock     Clock
-	http      *httptest.Server
-	closing   chan struct{} // closed by Close, to end fault delays
+	http      *httptest.Server // nil for NewInProcess
+	closing   chan struct{}    // closed by Close, to end fault delays
 	closeOnce sync.Once
 	chain     handler
 
@@ -102,11 +100,11 @@ func Start(opts ...Option) (*Server, error) {
 	s := newServer(o)
 	s.http = httptest.NewUnstartedServer(s)
 	if o.addr != "" {
-		host, _, err := net.SplitHostPort(o.addr)
-		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-			return nil, fmt.Errorf("address %q is not a loopback IP address and port", o.addr)
+		addr, err := loopback(o.addr)
+		if err != nil {
+			return nil, err
 		}
-		l, err := net.Listen("tcp", o.addr)
+		l, err := net.Listen("tcp", addr)
 		if err != nil {
 			return nil, err
 		}
@@ -116,6 +114,20 @@ func Start(opts ...Option) (*Server, error) {
 	s.http.Start()
 	s.URL = s.http.URL
 	return s, nil
+}
+
+// loopback checks that addr is a loopback IP address or localhost, and a
+// port; localhost is 127.0.0.1, so that the server never listens beyond
+// this machine whatever the resolver says.
+func loopback(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err == nil && strings.EqualFold(host, "localhost") {
+		return net.JoinHostPort("127.0.0.1", port), nil
+	}
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return "", fmt.Errorf("address %q is not a loopback address (localhost or a loopback IP) and port", addr)
+	}
+	return addr, nil
 }
 
 // newServer builds the org and its chain, without a listener.
@@ -131,7 +143,7 @@ func newServer(o options) *Server {
 	}
 	s.faults = &faults{closing: s.closing, limits: s.limits}
 	s.sessions = newSessions(o, s.OrgID)
-	s.router = s.newRouter()
+	s.router = s.newRouter(control{s})
 	s.chain = s.newChain()
 	return s
 }
@@ -140,20 +152,29 @@ func newServer(o options) *Server {
 // faults at once.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
-	s.http.Close()
+	if s.http != nil {
+		s.http.Close()
+	}
 }
 
 // Config returns a new okta.Configuration for the server: its URL and API
 // token and, when the server runs on a clock that can also wait (such as a
 // FakeClock), that clock, so that the client's retry waits move the server's
-// time instead of sleeping. Change it (retries, headers, ...) and pass it to
-// okta.NewAPIClient.
+// time instead of sleeping; for a server of NewInProcess, an HTTPClient
+// whose transport is RoundTripper. Change it (retries, headers, ...) and
+// pass it to okta.NewAPIClient.
 func (s *Server) Config() *okta.Configuration {
 	cfg := okta.NewConfiguration()
 	cfg.BasePath = s.URL
 	cfg.APIToken = s.APIToken
 	if c, ok := s.clock.(okta.Clock); ok {
 		cfg.Clock = c
+	}
+	if s.http == nil {
+		cfg.HTTPClient = &http.Client{
+			Transport:     s.RoundTripper(),
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
 	}
 	return cfg
 }
@@ -168,8 +189,19 @@ func (s *Server) IssueSessionToken(user User) string {
 	return s.sessions.issue(user, s.clock.Now())
 }
 
-// Requests returns a copy of the requests received so far, oldest first.
+// Requests returns a copy of the requests to Okta's API received so far,
+// oldest first; those of the control API are not kept.
 func (s *Server) Requests() []Request { return s.recorder.list() }
+
+// Reset forgets the org's users, session tokens, sessions, faults and
+// recorded requests, and starts a new rate-limit window; the clock, API
+// token and options stay.
+func (s *Server) Reset() {
+	s.sessions.reset()
+	s.faults.clear()
+	s.recorder.reset()
+	s.limits.resetWindow()
+}
 
 // ServeHTTP answers one request as the org. The Server is an http.Handler
 // that can be mounted at the root of a server of the caller's: the links in

@@ -16,14 +16,16 @@ import (
 )
 
 func TestOnlyLoopback(t *testing.T) {
-	for _, addr := range []string{"0.0.0.0:0", ":0", "10.0.0.1:0", "localhost:0"} {
+	for _, addr := range []string{"0.0.0.0:0", ":0", "10.0.0.1:0", "localhost.example.com:0", "localhost"} {
 		_, err := oktatest.Start(oktatest.WithAddr(addr))
 		assert.Error(t, err, addr)
 	}
-	srv, err := oktatest.Start(oktatest.WithAddr("127.0.0.1:0"))
-	require.NoError(t, err)
-	srv.Close()
-	assert.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1:"))
+	for _, addr := range []string{"127.0.0.1:0", "localhost:0", "LocalHost:0"} {
+		srv, err := oktatest.Start(oktatest.WithAddr(addr))
+		require.NoError(t, err, addr)
+		srv.Close()
+		assert.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1:"), "%s listens on %s", addr, srv.URL)
+	}
 }
 
 func TestStart_refusesBadOptions(t *testing.T) {

@@ -6,13 +6,16 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	okta "github.com/oktasessions/okta-session-go"
 )
 
 // maxRequestBody caps what the fake reads of a request body.
 const maxRequestBody = 64 << 10
 
-// sessions is the org's session state: the session tokens issued and not
-// yet used, and the live sessions. Its handlers answer the session routes.
+// sessions is the org's state: its users, the session tokens issued and not
+// yet used, and the live sessions. Its handlers answer the session and user
+// routes.
 type sessions struct {
 	clock       Clock
 	idle        time.Duration
@@ -20,6 +23,7 @@ type sessions struct {
 	orgID       string
 
 	mu     sync.Mutex
+	users  map[string]User
 	tokens map[string]pendingToken
 	live   map[string]*session
 }
@@ -32,50 +36,40 @@ type pendingToken struct {
 
 // session is a live session.
 type session struct {
-	id        string
-	user      User
-	createdAt time.Time
-	expiresAt time.Time
-	authAt    time.Time
+	id         string
+	user       User
+	status     okta.SessionStatus
+	amr        []okta.SessionAuthenticationMethod
+	idp        wireIDP
+	mfaActive  bool
+	createdAt  time.Time
+	expiresAt  time.Time
+	passwordAt time.Time // lastPasswordVerification; zero is null
+	factorAt   time.Time // lastFactorVerification; zero is null
 }
 
 func newSessions(o options, orgID string) *sessions {
-	return &sessions{
-		clock: o.clock, idle: o.idle, maxLifetime: o.maxLifetime, orgID: orgID,
-		tokens: make(map[string]pendingToken), live: make(map[string]*session),
-	}
+	ss := &sessions{clock: o.clock, idle: o.idle, maxLifetime: o.maxLifetime, orgID: orgID}
+	ss.reset()
+	return ss
 }
 
-// issue mints a session token for user, issued at now.
+// reset forgets every user, token and session.
+func (ss *sessions) reset() {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	ss.users = make(map[string]User)
+	ss.tokens = make(map[string]pendingToken)
+	ss.live = make(map[string]*session)
+}
+
+// issue mints a session token for user, issued at now; the user is seeded.
 func (ss *sessions) issue(user User, now time.Time) string {
-	if user.ID == "" {
-		user.ID = newUserID()
-	}
-	if user.Login == "" {
-		user.Login = user.ID + "@example.com"
-	}
-	if user.DisplayName == "" {
-		user.DisplayName = user.Login
-	}
 	tok := newSessionToken()
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	ss.tokens[tok] = pendingToken{user: user, issuedAt: now}
+	ss.tokens[tok] = pendingToken{user: ss.putUser(user), issuedAt: now}
 	return tok
-}
-
-// issueOverHTTP mints a session token over HTTP, for suites in other
-// languages: POST a User as JSON, get {"sessionToken", "expiresAt"}.
-func (ss *sessions) issueOverHTTP(w http.ResponseWriter, c *call) {
-	var u User
-	if err := json.NewDecoder(io.LimitReader(c.req.Body, maxRequestBody)).Decode(&u); err != nil && err != io.EOF {
-		errMalformedBody.write(w)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{
-		"sessionToken": ss.issue(u, c.now),
-		"expiresAt":    jsonTime(c.now.Add(SessionTokenLifetime)),
-	})
 }
 
 // create answers CreateSession: the token must be known, unused and younger
@@ -100,37 +94,52 @@ func (ss *sessions) create(w http.ResponseWriter, c *call) {
 		errAuthFailed.write(w)
 		return
 	}
-	sess := &session{id: newSessionID(), user: tok.user, createdAt: c.now, authAt: tok.issuedAt}
+	sess := &session{
+		id: newSessionID(), user: tok.user, status: okta.SessionStatusActive,
+		amr:       []okta.SessionAuthenticationMethod{okta.SessionAuthenticationMethodPassword},
+		idp:       wireIDP{ID: ss.orgID, Type: string(okta.SessionIdentityProviderTypeOkta)},
+		createdAt: c.now, passwordAt: tok.issuedAt,
+	}
 	sess.expiresAt = ss.expiry(sess, c.now)
 	ss.live[sess.id] = sess
-	out := ss.wire(sess, c.req)
+	out := ss.wire(sess, c.req, byID)
 	ss.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
 }
 
 // get answers GetSession.
-func (ss *sessions) get(w http.ResponseWriter, c *call) {
-	ss.serve(w, c, func(*session) bool { return true })
-}
+func (ss *sessions) get(w http.ResponseWriter, c *call) { ss.serve(w, c, keep) }
 
-// refresh answers RefreshSession: the session's idle timeout starts again.
-func (ss *sessions) refresh(w http.ResponseWriter, c *call) {
-	ss.serve(w, c, func(sess *session) bool {
-		sess.expiresAt = ss.expiry(sess, c.now)
-		return true
-	})
-}
+// refresh answers RefreshSession.
+func (ss *sessions) refresh(w http.ResponseWriter, c *call) { ss.serve(w, c, ss.touch(c.now)) }
 
 // end answers EndSession: 204, and the session is gone.
-func (ss *sessions) end(w http.ResponseWriter, c *call) {
-	ss.serve(w, c, func(*session) bool { return false })
+func (ss *sessions) end(w http.ResponseWriter, c *call) { ss.serve(w, c, closeSession) }
+
+// keep leaves a session as it is.
+func keep(*session) bool { return true }
+
+// closeSession ends a session.
+func closeSession(*session) bool { return false }
+
+// touch returns an op that starts a session's idle timeout again at now.
+func (ss *sessions) touch(now time.Time) func(*session) bool {
+	return func(sess *session) bool {
+		sess.expiresAt = ss.expiry(sess, now)
+		return true
+	}
 }
 
-// serve looks up the request's session and applies op to it with ss.mu
-// held; op reports whether the session lives on (200 with the session) or
-// ends (204). An unknown, ended or expired session is 404 E0000007.
+// serve applies op to the session the request's path names.
 func (ss *sessions) serve(w http.ResponseWriter, c *call, op func(*session) (lives bool)) {
-	id := c.req.PathValue(sessionIDParam)
+	ss.apply(w, c, c.req.PathValue(sessionIDParam), byID, op)
+}
+
+// apply looks up the session id and applies op to it with ss.mu held; op
+// reports whether the session lives on (200 with the session, rendered as
+// v says) or ends (204). An unknown, ended or expired session is 404
+// E0000007, which names the id, or "me" for the current session.
+func (ss *sessions) apply(w http.ResponseWriter, c *call, id string, v view, op func(*session) (lives bool)) {
 	ss.mu.Lock()
 	sess, ok := ss.live[id]
 	if ok && !c.now.Before(sess.expiresAt) {
@@ -139,7 +148,10 @@ func (ss *sessions) serve(w http.ResponseWriter, c *call, op func(*session) (liv
 	}
 	if !ok {
 		ss.mu.Unlock()
-		errSessionNotFound(id).write(w)
+		if v == current {
+			id = "me"
+		}
+		errNotFound(id, "Session").write(w)
 		return
 	}
 	if !op(sess) {
@@ -148,7 +160,7 @@ func (ss *sessions) serve(w http.ResponseWriter, c *call, op func(*session) (liv
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	out := ss.wire(sess, c.req)
+	out := ss.wire(sess, c.req, v)
 	ss.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
 }

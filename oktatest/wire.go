@@ -4,25 +4,28 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	okta "github.com/oktasessions/okta-session-go"
 )
 
 // wireSession is a session as Okta sends it; see
 // https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Session/.
 type wireSession struct {
-	ID                       string    `json:"id"`
-	Login                    string    `json:"login"`
-	UserID                   string    `json:"userId"`
-	CreatedAt                string    `json:"createdAt"`
-	ExpiresAt                string    `json:"expiresAt"`
-	Status                   string    `json:"status"`
-	LastPasswordVerification string    `json:"lastPasswordVerification"`
-	LastFactorVerification   *string   `json:"lastFactorVerification"`
-	AMR                      []string  `json:"amr"`
-	IDP                      wireIDP   `json:"idp"`
-	MFAActive                bool      `json:"mfaActive"`
-	Links                    wireLinks `json:"_links"`
+	ID                       string                             `json:"id"`
+	Login                    string                             `json:"login"`
+	UserID                   string                             `json:"userId"`
+	CreatedAt                string                             `json:"createdAt"`
+	ExpiresAt                string                             `json:"expiresAt"`
+	Status                   okta.SessionStatus                 `json:"status"`
+	LastPasswordVerification *string                            `json:"lastPasswordVerification"`
+	LastFactorVerification   *string                            `json:"lastFactorVerification"`
+	AMR                      []okta.SessionAuthenticationMethod `json:"amr"`
+	IDP                      wireIDP                            `json:"idp"`
+	MFAActive                bool                               `json:"mfaActive"`
+	Links                    wireLinks                          `json:"_links"`
 }
 
+// wireIDP is a session's identity provider.
 type wireIDP struct {
 	ID   string `json:"id"`
 	Type string `json:"type"`
@@ -44,27 +47,40 @@ type wireHints struct {
 	Allow []string `json:"allow"`
 }
 
+// view is how a session is addressed, which its links follow.
+type view int
+
+const (
+	byID    view = iota // /api/v1/sessions/{sessionId}
+	current             // /api/v1/sessions/me: links to .../sessions/me and .../users/me
+)
+
 // wire renders sess as Okta would, its links on the org URL r addressed. It
 // is called with ss.mu held.
-func (ss *sessions) wire(sess *session, r *http.Request) wireSession {
+func (ss *sessions) wire(sess *session, r *http.Request, v view) wireSession {
 	org := orgURL(r)
 	self := org + "/api/v1/sessions/" + url.PathEscape(sess.id)
+	user := org + "/api/v1/users/" + url.PathEscape(sess.user.ID)
+	if v == current {
+		self, user = org+"/api/v1/sessions/me", org+"/api/v1/users/me"
+	}
 	return wireSession{
 		ID:                       sess.id,
 		Login:                    sess.user.Login,
 		UserID:                   sess.user.ID,
 		CreatedAt:                jsonTime(sess.createdAt),
 		ExpiresAt:                jsonTime(sess.expiresAt),
-		Status:                   "ACTIVE",
-		LastPasswordVerification: jsonTime(sess.authAt),
-		AMR:                      []string{"pwd"},
-		IDP:                      wireIDP{ID: ss.orgID, Type: "OKTA"},
+		Status:                   sess.status,
+		LastPasswordVerification: nullTime(sess.passwordAt),
+		LastFactorVerification:   nullTime(sess.factorAt),
+		AMR:                      sess.amr, // never changed once set
+		IDP:                      sess.idp,
+		MFAActive:                sess.mfaActive,
 		Links: wireLinks{
 			Self:    wireLink{Href: self, Hints: wireHints{Allow: []string{http.MethodGet, http.MethodDelete}}},
 			Refresh: wireLink{Href: self + "/lifecycle/refresh", Hints: wireHints{Allow: []string{http.MethodPost}}},
 			User: wireLink{
-				Name: sess.user.DisplayName, Href: org + "/api/v1/users/" + url.PathEscape(sess.user.ID),
-				Hints: wireHints{Allow: []string{http.MethodGet}},
+				Name: sess.user.DisplayName, Href: user, Hints: wireHints{Allow: []string{http.MethodGet}},
 			},
 		},
 	}
@@ -87,3 +103,12 @@ func orgURL(r *http.Request) string {
 
 // jsonTime formats t as Okta does: UTC with milliseconds.
 func jsonTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// nullTime is jsonTime, or null for the zero time.
+func nullTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := jsonTime(t)
+	return &s
+}

@@ -1,7 +1,8 @@
 // Command okta-fake serves the oktatest fake Okta Session API on a loopback
-// port, for integration suites in any language and for trying the API by hand.
+// port (an IP address or localhost), for integration suites in any language
+// and for trying the API by hand.
 //
-//	go run ./cmd/okta-fake -addr 127.0.0.1:8089
+//	go run ./cmd/okta-fake -addr localhost:8089 -fake-clock
 //
 // It prints the org URL and the API token it accepts. Mint a session token
 // (valid once, for 5 minutes) with
@@ -9,11 +10,15 @@
 //	curl -s -X POST -H "Authorization: SSWS $TOKEN" \
 //	     -d '{"login":"ann@example.com"}' http://127.0.0.1:8089/oktatest/v1/session-tokens
 //
-// and use it with POST /api/v1/sessions as with Okta. It stops on SIGINT or
-// SIGTERM.
+// and use it with POST /api/v1/sessions as with Okta. The control API under
+// /oktatest/v1/ (with the API token) also seeds users and sessions, injects
+// and clears faults, reads and advances the clock (with -fake-clock), reads
+// the recorded requests and resets the org; api/oktatest-control.yaml
+// describes it. It stops on SIGINT or SIGTERM.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,9 +31,18 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, waitForSignal); err != nil {
+	os.Exit(exitCode(run(os.Args[1:], os.Stdout, waitForSignal)))
+}
+
+// exitCode is 0 after a clean run or -h, and 2 (with the error on stderr)
+// otherwise.
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	default:
 		fmt.Fprintln(os.Stderr, "okta-fake:", err)
-		os.Exit(2)
+		return 2
 	}
 }
 
@@ -51,6 +65,7 @@ func run(args []string, out io.Writer, wait func()) error {
 	concurrency := fs.Int("concurrency-limit", oktatest.DefaultConcurrencyLimit, "requests in flight at once")
 	idle := fs.Duration("idle-timeout", oktatest.DefaultIdleTimeout, "session idle timeout")
 	maxLife := fs.Duration("max-lifetime", 0, "maximum session lifetime (0: none)")
+	fakeClock := fs.Bool("fake-clock", false, "run on a clock that moves only by POST /oktatest/v1/clock/advance (starts at the current time)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,6 +79,9 @@ func run(args []string, out io.Writer, wait func()) error {
 	if *accessToken != "" {
 		opts = append(opts, oktatest.WithAccessToken(*accessToken))
 	}
+	if *fakeClock {
+		opts = append(opts, oktatest.WithClock(oktatest.NewFakeClock(time.Now().UTC().Truncate(time.Millisecond))))
+	}
 	srv, err := oktatest.Start(opts...)
 	if err != nil {
 		return err
@@ -73,6 +91,7 @@ func run(args []string, out io.Writer, wait func()) error {
 	fmt.Fprintf(out, "# mint a session token (valid once, %v):\n", oktatest.SessionTokenLifetime)
 	fmt.Fprintf(out, "#   curl -s -X POST -H 'Authorization: SSWS %s' -d '{\"login\":\"ann@example.com\"}' %s%s\n",
 		srv.APIToken, srv.URL, oktatest.IssueTokenPath)
+	fmt.Fprintf(out, "# control API (users, sessions, faults, clock, requests, reset) under %s%s\n", srv.URL, oktatest.ControlPrefix)
 	fmt.Fprintf(out, "# serving since %s; stop with Ctrl-C\n", time.Now().UTC().Format(time.RFC3339))
 	wait()
 	return nil

@@ -38,3 +38,11 @@ func TestRun_refusesNonLoopback(t *testing.T) {
 	err := run([]string{"-addr", "0.0.0.0:8089"}, &bytes.Buffer{}, func() { t.Fatal("served on a public address") })
 	assert.ErrorContains(t, err, "not a loopback")
 }
+
+func TestRun_help(t *testing.T) {
+	var out bytes.Buffer
+	err := run([]string{"-h"}, &out, func() { t.Fatal("served after -h") })
+	assert.Equal(t, 0, exitCode(err))
+	assert.Contains(t, out.String(), "-fake-clock")
+	assert.Equal(t, 2, exitCode(run([]string{"-nope"}, &bytes.Buffer{}, func() {})))
+}

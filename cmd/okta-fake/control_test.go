@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// suite drives a running okta-fake over plain HTTP, as a suite in another
+// language would, and checks every control request and answer against
+// api/oktatest-control.yaml.
+type suite struct {
+	t      *testing.T
+	url    string
+	token  string
+	router routers.Router
+}
+
+// newSuite loads the control API's description.
+func newSuite(t *testing.T, url, token string) *suite {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromFile("../../api/oktatest-control.yaml")
+	require.NoError(t, err)
+	require.NoError(t, doc.Validate(context.Background()), "api/oktatest-control.yaml is a valid OpenAPI document")
+	router, err := legacy.NewRouter(doc)
+	require.NoError(t, err)
+	return &suite{t: t, url: url, token: token, router: router}
+}
+
+// do sends a request with the API token and returns the status and body;
+// a control request and its answer are checked against the description.
+func (s *suite) do(method, path, body string, header ...string) (int, []byte) {
+	s.t.Helper()
+	req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
+	require.NoError(s.t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "SSWS "+s.token)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(s.t, err)
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	require.NoError(s.t, err)
+	if strings.HasPrefix(path, "/oktatest/") {
+		s.check(req, body, resp, got)
+	}
+	return resp.StatusCode, got
+}
+
+// check validates a control request and its answer against the
+// description; a request the description refuses must be one the fake
+// refuses with 400.
+func (s *suite) check(req *http.Request, body string, resp *http.Response, got []byte) {
+	s.t.Helper()
+	probe := req.Clone(context.Background())
+	probe.URL.Scheme, probe.URL.Host, probe.Host = "http", "127.0.0.1:8089", "127.0.0.1:8089"
+	probe.Body = io.NopCloser(strings.NewReader(body))
+	route, params, err := s.router.FindRoute(probe)
+	require.NoError(s.t, err, "%s %s is in api/oktatest-control.yaml", req.Method, req.URL.Path)
+	in := &openapi3filter.RequestValidationInput{Request: probe, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		assert.Equal(s.t, http.StatusBadRequest, resp.StatusCode, "request %s %s: %v", req.Method, req.URL.Path, err)
+	}
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header,
+		Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+	out.SetBodyBytes(got)
+	assert.NoError(s.t, openapi3filter.ValidateResponse(context.Background(), out), "answer %d to %s %s", resp.StatusCode, req.Method, req.URL.Path)
+}
+
+// object decodes a JSON object.
+func (s *suite) object(b []byte) map[string]any {
+	s.t.Helper()
+	var v map[string]any
+	require.NoError(s.t, json.Unmarshal(b, &v), "body: %s", b)
+	return v
+}
+
+func TestControlAPI_endToEnd(t *testing.T) {
+	var out bytes.Buffer
+	err := run([]string{"-addr", "localhost:0", "-token", "00devtoken", "-fake-clock"}, &out, func() {
+		url := regexp.MustCompile(`OKTA_CLIENT_ORGURL=(\S+)`).FindStringSubmatch(out.String())
+		require.Len(t, url, 2)
+		s := newSuite(t, url[1], "00devtoken")
+		s.seedAndRead()
+		s.faultAndExpire()
+		s.recordsAndReset()
+	})
+	require.NoError(t, err)
+}
+
+// seedAndRead seeds a user and an MFA_REQUIRED session, and reads it back.
+func (s *suite) seedAndRead() {
+	t := s.t
+	status, body := s.do(http.MethodPost, "/oktatest/v1/users", `{"userId":"00uann","login":"ann@example.com","displayName":"Ann"}`)
+	require.Equal(t, http.StatusCreated, status, "body: %s", body)
+	status, body = s.do(http.MethodGet, "/oktatest/v1/clock", "")
+	require.Equal(t, http.StatusOK, status)
+	now, err := time.Parse(time.RFC3339, s.object(body)["now"].(string))
+	require.NoError(t, err)
+	seed := `{"id":"102seeded","user":{"userId":"00uann"},"status":"MFA_REQUIRED","amr":["pwd"],"mfaActive":true,` +
+		`"expiresAt":"` + now.Add(time.Hour).Format(time.RFC3339) + `"}`
+	status, body = s.do(http.MethodPost, "/oktatest/v1/sessions", seed)
+	require.Equal(t, http.StatusCreated, status, "body: %s", body)
+	assert.Equal(t, "ann@example.com", s.object(body)["login"], "the seeded user")
+
+	status, body = s.do(http.MethodGet, "/api/v1/sessions/102seeded", "")
+	require.Equal(t, http.StatusOK, status, "body: %s", body)
+	assert.Equal(t, "MFA_REQUIRED", s.object(body)["status"])
+	status, _ = s.do(http.MethodGet, "/api/v1/sessions/me", "", "Authorization", "", "Cookie", "idx=102seeded")
+	assert.Equal(t, http.StatusForbidden, status, "an Authorization header on /me is refused, even empty")
+}
+
+// faultAndExpire injects a fault, then advances the clock past the
+// session's expiry.
+func (s *suite) faultAndExpire() {
+	t := s.t
+	status, _ := s.do(http.MethodPost, "/oktatest/v1/faults", `{"route":"GetSession","count":1,"status":503}`)
+	require.Equal(t, http.StatusNoContent, status)
+	status, _ = s.do(http.MethodGet, "/api/v1/sessions/102seeded", "")
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+
+	status, _ = s.do(http.MethodPost, "/oktatest/v1/clock/advance", `{"milliseconds":3600000}`)
+	require.Equal(t, http.StatusOK, status)
+	status, body := s.do(http.MethodGet, "/api/v1/sessions/102seeded", "")
+	assert.Equal(t, http.StatusNotFound, status, "expired: %s", body)
+}
+
+// recordsAndReset reads the recorded requests, and resets the org.
+func (s *suite) recordsAndReset() {
+	t := s.t
+	status, body := s.do(http.MethodGet, "/oktatest/v1/requests", "")
+	require.Equal(t, http.StatusOK, status)
+	var reqs []map[string]any
+	require.NoError(t, json.Unmarshal(body, &reqs))
+	require.Len(t, reqs, 4, "only Okta's API is recorded")
+	assert.Equal(t, []any{float64(200), float64(403), float64(503), float64(404)},
+		[]any{reqs[0]["status"], reqs[1]["status"], reqs[2]["status"], reqs[3]["status"]})
+	assert.Equal(t, "SSWS [redacted]", reqs[0]["header"].(map[string]any)["Authorization"].([]any)[0])
+	assert.Equal(t, "idx=[redacted]", reqs[1]["header"].(map[string]any)["Cookie"].([]any)[0])
+
+	s.do(http.MethodPost, "/oktatest/v1/faults", `{"drop":true}`)
+	status, _ = s.do(http.MethodDelete, "/oktatest/v1/faults", "")
+	assert.Equal(t, http.StatusNoContent, status, "a fault on every request leaves the control API alone")
+	status, _ = s.do(http.MethodPost, "/oktatest/v1/reset", "")
+	require.Equal(t, http.StatusNoContent, status)
+	_, body = s.do(http.MethodGet, "/oktatest/v1/requests", "")
+	assert.JSONEq(t, `[]`, string(body))
+	status, _ = s.do(http.MethodDelete, "/api/v1/users/00uann/sessions", "")
+	assert.Equal(t, http.StatusNotFound, status, "the user is gone")
+
+	status, body = s.do(http.MethodPost, "/oktatest/v1/sessions", `{"status":"LOCKED"}`)
+	assert.Equal(t, http.StatusBadRequest, status, "body: %s", body)
+	status, _ = s.do(http.MethodPost, "/oktatest/v1/session-tokens", `{"login":"bob@example.com"}`)
+	assert.Equal(t, http.StatusOK, status)
+}

@@ -1,0 +1,93 @@
+package oktatest_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oktasessions/okta-session-go/oktatest"
+)
+
+func TestControl_apartFromOktasAPI(t *testing.T) {
+	srv, _ := newFake(t, oktatest.WithRateLimit(1))
+	srv.InjectFault(oktatest.Fault{Drop: true}) // every request of Okta's API, until cleared
+	a := send(t, srv, http.MethodPost, oktatest.ControlPrefix+"users", ssws(srv), `{"userId":"00uann"}`)
+	assert.Equal(t, http.StatusCreated, a.StatusCode, "never faulted")
+	assertStamped(t, a)
+	assert.Empty(t, a.Header.Get("X-Rate-Limit-Limit"), "never rate-limited")
+	assert.Equal(t, http.StatusNoContent, send(t, srv, http.MethodDelete, oktatest.ControlPrefix+"faults", ssws(srv), "").StatusCode)
+	assert.Equal(t, http.StatusNoContent, send(t, srv, http.MethodDelete, "/api/v1/users/00uann/sessions", ssws(srv), "").StatusCode)
+	a = send(t, srv, http.MethodGet, oktatest.ControlPrefix+"requests", ssws(srv), "")
+	require.Equal(t, http.StatusOK, a.StatusCode)
+	assert.Len(t, srv.Requests(), 1, "never recorded")
+	assertOktaError(t, send(t, srv, http.MethodGet, oktatest.ControlPrefix+"requests", "SSWS wrong", ""), http.StatusUnauthorized, "E0000011")
+}
+
+func TestControl_refused(t *testing.T) {
+	srv, _ := newFake(t)
+	real := oktatest.NewServer(t)
+	tests := []struct {
+		name, method, path, body string
+		srv                      *oktatest.Server
+		status                   int
+		code, summary            string
+	}{
+		{"unknown field", http.MethodPost, "users", `{"name":"ann"}`, srv, 400, "E0000003", ""},
+		{"malformed", http.MethodPost, "sessions", `{"status":`, srv, 400, "E0000003", ""},
+		{"bad status", http.MethodPost, "sessions", `{"status":"LOCKED"}`, srv, 400, "E0000001", `Api validation failed: status "LOCKED" is not ACTIVE, MFA_REQUIRED or MFA_ENROLL`},
+		{"unknown route", http.MethodPost, "faults", `{"route":"Nowhere"}`, srv, 400, "E0000001", "Api validation failed: route"},
+		{"control route", http.MethodPost, "faults", `{"route":"Control"}`, srv, 400, "E0000001", "Api validation failed: route"},
+		{"unknown body", http.MethodPost, "faults", `{"body":"garbled"}`, srv, 400, "E0000001", "Api validation failed: body"},
+		{"status 200", http.MethodPost, "faults", `{"status":200}`, srv, 400, "E0000001", "Api validation failed: status"},
+		{"negative latency", http.MethodPost, "faults", `{"latencyMs":-1}`, srv, 400, "E0000001", "Api validation failed: latencyMs"},
+		{"no advance", http.MethodPost, "clock/advance", `{"milliseconds":0}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
+		{"wall clock", http.MethodPost, "clock/advance", `{"milliseconds":1000}`, real, 400, "E0000001", ""},
+		{"unknown control path", http.MethodGet, "nowhere", ``, srv, 404, "E0000008", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := assertOktaError(t, send(t, tt.srv, tt.method, oktatest.ControlPrefix+tt.path, ssws(tt.srv), tt.body), tt.status, tt.code)
+			if tt.summary != "" {
+				assert.Equal(t, tt.summary, body["errorSummary"])
+			}
+		})
+	}
+}
+
+func TestControl_faultAndClock(t *testing.T) {
+	srv, clock := newFake(t)
+	a := send(t, srv, http.MethodPost, oktatest.ControlPrefix+"faults", ssws(srv),
+		`{"route":"GetSession","count":1,"status":503,"header":{"Retry-After":["2"]}}`)
+	require.Equal(t, http.StatusNoContent, a.StatusCode, "body: %s", a.body)
+	a = send(t, srv, http.MethodGet, "/api/v1/sessions/102x", ssws(srv), "")
+	assert.Equal(t, http.StatusServiceUnavailable, a.StatusCode)
+	assert.Equal(t, "2", a.Header.Get("Retry-After"))
+	assert.Equal(t, "true", a.Header.Get(oktatest.FaultHeader))
+	assertOktaError(t, send(t, srv, http.MethodGet, "/api/v1/sessions/102x", ssws(srv), ""), http.StatusNotFound, "E0000007")
+
+	a = send(t, srv, http.MethodPost, oktatest.ControlPrefix+"clock/advance", ssws(srv), `{"milliseconds":90000}`)
+	require.Equal(t, http.StatusOK, a.StatusCode)
+	assert.Equal(t, "2026-11-27T09:01:30.000Z", a.object(t)["now"])
+	assert.Equal(t, t0.Add(90*time.Second), clock.Now())
+	assert.Equal(t, "2026-11-27T09:01:30.000Z", send(t, srv, http.MethodGet, oktatest.ControlPrefix+"clock", ssws(srv), "").object(t)["now"])
+}
+
+func TestReset(t *testing.T) {
+	srv, _ := newFake(t, oktatest.WithRateLimit(3))
+	s := createSession(t, srv)
+	tok := srv.IssueSessionToken(oktatest.User{ID: "00uann"})
+	srv.InjectFault(oktatest.Fault{Route: oktatest.RouteCreateSession, Status: 500})
+	send(t, srv, http.MethodGet, sessionPath(s), ssws(srv), "")
+	send(t, srv, http.MethodGet, sessionPath(s), ssws(srv), "") // the window is spent
+
+	assert.Equal(t, http.StatusNoContent, send(t, srv, http.MethodPost, oktatest.ControlPrefix+"reset", ssws(srv), "").StatusCode)
+	assert.Empty(t, srv.Requests())
+	a := send(t, srv, http.MethodGet, sessionPath(s), ssws(srv), "")
+	assertOktaError(t, a, http.StatusNotFound, "E0000007")
+	assertRateLimit(t, a, 3, 2, t0.Add(time.Minute))
+	assertOktaError(t, send(t, srv, http.MethodPost, "/api/v1/sessions", "", `{"sessionToken":"`+tok+`"}`), http.StatusUnauthorized, "E0000004")
+	assertOktaError(t, send(t, srv, http.MethodDelete, "/api/v1/users/00uann/sessions", ssws(srv), ""), http.StatusNotFound, "E0000007")
+}

@@ -1,0 +1,61 @@
+package oktatest_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/jarcoal/httpmock"
+
+	okta "github.com/oktasessions/okta-session-go"
+	"github.com/oktasessions/okta-session-go/oktatest"
+)
+
+// A fake without a listener: Config routes the client through the fake's
+// RoundTripper, and a seeded session lets code that branches on its status
+// be tested.
+func ExampleNewInProcess() {
+	srv, err := oktatest.NewInProcess()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	id, err := srv.SeedSession(oktatest.SessionSeed{
+		User:   oktatest.User{Login: "ann@example.com"},
+		Status: okta.SessionStatusMFARequired,
+	})
+	if err != nil {
+		panic(err)
+	}
+	s, _, err := srv.Client().SessionApi.GetSession(context.Background(), id)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Login, s.Status)
+	// Output: ann@example.com MFA_REQUIRED
+}
+
+// A suite that mocks its other services with httpmock hands every request
+// httpmock has no responder for to the fake.
+func ExampleServer_Responder() {
+	srv, err := oktatest.NewInProcess()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	hc := &http.Client{}
+	httpmock.ActivateNonDefault(hc)
+	defer httpmock.DeactivateAndReset()
+	httpmock.RegisterResponder(http.MethodGet, "https://api.example.com/health", httpmock.NewStringResponder(http.StatusOK, "ok"))
+	httpmock.RegisterNoResponder(srv.Responder())
+
+	cfg := srv.Config()
+	cfg.HTTPClient = hc
+	tok := srv.IssueSessionToken(oktatest.User{Login: "ann@example.com"})
+	s, _, err := okta.NewAPIClient(cfg).SessionApi.CreateSession(context.Background(), okta.CreateSessionRequest{SessionToken: tok})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Login, s.Status)
+	// Output: ann@example.com ACTIVE
+}
