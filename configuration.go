@@ -1,6 +1,7 @@
 package okta
 
 import (
+	"crypto"
 	"fmt"
 	"maps"
 	"net"
@@ -108,6 +109,11 @@ type Configuration struct {
 	PrivateKey string
 	// PrivateKeyID is the key's id (the JWT "kid"), when the app has several.
 	PrivateKeyID string
+	// DPoPKey binds the access tokens of "PrivateKey" mode to this client
+	// (DPoP, RFC 9449): an EC P-256 or RSA (2048 bits or more) crypto.Signer,
+	// such as a key held in a KMS. nil means a P-256 key the client
+	// generates, which suits most uses.
+	DPoPKey crypto.Signer
 
 	// MaxRetries is how many times a failed call may be retried (see the
 	// README's "Rate limits and retries"); NewConfiguration sets 2, and 0
