@@ -104,12 +104,12 @@ type challenge struct {
 // parseChallenges reads the challenges of WWW-Authenticate header values,
 // such as `Bearer realm="x", error="invalid_token", DPoP algs="ES256"`.
 // It never fails: what it cannot read ends that header value. A token68
-// (as in Basic's) is skipped.
+// (as in Basic's) is read as a parameter without a value.
 func parseChallenges(values []string) []challenge {
 	var out []challenge
 	for _, s := range values {
 		for {
-			s = strings.TrimLeft(s, " \t,")
+			s = strings.TrimLeft(s, " \t,=") // '=': a token68's padding
 			name, rest := cutToken(s)
 			if name == "" {
 				break
