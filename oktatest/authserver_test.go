@@ -63,10 +63,11 @@ type assertion struct {
 	iat, exp          time.Time
 }
 
-// goodAssertion is a valid assertion of client "0oaEC" signed with the EC key.
+// goodAssertion is a valid assertion of client "0oaEC" signed with the EC
+// key, kid "ec1".
 func (h *authHarness) goodAssertion() assertion {
 	now := h.clock.Now()
-	return assertion{key: authECKey(), alg: jose.ES256, iss: "0oaEC", sub: "0oaEC", id: newID("jti", 16),
+	return assertion{key: authECKey(), alg: jose.ES256, kid: "ec1", iss: "0oaEC", sub: "0oaEC", id: newID("jti", 16),
 		aud: h.tokenURL, iat: now, exp: now.Add(5 * time.Minute)}
 }
 
@@ -111,6 +112,14 @@ func (p proof) sign(t *testing.T) string {
 	return s
 }
 
+// assertOAuthError fails unless got is an OAuth error answer with status
+// and code.
+func assertOAuthError(t *testing.T, got tokenAnswerOf, status int, code string) {
+	t.Helper()
+	assert.Equal(t, status, got.status)
+	assert.Equal(t, code, got.body["error"], got.body)
+}
+
 // tokenAnswerOf is a decoded token endpoint answer.
 type tokenAnswerOf struct {
 	status int
@@ -136,6 +145,15 @@ func (h *authHarness) post(t *testing.T, assertion, scope, dpopProof string) tok
 	a := tokenAnswerOf{status: resp.StatusCode, header: resp.Header}
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&a.body))
 	return a
+}
+
+// newECHarness is a harness with ecApp registered and no nonce dance at
+// the token endpoint.
+func newECHarness(t *testing.T) *authHarness {
+	t.Helper()
+	h := newAuthHarness(t, ecApp(t))
+	h.as.RequireTokenNonce(false)
+	return h
 }
 
 // ecApp is a DPoP-requiring app with the EC key in a JWKS.
@@ -168,7 +186,6 @@ func TestAuthServer_bearerGrant(t *testing.T) {
 func TestAuthServer_dpopGrantWithNonce(t *testing.T) {
 	h := newAuthHarness(t, ecApp(t))
 	a := h.goodAssertion()
-	a.kid = "ec1"
 	got := h.post(t, a.sign(t), "okta.sessions.read", h.goodProof().sign(t))
 	require.Equal(t, http.StatusBadRequest, got.status)
 	assert.Equal(t, "use_dpop_nonce", got.body["error"])
@@ -201,26 +218,20 @@ func TestAuthServer_assertionRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newAuthHarness(t, ecApp(t))
-			h.as.RequireTokenNonce(false)
+			h := newECHarness(t)
 			a := h.goodAssertion()
-			a.kid = "ec1"
 			tt.edit(h, &a)
 			got := h.post(t, a.sign(t), "okta.sessions.read", h.goodProof().sign(t))
-			assert.Equal(t, http.StatusUnauthorized, got.status)
-			assert.Equal(t, "invalid_client", got.body["error"])
+			assertOAuthError(t, got, http.StatusUnauthorized, "invalid_client")
 		})
 	}
 	t.Run("replayed", func(t *testing.T) {
-		h := newAuthHarness(t, ecApp(t))
-		h.as.RequireTokenNonce(false)
+		h := newECHarness(t)
 		a := h.goodAssertion()
-		a.kid = "ec1"
 		signed := a.sign(t)
 		require.Equal(t, http.StatusOK, h.post(t, signed, "okta.sessions.read", h.goodProof().sign(t)).status)
 		got := h.post(t, signed, "okta.sessions.read", h.goodProof().sign(t))
-		assert.Equal(t, http.StatusUnauthorized, got.status)
-		assert.Equal(t, "invalid_client", got.body["error"])
+		assertOAuthError(t, got, http.StatusUnauthorized, "invalid_client")
 	})
 }
 
@@ -238,44 +249,34 @@ func TestAuthServer_proofRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newAuthHarness(t, ecApp(t))
-			h.as.RequireTokenNonce(false)
+			h := newECHarness(t)
 			p := h.goodProof()
 			tt.edit(h, &p)
-			a := h.goodAssertion()
-			a.kid = "ec1"
-			got := h.post(t, a.sign(t), "okta.sessions.read", p.sign(t))
-			assert.Equal(t, http.StatusBadRequest, got.status)
-			assert.Equal(t, "invalid_dpop_proof", got.body["error"])
+			got := h.post(t, h.goodAssertion().sign(t), "okta.sessions.read", p.sign(t))
+			assertOAuthError(t, got, http.StatusBadRequest, "invalid_dpop_proof")
 		})
 	}
 	t.Run("missing", func(t *testing.T) {
 		h := newAuthHarness(t, ecApp(t))
 		a := h.goodAssertion()
-		a.kid = "ec1"
 		got := h.post(t, a.sign(t), "okta.sessions.read", "")
-		assert.Equal(t, http.StatusBadRequest, got.status)
-		assert.Equal(t, "invalid_dpop_proof", got.body["error"])
+		assertOAuthError(t, got, http.StatusBadRequest, "invalid_dpop_proof")
 		assert.Equal(t, "The DPoP proof JWT header is missing.", got.body["error_description"])
 	})
 	t.Run("replayed", func(t *testing.T) {
-		h := newAuthHarness(t, ecApp(t))
-		h.as.RequireTokenNonce(false)
+		h := newECHarness(t)
 		p := h.goodProof().sign(t)
 		for i, want := range []int{http.StatusOK, http.StatusBadRequest} {
 			a := h.goodAssertion()
-			a.kid = "ec1"
 			assert.Equal(t, want, h.post(t, a.sign(t), "okta.sessions.read", p).status, "request %d", i)
 		}
 	})
 }
 
 func TestAuthServer_invalidScope(t *testing.T) {
-	h := newAuthHarness(t, ecApp(t))
-	h.as.RequireTokenNonce(false)
+	h := newECHarness(t)
 	for _, scope := range []string{"okta.users.manage", "okta.sessions.read okta.users.read", ""} {
 		a := h.goodAssertion()
-		a.kid = "ec1"
 		got := h.post(t, a.sign(t), scope, h.goodProof().sign(t))
 		assert.Equal(t, http.StatusBadRequest, got.status, scope)
 		assert.Equal(t, "invalid_scope", got.body["error"], scope)
@@ -308,4 +309,135 @@ func TestAuthServer_Register(t *testing.T) {
 	} {
 		assert.Error(t, as.Register(app), "%+v", app.ClientID)
 	}
+}
+
+// issue gets a token for the EC app: DPoP-bound when the app requires DPoP.
+func (h *authHarness) issue(t *testing.T, scope string) string {
+	t.Helper()
+	got := h.post(t, h.goodAssertion().sign(t), scope, h.goodProof().sign(t))
+	require.Equal(t, http.StatusOK, got.status, got.body)
+	return got.body["access_token"].(string)
+}
+
+// apiCall is an API request with the token under scheme and, when p is
+// not nil, its proof.
+func apiCall(t *testing.T, scheme, token string, p *proof) *http.Request {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "https://acme.okta.com/api/v1/sessions/102abc?x=1", nil)
+	req.Header.Set("Authorization", scheme+" "+token)
+	if p != nil {
+		req.Header.Set("DPoP", p.sign(t))
+	}
+	return req
+}
+
+const sessionURL = "https://acme.okta.com/api/v1/sessions/102abc"
+
+// apiProof is a valid proof for GET sessionURL with token.
+func (h *authHarness) apiProof(token string) *proof {
+	p := h.goodProof()
+	p.htm, p.htu, p.ath = "GET", sessionURL, accessTokenHash(token)
+	return &p
+}
+
+func TestAuthServer_CheckAPIRequest(t *testing.T) {
+	h := newECHarness(t)
+	tok := h.issue(t, "okta.sessions.read")
+	other := h.apiProof(tok)
+	other.key = otherECKey()
+	badATH := h.apiProof(tok)
+	badATH.ath = accessTokenHash("another")
+	tests := []struct {
+		name          string
+		req           *http.Request
+		scope         string
+		status        int
+		code, errWord string
+	}{
+		{"good", apiCall(t, "DPoP", tok, h.apiProof(tok)), "okta.sessions.read", 0, "", ""},
+		{"missing scope", apiCall(t, "DPoP", tok, h.apiProof(tok)), "okta.sessions.manage", 403, "E0000006", `error="insufficient_scope"`},
+		{"unknown token", apiCall(t, "DPoP", "eyJnope", h.apiProof("eyJnope")), "", 401, "E0000011", `error="invalid_token"`},
+		{"DPoP token as Bearer", apiCall(t, "Bearer", tok, nil), "", 401, "E0000011", `error="invalid_token"`},
+		{"no proof", apiCall(t, "DPoP", tok, nil), "", 401, "E0000011", `error="invalid_dpop_proof"`},
+		{"proof by another key", apiCall(t, "DPoP", tok, other), "", 401, "E0000011", `error="invalid_token"`},
+		{"proof for another token", apiCall(t, "DPoP", tok, badATH), "", 401, "E0000011", `error="invalid_dpop_proof"`},
+		{"SSWS", apiCall(t, "SSWS", tok, nil), "", 401, "E0000011", `error="invalid_token"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := h.as.CheckAPIRequest(tt.req, http.MethodGet, tt.req.URL.String(), tt.scope)
+			if tt.status == 0 {
+				assert.Nil(t, d)
+				return
+			}
+			require.NotNil(t, d)
+			assert.Equal(t, tt.status, d.Status)
+			assert.Equal(t, tt.code, d.ErrorCode)
+			challenge := d.Header.Get("WWW-Authenticate")
+			assert.Contains(t, challenge, tt.errWord)
+			assert.Contains(t, challenge, `realm="https://acme.okta.com"`)
+			if tt.status == 403 {
+				assert.True(t, strings.HasPrefix(challenge, "DPoP "), challenge)
+				assert.Contains(t, challenge, `scope="okta.sessions.manage"`)
+				assert.Contains(t, challenge, `resource="/api/v1/sessions/102abc"`)
+			}
+		})
+	}
+}
+
+func TestAuthServer_CheckAPIRequestExpired(t *testing.T) {
+	h := newECHarness(t)
+	h.as.SetTokenLifetime(10 * time.Minute)
+	tok := h.issue(t, "okta.sessions.read")
+	h.clock.Advance(10 * time.Minute)
+	req := apiCall(t, "DPoP", tok, h.apiProof(tok))
+	d := h.as.CheckAPIRequest(req, http.MethodGet, sessionURL, "okta.sessions.read")
+	require.NotNil(t, d)
+	assert.Equal(t, http.StatusUnauthorized, d.Status)
+	assert.Contains(t, d.Header.Get("WWW-Authenticate"), `DPoP authorization_uri=`)
+	assert.Contains(t, d.Header.Get("WWW-Authenticate"), `error="invalid_token"`)
+}
+
+func TestAuthServer_CheckAPIRequestNonce(t *testing.T) {
+	h := newECHarness(t)
+	tok := h.issue(t, "okta.sessions.read")
+	h.as.RequireAPINonce(true)
+	d := h.as.CheckAPIRequest(apiCall(t, "DPoP", tok, h.apiProof(tok)), http.MethodGet, sessionURL, "okta.sessions.read")
+	require.NotNil(t, d)
+	assert.Equal(t, http.StatusUnauthorized, d.Status)
+	assert.Contains(t, d.Header.Get("WWW-Authenticate"), `error="use_dpop_nonce"`)
+	nonce := d.Header.Get("DPoP-Nonce")
+	require.NotEmpty(t, nonce)
+
+	p := h.apiProof(tok)
+	p.nonce = nonce
+	req := apiCall(t, "DPoP", tok, p)
+	assert.Nil(t, h.as.CheckAPIRequest(req, http.MethodGet, sessionURL, "okta.sessions.read"))
+	assert.NotNil(t, h.as.CheckAPIRequest(req, http.MethodGet, sessionURL, "okta.sessions.read"), "a proof is good once")
+
+	h.as.RotateNonces()
+	p = h.apiProof(tok)
+	p.nonce = nonce
+	d = h.as.CheckAPIRequest(apiCall(t, "DPoP", tok, p), http.MethodGet, sessionURL, "okta.sessions.read")
+	require.NotNil(t, d)
+	assert.NotEqual(t, nonce, d.Header.Get("DPoP-Nonce"), "a stale nonce gets the new one")
+}
+
+func TestAuthServer_CheckAPIRequestBearer(t *testing.T) {
+	app := rsaApp
+	app.PublicKey = &authRSAKey().PublicKey
+	h := newAuthHarness(t, app)
+	a := h.goodAssertion()
+	a.key, a.alg, a.kid, a.iss, a.sub = authRSAKey(), jose.RS256, "r1", "0oaRSA", "0oaRSA"
+	got := h.post(t, a.sign(t), "okta.sessions.read", "")
+	require.Equal(t, http.StatusOK, got.status)
+	tok := got.body["access_token"].(string)
+	assert.Nil(t, h.as.CheckAPIRequest(apiCall(t, "Bearer", tok, nil), http.MethodGet, sessionURL, "okta.sessions.read"))
+	d := h.as.CheckAPIRequest(apiCall(t, "DPoP", tok, h.apiProof(tok)), http.MethodGet, sessionURL, "")
+	require.NotNil(t, d, "a Bearer token presented as DPoP-bound")
+	assert.Equal(t, http.StatusUnauthorized, d.Status)
+	d = h.as.CheckAPIRequest(apiCall(t, "Bearer", tok, nil), http.MethodGet, sessionURL, "okta.sessions.manage")
+	require.NotNil(t, d)
+	assert.Equal(t, http.StatusForbidden, d.Status)
+	assert.True(t, strings.HasPrefix(d.Header.Get("WWW-Authenticate"), "Bearer "))
 }
