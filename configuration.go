@@ -1,6 +1,7 @@
 package okta
 
 import (
+	"crypto"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -116,6 +117,11 @@ type Configuration struct {
 	PrivateKey string
 	// PrivateKeyID is the key's id (the JWT "kid"), when the app has several.
 	PrivateKeyID string
+	// DPoPKey binds the access tokens of "PrivateKey" mode to this client
+	// (DPoP, RFC 9449): an EC P-256 or RSA (2048 bits or more) crypto.Signer,
+	// such as a key held in a KMS. nil means a P-256 key the client
+	// generates, which suits most uses.
+	DPoPKey crypto.Signer
 
 	// MaxRetries is how many times a failed call may be retried; 0 means
 	// DefaultMaxRetries and NoRetries means never. Which failures are retried

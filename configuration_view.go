@@ -31,6 +31,7 @@ func (c *Configuration) attrs() []slog.Attr {
 		slog.Any("Scopes", slices.Clone(c.Scopes)),
 		slog.String("PrivateKey", hidden(c.PrivateKey)),
 		slog.String("PrivateKeyID", c.PrivateKeyID),
+		slog.Bool("DPoPKey", c.DPoPKey != nil),
 		slog.Int("MaxRetries", c.MaxRetries),
 		slog.Duration("MaxRetryWait", c.MaxRetryWait),
 		slog.Duration("AttemptTimeout", c.AttemptTimeout),
@@ -45,7 +46,7 @@ func (c *Configuration) attrs() []slog.Attr {
 // String describes the configuration without its secrets: the API token and
 // the private key are hidden, the default headers are listed by name only,
 // and user information in BasePath or Host is hidden. A field holding an
-// object (HTTPClient, TokenSource, Clock, Logger) shows whether it is set.
+// object (HTTPClient, TokenSource, DPoPKey, Clock, Logger) shows whether it is set.
 func (c Configuration) String() string {
 	var b strings.Builder
 	b.WriteString("Configuration{")

@@ -70,16 +70,18 @@ const (
 )
 
 // serverText makes a string a server sent fit for an error message: known
-// secrets shortened, control characters replaced by spaces, and at most
+// secrets shortened, control characters and invalid UTF-8 replaced by spaces, and at most
 // limit bytes, cut on a character boundary and marked with "..." when cut.
 func serverText(s string, limit int, secrets ...string) string {
 	s = shortenSecrets(s, secrets...)
 	s = strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
+		// C0 and C1 control characters, DEL, and invalid UTF-8 (which
+		// comes here as utf8.RuneError) become spaces.
+		if r < ' ' || r >= 0x7f && r < 0xa0 || r == utf8.RuneError {
 			return ' '
 		}
 		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
+	}, s)
 	if len(s) <= limit {
 		return s
 	}

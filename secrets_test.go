@@ -201,6 +201,14 @@ func TestHideUserinfo(t *testing.T) {
 	}
 }
 
+func TestServerText(t *testing.T) {
+	assert.Equal(t, "a b c d", serverText("a\nb\x00c\x7fd", 100))
+	assert.Equal(t, "a b", serverText("a\xffb", 100))
+	assert.Equal(t, "ab...", serverText("abcdefgh", 5))
+	assert.Equal(t, "aé...", serverText("aéééé", 6))
+	assert.Equal(t, "a...", serverText("aéééé", 5), "cut on a character boundary")
+}
+
 // FuzzServerText: whatever a server sends, serverText returns valid UTF-8
 // without control characters, within its bound, without the secret.
 func FuzzServerText(f *testing.F) {

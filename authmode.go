@@ -1,0 +1,114 @@
+package okta
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// The values of Configuration.AuthorizationMode, as Okta's SDKs spell them.
+const (
+	authModeSSWS       = "SSWS"
+	authModeBearer     = "Bearer"
+	authModePrivateKey = "PrivateKey"
+)
+
+// validateAuthorization checks the configured credential against
+// AuthorizationMode, as a *ValidationError naming the field at fault:
+//
+//   - each mode has its fields: "SSWS" APIToken; "Bearer" TokenSource;
+//     "PrivateKey" ClientID, Scopes and PrivateKey (PrivateKeyID and DPoPKey
+//     optional); a mode without them is refused;
+//   - fields of two modes at once are refused, whatever AuthorizationMode
+//     says, and so are fields of a mode other than AuthorizationMode;
+//   - an empty AuthorizationMode means the mode whose fields are set, or no
+//     configured credential at all (each call's context then brings one);
+//   - any other AuthorizationMode is refused.
+//
+// In "PrivateKey" mode it parses PrivateKey and checks DPoPKey, so that a
+// bad key fails here and not at the first call.
+func (c *Configuration) validateAuthorization() error {
+	type field struct {
+		name string
+		set  bool
+	}
+	type modeFields struct {
+		mode   string
+		fields []field
+	}
+	modes := []modeFields{
+		{authModeSSWS, []field{{"APIToken", c.APIToken != ""}}},
+		{authModeBearer, []field{{"TokenSource", c.TokenSource != nil}}},
+		{authModePrivateKey, []field{{"ClientID", c.ClientID != ""}, {"Scopes", len(c.Scopes) > 0},
+			{"PrivateKey", c.PrivateKey != ""}, {"PrivateKeyID", c.PrivateKeyID != ""}, {"DPoPKey", c.DPoPKey != nil}}},
+	}
+	mode, first := c.AuthorizationMode, "" // first: a set field of the first mode with any
+	known := slices.ContainsFunc(modes, func(m modeFields) bool { return m.mode == mode })
+	for _, m := range modes {
+		i := slices.IndexFunc(m.fields, func(f field) bool { return f.set })
+		switch {
+		case i < 0:
+			continue
+		case first != "":
+			return &ValidationError{Field: m.fields[i].name, Reason: "is set together with " + first + ": configure the credential of one AuthorizationMode only"}
+		case mode == "":
+			mode = m.mode
+		case mode != m.mode && known:
+			return &ValidationError{Field: m.fields[i].name, Reason: "does not belong to AuthorizationMode " + mode}
+		}
+		first = m.fields[i].name
+	}
+	switch mode {
+	case "":
+		return nil
+	case authModeSSWS:
+		return checkCredential("APIToken", c.APIToken)
+	case authModeBearer:
+		if isNil(c.TokenSource) {
+			return &ValidationError{Field: "TokenSource", Reason: "is required by AuthorizationMode Bearer"}
+		}
+		return nil
+	case authModePrivateKey:
+		return c.validatePrivateKeyMode()
+	}
+	return &ValidationError{Field: "AuthorizationMode", Reason: `must be "SSWS", "Bearer", "PrivateKey" or empty`}
+}
+
+// validatePrivateKeyMode checks the fields of "PrivateKey" mode.
+func (c *Configuration) validatePrivateKeyMode() error {
+	if err := checkCredential("ClientID", c.ClientID); err != nil {
+		return err
+	}
+	if len(c.Scopes) == 0 {
+		return &ValidationError{Field: "Scopes", Reason: "is required by AuthorizationMode PrivateKey, such as okta.sessions.read"}
+	}
+	for _, s := range c.Scopes {
+		if s == "" || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == '"' || r == '\\' || r >= 0x7f }) {
+			return &ValidationError{Field: "Scopes", Reason: "has an empty scope or one with a space, quote or control character"}
+		}
+	}
+	if c.PrivateKey == "" {
+		return &ValidationError{Field: "PrivateKey", Reason: "is required by AuthorizationMode PrivateKey"}
+	}
+	if _, err := newAssertionSigner(c.PrivateKey, c.PrivateKeyID); err != nil {
+		return err
+	}
+	if c.DPoPKey != nil {
+		_, err := signatureAlgorithm("DPoPKey", publicKey(c.DPoPKey))
+		return err
+	}
+	return nil
+}
+
+// isNil reports whether v is nil or an interface holding a nil pointer, map,
+// slice, func or channel, which would panic when used.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
+}

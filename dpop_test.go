@@ -1,0 +1,202 @@
+package okta
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/asn1"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/big"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// verifyProof checks a DPoP proof with go-jose, as a server would: typ, alg,
+// the embedded public JWK (no private parts), the signature by that key. It
+// returns the claims and the JWK.
+func verifyProof(t *testing.T, proof string) (proofClaims, jose.JSONWebKey) {
+	t.Helper()
+	jws, err := jose.ParseSignedCompact(proof, []jose.SignatureAlgorithm{jose.ES256, jose.RS256})
+	require.NoError(t, err)
+	require.Len(t, jws.Signatures, 1)
+	h := jws.Signatures[0].Protected
+	assert.Equal(t, "dpop+jwt", h.ExtraHeaders[jose.HeaderType])
+	require.NotNil(t, h.JSONWebKey, "the proof must carry its jwk")
+	assert.True(t, h.JSONWebKey.IsPublic(), "the jwk must be public")
+	payload, err := jws.Verify(h.JSONWebKey)
+	require.NoError(t, err, "the proof's signature must verify with its jwk")
+	var c proofClaims
+	require.NoError(t, json.Unmarshal(payload, &c))
+	return c, *h.JSONWebKey
+}
+
+func TestDPoPKey_proof(t *testing.T) {
+	rsaKey := testRSAKey()
+	for _, tt := range []struct {
+		name   string
+		signer crypto.Signer
+		alg    string
+	}{
+		{"generated P-256", nil, "ES256"},
+		{"caller's P-256", testECKey(), "ES256"},
+		{"caller's RSA", rsaKey, "RS256"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			k, err := newDPoPKey(tt.signer)
+			require.NoError(t, err)
+			iat := time.Unix(1_760_000_000, 0)
+			p1, err := k.proof("GET", "https://acme.okta.com/api/v1/sessions/abc", iat, tokenHash("tok"), "n-1")
+			require.NoError(t, err)
+			c, jwk := verifyProof(t, p1)
+			assert.Equal(t, proofClaims{JTI: c.JTI, HTM: "GET", HTU: "https://acme.okta.com/api/v1/sessions/abc", IAT: iat.Unix(), ATH: tokenHash("tok"), Nonce: "n-1"}, c)
+			assert.NotEmpty(t, c.JTI)
+			assert.Equal(t, tt.alg, mustHeaderAlg(t, p1))
+			if tt.signer != nil {
+				assert.Equal(t, tt.signer.Public(), jwk.Key)
+			}
+			p2, err := k.proof("POST", "https://acme.okta.com/oauth2/v1/token", iat, "", "")
+			require.NoError(t, err)
+			c2, _ := verifyProof(t, p2)
+			assert.NotEqual(t, c.JTI, c2.JTI, "every proof needs its own jti")
+			assert.Empty(t, c2.ATH)
+			assert.Empty(t, c2.Nonce)
+			assert.NotContains(t, p2, `"ath"`)
+		})
+	}
+}
+
+// mustHeaderAlg returns the alg of a compact JWS.
+func mustHeaderAlg(t *testing.T, jws string) string {
+	t.Helper()
+	h, err := base64.RawURLEncoding.DecodeString(strings.SplitN(jws, ".", 2)[0])
+	require.NoError(t, err)
+	var v struct{ Alg string }
+	require.NoError(t, json.Unmarshal(h, &v))
+	return v.Alg
+}
+
+// TestDPoPKey_proofShortRS makes proofs until one has an r or s with a
+// leading zero byte (about 1 in 128), which must be padded to 32 bytes.
+func TestDPoPKey_proofShortRS(t *testing.T) {
+	k, err := newDPoPKey(testECKey())
+	require.NoError(t, err)
+	for i := 0; i < 5000; i++ {
+		p, err := k.proof("GET", "https://acme.okta.com/", time.Now(), "", "")
+		require.NoError(t, err)
+		sig, err := base64.RawURLEncoding.DecodeString(p[strings.LastIndexByte(p, '.')+1:])
+		require.NoError(t, err)
+		require.Len(t, sig, 64)
+		if sig[0] == 0 || sig[32] == 0 {
+			verifyProof(t, p)
+			return
+		}
+	}
+	t.Fatal("no signature with a short r or s in 5000 tries")
+}
+
+// stubSigner is a crypto.Signer with a fixed public key and answer.
+type stubSigner struct {
+	pub crypto.PublicKey
+	sig []byte
+	err error
+}
+
+func (s stubSigner) Public() crypto.PublicKey { return s.pub }
+func (s stubSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return s.sig, s.err
+}
+
+func TestNewDPoPKey_refused(t *testing.T) {
+	p384 := must(ecdsa.GenerateKey(elliptic.P384(), rand.Reader))
+	var nilEC *ecdsa.PrivateKey
+	for _, tt := range []struct {
+		name   string
+		signer crypto.Signer
+	}{
+		{"typed nil", nilEC},
+		{"P-384", p384},
+		{"nil public key", stubSigner{}},
+		{"typed nil public key", stubSigner{pub: (*ecdsa.PublicKey)(nil)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var ve *ValidationError
+			_, err := newDPoPKey(tt.signer)
+			require.True(t, errors.As(err, &ve), "want a *ValidationError, got %v", err)
+			assert.Equal(t, "DPoPKey", ve.Field)
+		})
+	}
+}
+
+func TestDPoPKey_proofSignerFails(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		sig  []byte
+		err  error
+	}{
+		{"error", nil, errors.New("HSM offline")},
+		{"not DER", []byte("garbage"), nil},
+		{"trailing data", append(must(asn1Sig(big.NewInt(1), big.NewInt(2))), 0), nil},
+		{"zero r", must(asn1Sig(big.NewInt(0), big.NewInt(2))), nil},
+		{"r too long", must(asn1Sig(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(2))), nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			k, err := newDPoPKey(stubSigner{pub: &testECKey().PublicKey, sig: tt.sig, err: tt.err})
+			require.NoError(t, err)
+			p, err := k.proof("GET", "https://acme.okta.com/", time.Now(), "", "")
+			assert.Error(t, err)
+			assert.Empty(t, p)
+		})
+	}
+}
+
+func TestProofURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://acme.okta.com/api/v1/sessions/a%2Fb?x=1#frag": "https://acme.okta.com/api/v1/sessions/a%2Fb",
+		"https://u:p@acme.okta.com:8443/api/v1/sessions/abc?":  "https://acme.okta.com:8443/api/v1/sessions/abc",
+		"http://127.0.0.1:1234/oauth2/v1/token":                "http://127.0.0.1:1234/oauth2/v1/token",
+	} {
+		assert.Equal(t, want, proofURL(must(url.Parse(in))), in)
+	}
+}
+
+func TestTokenHash(t *testing.T) {
+	sum := sha256.Sum256([]byte("an-access-token"))
+	assert.Equal(t, base64.RawURLEncoding.EncodeToString(sum[:]), tokenHash("an-access-token"))
+}
+
+func TestDPoPNonce_record(t *testing.T) {
+	var n dpopNonce
+	for _, tt := range []struct{ header, want string }{
+		{"", ""},
+		{"abc-123_~", "abc-123_~"},
+		{"with space", ""},
+		{`quote"`, ""},
+		{"back\\slash", ""},
+		{"ünïcode", ""},
+		{strings.Repeat("n", maxNonce+1), ""},
+	} {
+		resp := &http.Response{Header: http.Header{}}
+		if tt.header != "" {
+			resp.Header.Set("DPoP-Nonce", tt.header)
+		}
+		assert.Equal(t, tt.want, n.record(resp), "%q", tt.header)
+	}
+	assert.Equal(t, "abc-123_~", n.get(), "a refused nonce does not replace the last good one")
+}
+
+// asn1Sig encodes r and s as an ASN.1 ECDSA signature.
+func asn1Sig(r, s *big.Int) ([]byte, error) {
+	return asn1.Marshal(struct{ R, S *big.Int }{r, s})
+}

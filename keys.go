@@ -1,0 +1,188 @@
+package okta
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+)
+
+// minRSABits is the shortest RSA key accepted, for the client assertion and
+// for DPoP proofs alike; Okta refuses shorter keys.
+const minRSABits = 2048
+
+// maxPEMTypeLen bounds the PEM block type quoted in a key error.
+const maxPEMTypeLen = 32
+
+// assertionLifetime is how far ahead of iat a client assertion expires. Okta
+// accepts up to one hour; a few minutes limits what a leaked one is worth.
+const assertionLifetime = 5 * time.Minute
+
+// clientAssertionType is the client_assertion_type of private_key_jwt
+// (RFC 7523 section 2.2).
+const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// assertionSigner signs the client assertions of one service app
+// (private_key_jwt, RFC 7523), with go-jose.
+type assertionSigner struct {
+	signer jose.Signer // RS256 or ES256, with the kid header when known
+}
+
+// newAssertionSigner parses Configuration.PrivateKey: PEM (PKCS#1, PKCS#8 or
+// SEC1; RSA of at least 2048 bits or EC P-256) or a private JWK as JSON. The
+// kid is keyID, else the JWK's own kid. Every problem is a *ValidationError
+// naming PrivateKey or PrivateKeyID; none holds any part of the key.
+func newAssertionSigner(data, keyID string) (*assertionSigner, error) {
+	key, jwkID, err := decodePrivateKey(strings.TrimSpace(data))
+	if err != nil {
+		return nil, err
+	}
+	alg, err := signatureAlgorithm("PrivateKey", key.Public())
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !validHeaderValue(keyID):
+		return nil, &ValidationError{Field: "PrivateKeyID", Reason: "contains a control character"}
+	case keyID != "" && jwkID != "" && keyID != jwkID:
+		return nil, &ValidationError{Field: "PrivateKeyID", Reason: "differs from the kid of the PrivateKey JWK"}
+	case keyID == "":
+		keyID = jwkID
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: jose.JSONWebKey{Key: key, KeyID: keyID}},
+		(&jose.SignerOptions{}).WithType("JWT"))
+	if err != nil {
+		return nil, &ValidationError{Field: "PrivateKey", Reason: "cannot sign with this key"}
+	}
+	return &assertionSigner{signer: signer}, nil
+}
+
+// sign returns a fresh client assertion: iss = sub = clientID, aud = the
+// token endpoint URL, a random jti, iat now and exp assertionLifetime later.
+func (a *assertionSigner) sign(clientID, audience string, now time.Time) (string, error) {
+	claims := jwt.Claims{
+		Issuer:   clientID,
+		Subject:  clientID,
+		Audience: jwt.Audience{audience},
+		ID:       newJTI(),
+		IssuedAt: jwt.NewNumericDate(now),
+		Expiry:   jwt.NewNumericDate(now.Add(assertionLifetime)),
+	}
+	s, err := jwt.Signed(a.signer).Claims(claims).Serialize()
+	if err != nil {
+		return "", fmt.Errorf("sign the client assertion: %w", err)
+	}
+	return s, nil
+}
+
+// keyError is the *ValidationError of an unusable PrivateKey.
+func keyError(reason string) error {
+	return &ValidationError{Field: "PrivateKey", Reason: reason}
+}
+
+// decodePrivateKey reads a PEM private key or a private JWK, returning the
+// JWK's kid if it has one.
+func decodePrivateKey(data string) (crypto.Signer, string, error) {
+	if data == "" {
+		return nil, "", keyError("is empty")
+	}
+	if strings.HasPrefix(data, "{") {
+		var jwk jose.JSONWebKey
+		if jwk.UnmarshalJSON([]byte(data)) != nil {
+			return nil, "", keyError("is not a valid JWK")
+		}
+		if jwk.IsPublic() {
+			return nil, "", keyError("is a public JWK; want the private key")
+		}
+		signer, ok := jwk.Key.(crypto.Signer)
+		if !ok {
+			return nil, "", keyError("must be an RSA or EC P-256 key")
+		}
+		return signer, jwk.KeyID, nil
+	}
+	rest := []byte(data)
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		switch {
+		case block == nil:
+			return nil, "", keyError("is neither a PEM private key nor a JWK")
+		case block.Type == "EC PARAMETERS": // openssl ecparam -genkey writes these first
+			continue
+		}
+		key, err := parsePEMKey(block)
+		return key, "", err
+	}
+}
+
+// parsePEMKey parses one PEM block holding a private key.
+func parsePEMKey(block *pem.Block) (crypto.Signer, error) {
+	var (
+		key any
+		err error
+	)
+	switch block.Type {
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "ENCRYPTED PRIVATE KEY":
+		return nil, keyError("is encrypted; give the unencrypted PEM")
+	default:
+		return nil, keyError("is a PEM " + serverText(block.Type, maxPEMTypeLen) + ", not a private key")
+	}
+	if err != nil {
+		return nil, keyError("is not a valid " + block.Type)
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, keyError("must be an RSA or EC P-256 key")
+	}
+	return signer, nil
+}
+
+// signatureAlgorithm returns the JWS algorithm for a public key: RS256 for
+// RSA of at least minRSABits, ES256 for EC P-256. Anything else, a nil key
+// included, is a *ValidationError for field.
+func signatureAlgorithm(field string, pub crypto.PublicKey) (jose.SignatureAlgorithm, error) {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if k != nil && k.N != nil && k.N.BitLen() >= minRSABits {
+			return jose.RS256, nil
+		}
+		return "", &ValidationError{Field: field, Reason: fmt.Sprintf("is an RSA key shorter than %d bits", minRSABits)}
+	case *ecdsa.PublicKey:
+		if k != nil && k.Curve == elliptic.P256() {
+			return jose.ES256, nil
+		}
+	}
+	return "", &ValidationError{Field: field, Reason: "must be an RSA or EC P-256 key"}
+}
+
+// publicKey returns s.Public(), or nil when s is nil or a typed nil, which
+// would panic.
+func publicKey(s crypto.Signer) crypto.PublicKey {
+	if isNil(s) {
+		return nil
+	}
+	return s.Public()
+}
+
+// newJTI returns a random JWT id: 128 bits, base64url.
+func newJTI() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}

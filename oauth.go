@@ -1,0 +1,244 @@
+package okta
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// tokenPath is the token endpoint of the org authorization server, the one
+// that issues tokens with okta.* scopes:
+// https://developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp/main/.
+const tokenPath = "/oauth2/v1/token"
+
+// Token timing and size bounds.
+const (
+	// maxTokenBody caps what is read of a token endpoint answer.
+	maxTokenBody = 64 << 10
+	// defaultTokenLifetime stands for a missing or non-positive expires_in.
+	defaultTokenLifetime = 5 * time.Minute
+	// maxTokenLifetime caps a hostile expires_in; Okta's tokens live 1 hour.
+	maxTokenLifetime = 24 * time.Hour
+	// maxEarlyRefresh is the most by which a token is renewed before it
+	// expires; shorter-lived tokens are renewed a tenth of their life early.
+	maxEarlyRefresh = time.Minute
+)
+
+// tokenProvider gets and caches the access tokens of "PrivateKey" mode: the
+// client-credentials grant with a private_key_jwt client assertion, every
+// request carrying a DPoP proof. It is safe for concurrent use; one token
+// request at a time serves every goroutine waiting for a token.
+type tokenProvider struct {
+	tokenURL   string
+	clientID   string
+	scope      string // the scopes, space-separated
+	assertion  *assertionSigner
+	dpop       *dpopKey
+	httpClient *http.Client
+	clock      Clock
+	timeout    time.Duration // bounds one token request, besides the caller's context
+
+	tokenNonce dpopNonce // the token endpoint's latest DPoP-Nonce
+	apiNonce   dpopNonce // the API's latest DPoP-Nonce
+
+	mu     sync.Mutex
+	cached *accessToken
+	flight *tokenFlight // the token request under way, or nil
+}
+
+// tokenFlight is one token request that several goroutines wait for.
+type tokenFlight struct {
+	done chan struct{} // closed once tok and err are set
+	tok  *accessToken
+	err  error
+}
+
+// accessToken is a token and what is derived from it once.
+type accessToken struct {
+	auth      string    // the Authorization header: "DPoP <token>" or "Bearer <token>"
+	ath       string    // for DPoP-bound tokens, the proofs' ath; else empty
+	refreshAt time.Time // when to fetch the next one
+}
+
+// String hides the token.
+func (t *accessToken) String() string { return "accessToken{[redacted]}" }
+
+// GoString hides the token from %#v.
+func (t *accessToken) GoString() string { return t.String() }
+
+// newTokenProvider returns the provider of a "PrivateKey" configuration.
+// cfg must have passed validateAuthorization and have its defaults filled in
+// (Clock, AttemptTimeout), as NewAPIClient leaves its copy; base is the org
+// URL without a trailing slash.
+func newTokenProvider(cfg *Configuration, base string, hc *http.Client) (*tokenProvider, error) {
+	assertion, err := newAssertionSigner(cfg.PrivateKey, cfg.PrivateKeyID)
+	if err != nil {
+		return nil, err
+	}
+	dpop, err := newDPoPKey(cfg.DPoPKey)
+	if err != nil {
+		return nil, err
+	}
+	return &tokenProvider{
+		tokenURL: base + tokenPath, clientID: cfg.ClientID, scope: strings.Join(cfg.Scopes, " "),
+		assertion: assertion, dpop: dpop, httpClient: hc, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
+	}, nil
+}
+
+// token returns the cached token, or fetches one. Only one fetch runs at a
+// time: the goroutines that come while it runs wait for it and share its
+// token or its error, each as long as its own ctx lets it. If the fetch
+// failed only because its caller's ctx ended, a waiter whose ctx is alive
+// fetches again.
+func (p *tokenProvider) token(ctx context.Context) (*accessToken, error) {
+	for {
+		p.mu.Lock()
+		if t := p.cached; t != nil && p.clock.Now().Before(t.refreshAt) {
+			p.mu.Unlock()
+			return t, nil
+		}
+		f := p.flight
+		if f == nil {
+			f = &tokenFlight{done: make(chan struct{})}
+			p.flight = f
+			p.mu.Unlock()
+			f.tok, f.err = p.fetch(ctx)
+			p.mu.Lock()
+			p.flight = nil
+			if f.err == nil {
+				p.cached = f.tok
+			}
+			p.mu.Unlock()
+			close(f.done)
+			return f.tok, f.err
+		}
+		p.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-f.done:
+		}
+		if f.err == nil || ctx.Err() != nil || !errors.Is(f.err, context.Canceled) && !errors.Is(f.err, context.DeadlineExceeded) {
+			return f.tok, f.err
+		}
+	}
+}
+
+// invalidate drops t from the cache, if it is still there, so that the next
+// call fetches a new token. Dropping only t means that the many goroutines
+// refused with the same token cause one fetch, not one each.
+func (p *tokenProvider) invalidate(t *accessToken) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cached == t {
+		p.cached = nil
+	}
+}
+
+// fetch runs the client-credentials grant, bounded by ctx and p.timeout.
+// When the token endpoint asks for a DPoP nonce (400 use_dpop_nonce with a
+// new DPoP-Nonce) it asks once more, with a new assertion and a new proof
+// carrying the nonce.
+func (p *tokenProvider) fetch(ctx context.Context) (*accessToken, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	for attempt := 0; ; attempt++ {
+		sent := p.tokenNonce.get()
+		tok, err := p.requestToken(ctx, sent)
+		var oe *OAuthError
+		if attempt == 0 && errors.As(err, &oe) && oe.ErrorCode == "use_dpop_nonce" && p.tokenNonce.get() != sent {
+			continue
+		}
+		return tok, err
+	}
+}
+
+// requestToken makes one token request, its proof carrying nonce when not
+// empty, and records the DPoP-Nonce of the answer.
+func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*accessToken, error) {
+	now := p.clock.Now()
+	assertion, err := p.assertion.sign(p.clientID, p.tokenURL, now)
+	if err != nil {
+		return nil, err
+	}
+	proof, err := p.dpop.proof(http.MethodPost, p.tokenURL, now, "", nonce)
+	if err != nil {
+		return nil, err
+	}
+	form := url.Values{
+		"grant_type":            {"client_credentials"},
+		"scope":                 {p.scope},
+		"client_assertion_type": {clientAssertionType},
+		"client_assertion":      {assertion},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.tokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, fmt.Errorf("oauth2 token request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("DPoP", proof)
+	resp, err := p.httpClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("oauth2 token request: %w", err)
+	}
+	defer resp.Body.Close()
+	p.tokenNonce.record(resp)
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
+	if err != nil {
+		return nil, fmt.Errorf("oauth2 token request: read the answer: %w", err)
+	}
+	return parseTokenResponse(resp, body, now, assertion, proof)
+}
+
+// tokenResponse is a token endpoint answer, success or error (RFC 6749
+// sections 5.1 and 5.2).
+type tokenResponse struct {
+	AccessToken      string `json:"access_token"`
+	TokenType        string `json:"token_type"`
+	ExpiresIn        int64  `json:"expires_in"`
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+}
+
+// parseTokenResponse turns a token endpoint answer received at now into an
+// access token, or an *OAuthError: for any non-2xx answer, and for a 2xx one
+// without a usable token. secrets are shortened in the error.
+func parseTokenResponse(resp *http.Response, body []byte, now time.Time, secrets ...string) (*accessToken, error) {
+	var tr tokenResponse
+	jsonErr := json.Unmarshal(body, &tr)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, newOAuthError(resp, tr.Error, tr.ErrorDescription, secrets...)
+	}
+	var problem string
+	switch {
+	case jsonErr != nil:
+		problem = "the answer is not a JSON token response"
+	case tr.AccessToken == "":
+		problem = "the answer has no access_token"
+	case !validHeaderValue(tr.AccessToken) || strings.ContainsAny(tr.AccessToken, " \t"):
+		problem = "the access_token is not a valid header value"
+	case !strings.EqualFold(tr.TokenType, "DPoP") && !strings.EqualFold(tr.TokenType, "Bearer"):
+		problem = "the token_type is neither DPoP nor Bearer"
+	}
+	if problem != "" {
+		return nil, newOAuthError(resp, "", problem)
+	}
+	life := defaultTokenLifetime
+	if tr.ExpiresIn > 0 {
+		life = time.Duration(min(tr.ExpiresIn, int64(maxTokenLifetime/time.Second))) * time.Second
+	}
+	t := &accessToken{auth: "Bearer " + tr.AccessToken, refreshAt: now.Add(life - min(maxEarlyRefresh, life/10))}
+	if strings.EqualFold(tr.TokenType, "DPoP") {
+		t.auth, t.ath = "DPoP "+tr.AccessToken, tokenHash(tr.AccessToken)
+	}
+	return t, nil
+}

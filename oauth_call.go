@@ -1,0 +1,160 @@
+package okta
+
+import (
+	"context"
+	"net/http"
+	"strings"
+)
+
+// oauthCall authorizes the attempts of one API call in "PrivateKey" mode.
+// The request path makes one per call (tokenProvider.call) and, for every
+// attempt:
+//
+//  1. calls authorize on the built request, which sets Authorization and,
+//     for a DPoP-bound token, a new DPoP proof: every attempt, a retry after
+//     a 429, a 503 or a dropped connection included, carries a proof never
+//     sent before;
+//  2. after the answer, calls retryAfterUnauthorized, which records the
+//     API's DPoP-Nonce and says whether to repeat the attempt at once, not
+//     counted as a retry and with no wait.
+//
+// An oauthCall is used by one goroutine; the provider behind it is shared.
+type oauthCall struct {
+	p         *tokenProvider
+	tok       *accessToken // the token of the last attempt
+	sentNonce string       // the nonce in the last attempt's proof
+	repeated  bool         // retryAfterUnauthorized has said yes once
+}
+
+// call starts the authorization of one API call.
+func (p *tokenProvider) call() *oauthCall { return &oauthCall{p: p} }
+
+// authorize sets req's Authorization header, fetching a token if none is
+// cached (bounded by ctx), and for a DPoP-bound token its DPoP header: a new
+// proof for req's method and URL, with the token's ath and the API's latest
+// nonce. Errors are *OAuthError or transport errors of the token request, for
+// the caller to wrap with the operation name.
+func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
+	tok, err := c.p.token(ctx)
+	if err != nil {
+		return err
+	}
+	c.tok = tok
+	req.Header.Set("Authorization", tok.auth)
+	if tok.ath == "" { // Bearer: the API gets no proofs
+		req.Header.Del("DPoP")
+		return nil
+	}
+	c.sentNonce = c.p.apiNonce.get()
+	proof, err := c.p.dpop.proof(req.Method, proofURL(req.URL), c.p.clock.Now(), tok.ath, c.sentNonce)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("DPoP", proof)
+	return nil
+}
+
+// retryAfterUnauthorized looks at the answer to an attempt that authorize
+// prepared: it records the API's DPoP-Nonce, if any, and reports whether
+// to repeat the attempt at once. It says yes at most once per call, for a
+// 401 whose WWW-Authenticate is
+//
+//   - DPoP error="use_dpop_nonce" with a DPoP-Nonce other than the one sent
+//     (RFC 9449 section 9): the repeat's proof carries the new nonce; or
+//   - error="invalid_token" (RFC 6750 section 3.1, scheme Bearer or DPoP):
+//     the token is dropped from the cache and the repeat fetches a new one.
+//
+// It never says yes twice, so a server that refuses every token costs one
+// more token request and one more attempt, then the 401 is returned.
+func (c *oauthCall) retryAfterUnauthorized(resp *http.Response) bool {
+	if c.tok == nil {
+		return false
+	}
+	nonce := ""
+	if c.tok.ath != "" {
+		nonce = c.p.apiNonce.record(resp)
+	}
+	if c.repeated || resp.StatusCode != http.StatusUnauthorized {
+		return false
+	}
+	for _, ch := range parseChallenges(resp.Header.Values("WWW-Authenticate")) {
+		switch ch.params["error"] {
+		case "use_dpop_nonce":
+			if !strings.EqualFold(ch.scheme, "DPoP") || nonce == "" || nonce == c.sentNonce {
+				continue
+			}
+		case "invalid_token":
+			c.p.invalidate(c.tok)
+		default:
+			continue
+		}
+		c.repeated = true
+		return true
+	}
+	return false
+}
+
+// challenge is one challenge of a WWW-Authenticate header (RFC 9110 section
+// 11.6.1): its scheme and its parameters, names in lower case.
+type challenge struct {
+	scheme string
+	params map[string]string
+}
+
+// parseChallenges reads the challenges of WWW-Authenticate header values,
+// such as `Bearer realm="x", error="invalid_token", DPoP algs="ES256"`.
+// It never fails: what it cannot read ends that header value. A token68
+// (as in Basic's) is read as a parameter without a value.
+func parseChallenges(values []string) []challenge {
+	var out []challenge
+	for _, s := range values {
+		for {
+			s = strings.TrimLeft(s, " \t,=") // '=': a token68's padding
+			name, rest := cutToken(s)
+			if name == "" {
+				break
+			}
+			after := strings.TrimLeft(rest, " \t")
+			if !strings.HasPrefix(after, "=") || len(out) == 0 {
+				out = append(out, challenge{scheme: name, params: map[string]string{}})
+				s = rest
+				continue
+			}
+			var value string
+			value, s = cutValue(strings.TrimLeft(after[1:], " \t"))
+			out[len(out)-1].params[strings.ToLower(name)] = value
+		}
+	}
+	return out
+}
+
+// cutToken splits s after its leading RFC 9110 token.
+func cutToken(s string) (token, rest string) {
+	i := 0
+	for i < len(s) && validHeaderName(s[i:i+1]) {
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+// cutValue splits s after its leading parameter value, a token or a quoted
+// string (an unterminated one runs to the end), and returns the value
+// unquoted.
+func cutValue(s string) (value, rest string) {
+	if !strings.HasPrefix(s, `"`) {
+		return cutToken(s)
+	}
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			return b.String(), s[i+1:]
+		case '\\':
+			if i+1 < len(s) {
+				i++
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String(), ""
+}
