@@ -90,12 +90,16 @@ func checkAnswer(r *call, resp *http.Response) error {
 	if r.out == nil {
 		return nil
 	}
-	err := decodeSession(resp.Header.Get("Content-Type"), body, r.out, r.wantID)
+	ct := resp.Header.Get("Content-Type")
+	err := decodeSession(ct, body, r.out, r.wantID)
 	switch {
 	case err == nil:
 		return nil
 	case body.readErr != nil:
 		return r.transportError(&url.Error{Op: r.method, URL: r.url, Err: body.readErr})
+	case errors.Is(err, errNotJSON):
+		// The server's Content-Type, bounded and without the call's secrets.
+		err = fmt.Errorf("content type %q %w", r.serverText(ct, maxCodeLen), errNotJSON)
 	}
 	return &ResponseError{Op: r.op, StatusCode: resp.StatusCode, Err: err}
 }
@@ -147,7 +151,7 @@ func decodeSession(contentType string, body io.Reader, out *Session, wantID stri
 // decodeInto is decodeSession without the clean-up and the id check.
 func decodeInto(contentType string, body io.Reader, out *Session) error {
 	if contentType != "" && !isJSON(contentType) {
-		return fmt.Errorf("content type %q %w", contentType, errNotJSON)
+		return errNotJSON
 	}
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(out); err != nil {

@@ -2,6 +2,7 @@ package okta
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -226,4 +227,19 @@ func FuzzServerText(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestResponseError_hostileContentType(t *testing.T) {
+	client, mux := setup(t)
+	mux.HandleFunc("/api/v1/sessions/"+secretSessionID, func(w http.ResponseWriter, r *http.Request) {
+		// The server echoes the credential and the session id into a huge
+		// Content-Type.
+		w.Header().Set("Content-Type", "text/plain; a="+r.Header.Get("Authorization")+"; b="+secretSessionID+strings.Repeat("x", 64<<10))
+		_, _ = w.Write([]byte(`{"id":"` + secretSessionID + `"}`))
+	})
+	_, _, err := client.SessionApi.GetSession(context.Background(), secretSessionID)
+	var re *ResponseError
+	require.ErrorAs(t, err, &re)
+	assertNoSecret(t, printed(t, err), testToken, secretSessionID)
+	assert.Less(t, len(err.Error()), 4*maxCodeLen)
 }
