@@ -40,9 +40,10 @@ type retryPlan struct {
 // and for a 502, 503 or 504 with Retry-After, whether or not the call is
 // retried.
 //
-// Idempotent operations (GetSession, RefreshSession, EndSession) retry on
-// 429, 502, 503, 504 and transport failures, a body cut off part-way
-// included. CreateSession uses up a one-time token, so it retries only when
+// Idempotent operations (every one but CreateSession: GetSession,
+// RefreshSession, EndSession, the current-session operations and
+// RevokeUserSessions) retry on 429, 502, 503, 504 and transport failures, a
+// body cut off part-way included. CreateSession uses up a one-time token, so it retries only when
 // Okta did not process it: on 429, and on a transport error from before a
 // connection existed (a failed dial).
 func (c *APIClient) planRetry(ctx context.Context, r *call, apiErr *APIError, err error) retryPlan {

@@ -6,57 +6,35 @@ import (
 	"fmt"
 	"log"
 	"net/http"
-	"net/http/httptest"
+	"time"
 
 	okta "github.com/oktasessions/okta-session-go"
+	"github.com/oktasessions/okta-session-go/oktatest"
 )
 
-// userCookie is the value of the idx cookie that the stand-in org knows.
-const userCookie = "102currentSessionCookie0"
-
-// stubOrg starts a stand-in for an Okta org that answers the current-session
-// routes for the idx cookie userCookie (and only without Authorization, as
-// Okta), and revokes the sessions of user 00u1; a real program points the
-// Configuration at its org instead.
-func stubOrg() (*httptest.Server, *okta.APIClient) {
-	notFound := func(w http.ResponseWriter, what string) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprintf(w, `{"errorCode":"E0000007","errorSummary":"Not found: Resource not found: %s"}`, what)
+// signedIn starts the embedded fake Okta on a clock stopped at
+// 2026-11-28 08:00 UTC, with a client and user 00u1 (ann@example.com)
+// signed in, and returns the value of her session cookie. A real program
+// points the Configuration at its org, and gets the cookie with the user's
+// request.
+func signedIn() (srv *oktatest.Server, client *okta.APIClient, userCookie string) {
+	srv, err := oktatest.Start(oktatest.WithClock(oktatest.NewFakeClock(time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC))))
+	if err != nil {
+		log.Fatal(err)
 	}
-	current := func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie("idx")
-		switch {
-		case err != nil || c.Value != userCookie || r.Header.Get("Authorization") != "":
-			notFound(w, "me (Session)")
-		case r.Method == http.MethodDelete:
-			w.WriteHeader(http.StatusNoContent)
-		default:
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprint(w, `{"id":"102currentSession","login":"ann@example.com","userId":"00u1","status":"ACTIVE",`+
-				`"expiresAt":"2026-11-28T10:00:00.000Z"}`)
-		}
+	// In the fake, a session's sid or idx cookie value is its id.
+	userCookie, err = srv.SeedSession(oktatest.SessionSeed{User: oktatest.User{ID: "00u1", Login: "ann@example.com"}})
+	if err != nil {
+		log.Fatal(err)
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/v1/sessions/me", current)
-	mux.HandleFunc("DELETE /api/v1/sessions/me", current)
-	mux.HandleFunc("POST /api/v1/sessions/me/lifecycle/refresh", current)
-	mux.HandleFunc("DELETE /api/v1/users/{userId}/sessions", func(w http.ResponseWriter, r *http.Request) {
-		if r.PathValue("userId") != "00u1" {
-			notFound(w, r.PathValue("userId")+" (User)")
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
-	srv := httptest.NewServer(mux)
 	cfg := okta.NewConfiguration()
 	cfg.BasePath = srv.URL // a real org: cfg.Subdomain = "dev-123456"
-	cfg.APIToken = "00stand-in-api-token"
-	return srv, okta.NewAPIClient(cfg)
+	cfg.APIToken = srv.APIToken
+	return srv, okta.NewAPIClient(cfg), userCookie
 }
 
 func ExampleUserSessionsApiService_RevokeUserSessions() {
-	srv, client := stubOrg()
+	srv, client, userCookie := signedIn()
 	defer srv.Close()
 	ctx := context.Background()
 
@@ -67,15 +45,19 @@ func ExampleUserSessionsApiService_RevokeUserSessions() {
 	}
 	fmt.Println(resp.StatusCode)
 
+	_, _, err = client.SessionApi.GetCurrentSession(ctx, &http.Cookie{Name: "idx", Value: userCookie})
+	fmt.Println(errors.Is(err, okta.ErrNotFound))
+
 	_, err = client.UserSessionsApi.RevokeUserSessions(ctx, "00uUnknownUser", nil)
 	fmt.Println(errors.Is(err, okta.ErrNotFound))
 	// Output:
 	// 204
 	// true
+	// true
 }
 
 func ExampleSessionApiService_GetCurrentSession() {
-	srv, client := stubOrg()
+	srv, client, userCookie := signedIn()
 	defer srv.Close()
 	ctx := context.Background()
 
@@ -96,7 +78,7 @@ func ExampleSessionApiService_GetCurrentSession() {
 }
 
 func ExampleSessionApiService_RefreshCurrentSession() {
-	srv, client := stubOrg()
+	srv, client, userCookie := signedIn()
 	defer srv.Close()
 	ctx := context.Background()
 
@@ -111,7 +93,7 @@ func ExampleSessionApiService_RefreshCurrentSession() {
 }
 
 func ExampleSessionApiService_CloseCurrentSession() {
-	srv, client := stubOrg()
+	srv, client, userCookie := signedIn()
 	defer srv.Close()
 	ctx := context.Background()
 
@@ -122,11 +104,16 @@ func ExampleSessionApiService_CloseCurrentSession() {
 	}
 	fmt.Println(resp.StatusCode)
 
+	// The session is gone: the same cookie no longer signs the user in.
+	_, err = client.SessionApi.CloseCurrentSession(ctx, cookie)
+	fmt.Println(errors.Is(err, okta.ErrNotFound))
+
 	// A cookie of another name is refused before any I/O.
 	_, err = client.SessionApi.CloseCurrentSession(ctx, &http.Cookie{Name: "JSESSIONID", Value: userCookie})
 	var ve *okta.ValidationError
 	fmt.Println(errors.As(err, &ve), ve.Field)
 	// Output:
 	// 204
+	// true
 	// true cookie
 }

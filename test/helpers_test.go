@@ -23,6 +23,7 @@ var t0 = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 type env struct {
 	srv    *oktatest.Server
 	clock  *oktatest.FakeClock
+	conf   *conformance
 	client *okta.APIClient
 	api    okta.SessionApi
 }
@@ -33,19 +34,26 @@ func newEnv(t testing.TB, edit func(*okta.Configuration), opts ...oktatest.Optio
 	t.Helper()
 	clock := oktatest.NewFakeClock(t0)
 	srv := oktatest.NewServer(t, append([]oktatest.Option{oktatest.WithClock(clock)}, opts...)...)
-	conf := &conformance{t: t, next: http.DefaultTransport.(*http.Transport).Clone()}
-	cfg := srv.Config()
-	cfg.HTTPClient = &http.Client{Transport: conf, Timeout: 10 * time.Second}
-	if edit != nil {
-		edit(cfg)
-	}
-	client := okta.NewAPIClient(cfg)
+	e := &env{srv: srv, clock: clock, conf: &conformance{t: t, next: http.DefaultTransport.(*http.Transport).Clone()}}
+	e.client = e.newClient(edit)
+	e.api = e.client.SessionApi
 	t.Cleanup(func() {
-		if len(srv.Requests()) > 0 && conf.checked.Load() == 0 {
+		if len(srv.Requests()) > 0 && e.conf.checked.Load() == 0 {
 			t.Errorf("conformance: %d requests reached the fake, none was checked", len(srv.Requests()))
 		}
 	})
-	return &env{srv: srv, clock: clock, client: client, api: client.SessionApi}
+	return e
+}
+
+// newClient returns another client of the env's org whose traffic is
+// checked against the spec; edit, when given, changes its configuration.
+func (e *env) newClient(edit func(*okta.Configuration)) *okta.APIClient {
+	cfg := e.srv.Config()
+	cfg.HTTPClient = &http.Client{Transport: e.conf, Timeout: 10 * time.Second}
+	if edit != nil {
+		edit(cfg)
+	}
+	return okta.NewAPIClient(cfg)
 }
 
 // create makes a session for a new user.

@@ -161,6 +161,14 @@ func TestRetry_idempotency(t *testing.T) {
 	get := func(e *env, s okta.Session, _ string) error { _, _, err := e.api.GetSession(ctx, s.Id); return err }
 	refresh := func(e *env, s okta.Session, _ string) error { _, _, err := e.api.RefreshSession(ctx, s.Id); return err }
 	end := func(e *env, s okta.Session, _ string) error { _, err := e.api.EndSession(ctx, s.Id); return err }
+	closeCurrent := func(e *env, s okta.Session, _ string) error {
+		_, err := e.api.CloseCurrentSession(ctx, &http.Cookie{Name: "sid", Value: s.Id})
+		return err
+	}
+	revoke := func(e *env, s okta.Session, _ string) error {
+		_, err := e.client.UserSessionsApi.RevokeUserSessions(ctx, s.UserId, nil)
+		return err
+	}
 	tests := []struct {
 		name     string
 		route    oktatest.Route
@@ -181,6 +189,8 @@ func TestRetry_idempotency(t *testing.T) {
 		{"refresh retries a dropped connection", oktatest.RouteRefreshSession, refresh, oktatest.Fault{Drop: true, Processed: true}, 2, true},
 		{"end retries 503", oktatest.RouteEndSession, end, oktatest.Fault{Status: 503}, 2, true},
 		{"end retries 429", oktatest.RouteEndSession, end, oktatest.Fault{Status: 429, Header: http.Header{"Retry-After": {"1"}}}, 2, true},
+		{"close current retries a lost answer, then finds the session gone", oktatest.RouteCloseCurrentSession, closeCurrent, oktatest.Fault{Drop: true, Processed: true}, 2, false},
+		{"revoke retries a lost answer", oktatest.RouteRevokeUserSessions, revoke, oktatest.Fault{Drop: true, Processed: true}, 2, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,72 +54,74 @@ func TestLifecycle(t *testing.T) {
 	assert.NotContains(t, apiErr.ErrorSummary, s.Id)
 }
 
+// errorPaths are calls that end in an *APIError from the fake.
+var errorPaths = []struct {
+	name     string
+	opts     []oktatest.Option
+	edit     func(*okta.Configuration)
+	call     func(t *testing.T, e *env) error
+	op       string
+	status   int
+	code     string
+	sentinel error
+}{
+	{name: "token used twice", call: func(t *testing.T, e *env) error {
+		tok := e.srv.IssueSessionToken(oktatest.User{})
+		_, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
+		require.NoError(t, err)
+		_, _, err = e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
+		return err
+	}, op: "CreateSession", status: 401, code: "E0000004", sentinel: okta.ErrUnauthorized},
+	{name: "token expired", call: func(t *testing.T, e *env) error {
+		tok := e.srv.IssueSessionToken(oktatest.User{})
+		e.clock.Advance(6 * time.Minute)
+		_, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
+		return err
+	}, op: "CreateSession", status: 401, code: "E0000004", sentinel: okta.ErrUnauthorized},
+	{name: "unknown token", call: func(t *testing.T, e *env) error {
+		_, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: "20111nope"})
+		return err
+	}, op: "CreateSession", status: 401, code: "E0000004", sentinel: okta.ErrUnauthorized},
+	{name: "wrong API token", edit: func(c *okta.Configuration) { c.APIToken = "00wrong" }, call: func(t *testing.T, e *env) error {
+		_, _, err := e.api.GetSession(ctx, "102abc")
+		return err
+	}, op: "GetSession", status: 401, code: "E0000011", sentinel: okta.ErrUnauthorized},
+	{name: "unknown session on refresh", call: func(t *testing.T, e *env) error {
+		_, _, err := e.api.RefreshSession(ctx, "102unknown")
+		return err
+	}, op: "RefreshSession", status: 404, code: "E0000007", sentinel: okta.ErrNotFound},
+	{name: "end twice", call: func(t *testing.T, e *env) error {
+		s := e.create(t)
+		_, err := e.api.EndSession(ctx, s.Id)
+		require.NoError(t, err)
+		_, err = e.api.EndSession(ctx, s.Id)
+		return err
+	}, op: "EndSession", status: 404, code: "E0000007", sentinel: okta.ErrNotFound},
+	{name: "expired session", call: func(t *testing.T, e *env) error {
+		s := e.create(t)
+		e.clock.Advance(121 * time.Minute)
+		_, _, err := e.api.GetSession(ctx, s.Id)
+		return err
+	}, op: "GetSession", status: 404, code: "E0000007", sentinel: okta.ErrNotFound},
+	{name: "rate limited", opts: []oktatest.Option{oktatest.WithRateLimit(1)}, call: func(t *testing.T, e *env) error {
+		e.create(t)
+		_, _, err := e.api.GetSession(ctx, "102abc")
+		return err
+	}, op: "GetSession", status: 429, code: "E0000047", sentinel: okta.ErrRateLimited},
+	{name: "forbidden", call: func(t *testing.T, e *env) error {
+		e.srv.InjectFault(oktatest.Fault{Status: http.StatusForbidden, Count: 1})
+		_, err := e.api.EndSession(ctx, "102abc")
+		return err
+	}, op: "EndSession", status: 403, code: "E0000006", sentinel: okta.ErrForbidden},
+	{name: "server error", call: func(t *testing.T, e *env) error {
+		e.srv.InjectFault(oktatest.Fault{Status: http.StatusInternalServerError, Count: 1})
+		_, _, err := e.api.RefreshSession(ctx, "102abc")
+		return err
+	}, op: "RefreshSession", status: 500, code: "E0000009"},
+}
+
 func TestErrorPaths(t *testing.T) {
-	tests := []struct {
-		name     string
-		opts     []oktatest.Option
-		edit     func(*okta.Configuration)
-		call     func(t *testing.T, e *env) error
-		op       string
-		status   int
-		code     string
-		sentinel error
-	}{
-		{name: "token used twice", call: func(t *testing.T, e *env) error {
-			tok := e.srv.IssueSessionToken(oktatest.User{})
-			_, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
-			require.NoError(t, err)
-			_, _, err = e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
-			return err
-		}, op: "CreateSession", status: 401, code: "E0000004", sentinel: okta.ErrUnauthorized},
-		{name: "token expired", call: func(t *testing.T, e *env) error {
-			tok := e.srv.IssueSessionToken(oktatest.User{})
-			e.clock.Advance(6 * time.Minute)
-			_, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
-			return err
-		}, op: "CreateSession", status: 401, code: "E0000004", sentinel: okta.ErrUnauthorized},
-		{name: "unknown token", call: func(t *testing.T, e *env) error {
-			_, _, err := e.api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: "20111nope"})
-			return err
-		}, op: "CreateSession", status: 401, code: "E0000004", sentinel: okta.ErrUnauthorized},
-		{name: "wrong API token", edit: func(c *okta.Configuration) { c.APIToken = "00wrong" }, call: func(t *testing.T, e *env) error {
-			_, _, err := e.api.GetSession(ctx, "102abc")
-			return err
-		}, op: "GetSession", status: 401, code: "E0000011", sentinel: okta.ErrUnauthorized},
-		{name: "unknown session on refresh", call: func(t *testing.T, e *env) error {
-			_, _, err := e.api.RefreshSession(ctx, "102unknown")
-			return err
-		}, op: "RefreshSession", status: 404, code: "E0000007", sentinel: okta.ErrNotFound},
-		{name: "end twice", call: func(t *testing.T, e *env) error {
-			s := e.create(t)
-			_, err := e.api.EndSession(ctx, s.Id)
-			require.NoError(t, err)
-			_, err = e.api.EndSession(ctx, s.Id)
-			return err
-		}, op: "EndSession", status: 404, code: "E0000007", sentinel: okta.ErrNotFound},
-		{name: "expired session", call: func(t *testing.T, e *env) error {
-			s := e.create(t)
-			e.clock.Advance(121 * time.Minute)
-			_, _, err := e.api.GetSession(ctx, s.Id)
-			return err
-		}, op: "GetSession", status: 404, code: "E0000007", sentinel: okta.ErrNotFound},
-		{name: "rate limited", opts: []oktatest.Option{oktatest.WithRateLimit(1)}, call: func(t *testing.T, e *env) error {
-			e.create(t)
-			_, _, err := e.api.GetSession(ctx, "102abc")
-			return err
-		}, op: "GetSession", status: 429, code: "E0000047", sentinel: okta.ErrRateLimited},
-		{name: "forbidden", call: func(t *testing.T, e *env) error {
-			e.srv.InjectFault(oktatest.Fault{Status: http.StatusForbidden, Count: 1})
-			_, err := e.api.EndSession(ctx, "102abc")
-			return err
-		}, op: "EndSession", status: 403, code: "E0000006", sentinel: okta.ErrForbidden},
-		{name: "server error", call: func(t *testing.T, e *env) error {
-			e.srv.InjectFault(oktatest.Fault{Status: http.StatusInternalServerError, Count: 1})
-			_, _, err := e.api.RefreshSession(ctx, "102abc")
-			return err
-		}, op: "RefreshSession", status: 500, code: "E0000009"},
-	}
-	for _, tt := range tests {
+	for _, tt := range errorPaths {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, tt.edit, tt.opts...)
 			err := tt.call(t, e)
@@ -178,7 +180,11 @@ func TestRefusedBeforeIO(t *testing.T) {
 			assert.NotContains(t, err.Error(), "X-Evil")
 		})
 	}
-	// A client with an invalid configuration names each call's operation.
+	assert.Empty(t, e.srv.Requests(), "a refused call reached the server")
+}
+
+// A client with an invalid configuration names each call's operation.
+func TestRefusedBeforeIO_invalidConfiguration(t *testing.T) {
 	bad := okta.NewAPIClient(&okta.Configuration{BasePath: "https://{subdomain}.okta.com"}).SessionApi
 	for _, op := range []string{"GetSession", "EndSession", "GetSession"} {
 		var err error
@@ -191,7 +197,6 @@ func TestRefusedBeforeIO(t *testing.T) {
 		require.ErrorAs(t, err, &ve)
 		assert.Equal(t, op, ve.Op)
 	}
-	assert.Empty(t, e.srv.Requests(), "a refused call reached the server")
 }
 
 func TestHostileSessionIDs(t *testing.T) {
