@@ -1,6 +1,7 @@
 package okta
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,6 +52,7 @@ var (
 	errTruncated       = errors.New("truncated JSON")
 	errTrailingData    = errors.New("data after the JSON session")
 	errNoSessionID     = errors.New("the answer has no session id")
+	errDuplicateID     = errors.New("the answer names the session id more than once")
 	errSessionMismatch = errors.New("the answer is another session than the one asked for")
 )
 
@@ -101,7 +103,7 @@ func checkAnswer(r *call, resp *http.Response) error {
 		// The server's Content-Type, bounded and without the call's secrets.
 		err = fmt.Errorf("content type %q %w", r.serverText(ct, maxCodeLen), errNotJSON)
 	}
-	return &ResponseError{Op: r.op, StatusCode: resp.StatusCode, Err: err}
+	return &ResponseError{Op: r.op, StatusCode: resp.StatusCode, Err: r.safeErr(err)}
 }
 
 // answerBody reads a body up to a cap, as http.MaxBytesReader does, and
@@ -154,7 +156,8 @@ func decodeInto(contentType string, body io.Reader, out *Session) error {
 		return errNotJSON
 	}
 	dec := json.NewDecoder(body)
-	if err := dec.Decode(out); err != nil {
+	in := sessionDecoder{Session: out}
+	if err := dec.Decode(&in); err != nil {
 		switch {
 		case errors.Is(err, io.EOF):
 			return errEmptyBody
@@ -172,11 +175,55 @@ func decodeInto(contentType string, body io.Reader, out *Session) error {
 		}
 		return errTrailingData
 	}
+	out.Id = in.ID.v
 	if out.Id == "" {
 		return errNoSessionID
 	}
 	return nil
 }
+
+// sessionDecoder decodes a session into Session and refuses a body that names
+// its id more than once: twice as "id", or in another case ("ID", "Id",
+// "iD"), which encoding/json would match to Session.Id too, the last one
+// winning. Either would let one body carry one session's id and another
+// session's data past the id check.
+type sessionDecoder struct {
+	*Session
+	ID onceString `json:"id"` // shadows Session.Id, which is set from it
+
+	// The other cases of "id": encoding/json prefers these exact matches.
+	UpperID refusedKey `json:"ID"`
+	TitleID refusedKey `json:"Id"`
+	MixedID refusedKey `json:"iD"`
+}
+
+// onceString is a JSON string that may be given only once.
+type onceString struct {
+	v   string
+	set bool
+}
+
+// UnmarshalJSON refuses a second value.
+func (s *onceString) UnmarshalJSON(b []byte) error {
+	if s.set {
+		return errDuplicateID
+	}
+	s.set = true
+	if len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		// A string without escapes, as Okta's ids are; b is valid JSON
+		// already, so its content is the value. This saves json.Unmarshal's
+		// allocations on every answer.
+		s.v = string(b[1 : len(b)-1])
+		return nil
+	}
+	return json.Unmarshal(b, &s.v)
+}
+
+// refusedKey is a JSON member that may not be present.
+type refusedKey struct{}
+
+// UnmarshalJSON refuses any value.
+func (refusedKey) UnmarshalJSON([]byte) error { return errDuplicateID }
 
 // readCapped reads r, which stops at limit, into a buffer that doubles but
 // never grows past limit, so that a hostile body costs at most limit for the

@@ -113,7 +113,7 @@ func TestDecodeSession(t *testing.T) {
 	big := `{"id":"x123456789","login":"` + strings.Repeat("a", maxSessionBody) + `"}`
 	tests := []struct {
 		name, contentType, body string
-		is                      error // the sentinel the error matches, or
+		is                      error // the sentinel the error matches, or (neither: it decodes)
 		as                      any   // a pointer to the error type it holds
 	}{
 		{"empty body", "application/json", "", errEmptyBody, nil},
@@ -132,6 +132,11 @@ func TestDecodeSession(t *testing.T) {
 		{"wrong type", "application/json", `{"id":42}`, nil, new(*json.UnmarshalTypeError)},
 		{"bad time", "application/json", `{"id":"abcdefghij","expiresAt":"yesterday"}`, nil, new(*time.ParseError)},
 		{"another session", "application/json", `{"id":"someone-else"}`, errSessionMismatch, nil},
+		{"another session's id, then ours as ID", "application/json", `{"id":"someone-else","ID":"101W_juydrDRByB7fUdRyE2JQ"}`, errDuplicateID, nil},
+		{"ours as Id, then another's", "application/json", `{"Id":"101W_juydrDRByB7fUdRyE2JQ","id":"someone-else"}`, errDuplicateID, nil},
+		{"escaped upper case", "application/json", `{"id":"someone-else","\u0049D":"101W_juydrDRByB7fUdRyE2JQ"}`, errDuplicateID, nil},
+		{"the id twice", "application/json", `{"id":"someone-else","id":"101W_juydrDRByB7fUdRyE2JQ"}`, errDuplicateID, nil},
+		{"escaped id", "application/json", `{"\u0069d":"101W_juydrDRByB7fUdRyE2\u004aQ"}`, nil, nil},
 		{"over the cap", "application/json", big, nil, new(*http.MaxBytesError)},
 	}
 	for _, tt := range tests {
@@ -139,9 +144,14 @@ func TestDecodeSession(t *testing.T) {
 			var s Session
 			body := &answerBody{r: strings.NewReader(tt.body), left: maxSessionBody, limit: maxSessionBody}
 			err := decodeSession(tt.contentType, body, &s, "101W_juydrDRByB7fUdRyE2JQ")
-			if tt.is != nil {
+			switch {
+			case tt.is == nil && tt.as == nil:
+				require.NoError(t, err)
+				assert.Equal(t, "101W_juydrDRByB7fUdRyE2JQ", s.Id)
+				return
+			case tt.is != nil:
 				assert.ErrorIs(t, err, tt.is)
-			} else {
+			default:
 				assert.ErrorAs(t, err, tt.as)
 			}
 			assert.Equal(t, Session{}, s, "a session came back with an error")

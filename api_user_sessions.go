@@ -78,6 +78,19 @@ func (a *UserSessionsApiService) RevokeUserSessions(ctx context.Context, userId 
 		method:     http.MethodDelete,
 		url:        a.client.base + "/api/v1/users/" + url.PathEscape(userId) + "/sessions" + opts.query(),
 		idempotent: true,
-		invalid:    checkPathSegment("userId", userId),
+		invalid:    checkUserID(userId),
 	})
 }
+
+// checkUserID refuses a user ID that would address another user than the one
+// named: those checkPathSegment refuses, and "me", which Okta's Users API
+// reads as the caller's own user (for an API token, the admin who made it).
+func checkUserID(id string) error {
+	if id == currentUserSegment {
+		return &ValidationError{Field: "userId", Reason: `is "me", which Okta reads as the caller's own user; give the user's id`}
+	}
+	return checkPathSegment("userId", id)
+}
+
+// currentUserSegment is the path segment that names the caller's own user.
+const currentUserSegment = "me"

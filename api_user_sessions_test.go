@@ -94,6 +94,7 @@ func TestRevokeUserSessions_refusedBeforeIO(t *testing.T) {
 		{"empty id", "", "userId", context.Background()},
 		{"dot id", ".", "userId", context.Background()},
 		{"dot-dot id", "..", "userId", context.Background()},
+		{"the caller's own user", "me", "userId", context.Background()},
 		{"nil context", "00u1", "ctx", nilCtx},
 		{"CRLF access token", "00u1", "ContextAccessToken", context.WithValue(context.Background(), ContextAccessToken, "a\r\nX: y")},
 	}

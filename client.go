@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -123,15 +124,55 @@ func newHTTPClient() *http.Client {
 	}
 }
 
+// contextBound makes a caller's RoundTripper (nil means
+// http.DefaultTransport) return when the request's context ends, even if it
+// does not watch the context itself, so that AttemptTimeout and Timeout bound
+// every call whatever HTTP client sends it. A response that comes after the
+// context ended is closed. It costs a goroutine per attempt, and only clients
+// given in Configuration.HTTPClient have it: Go's own transport honours the
+// context.
+type contextBound struct{ rt http.RoundTripper }
+
+// RoundTrip sends req through the wrapped RoundTripper, or gives up with the
+// context's error when req's context ends first.
+func (b contextBound) RoundTrip(req *http.Request) (*http.Response, error) {
+	rt := b.rt
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	type result struct {
+		resp *http.Response
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := rt.RoundTrip(req)
+		done <- result{resp, err}
+	}()
+	select {
+	case r := <-done:
+		return r.resp, r.err
+	case <-req.Context().Done():
+		go func() {
+			if r := <-done; r.resp != nil {
+				r.resp.Body.Close()
+			}
+		}()
+		return nil, req.Context().Err()
+	}
+}
+
 // sameOriginOnly returns a shallow copy of hc that stops at any redirect off
 // the origin of base (see NewAPIClient) and otherwise applies hc's own
-// redirect policy, or Go's default one.
+// redirect policy, or Go's default one; its transport is hc's, bounded by
+// the request's context (see contextBound).
 func sameOriginOnly(hc *http.Client, base string) *http.Client {
 	org, err := url.Parse(base)
 	if err != nil {
 		org = &url.URL{} // an invalid configuration sends nothing anyway
 	}
 	cp := *hc
+	cp.Transport = contextBound{rt: hc.Transport}
 	next := hc.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !strings.EqualFold(req.URL.Scheme, org.Scheme) || !strings.EqualFold(req.URL.Host, org.Host) {
@@ -192,6 +233,21 @@ func (r *call) refused(err error) error {
 	return fmt.Errorf("okta: %s: %w", r.op, err)
 }
 
+// safeErr returns err, or, when err's text quotes the server's bytes unsafely
+// (a secret of the call, a control character, more than maxSummaryLen bytes),
+// an error whose text is made safe by serverText. The safe error does not
+// wrap err, whose own text would still print the secret; Go's errors for a
+// malformed answer (a bad status line, header or Location, a JSON value of
+// the wrong type) quote what the server sent, and a hostile server can echo
+// the call's credential, session ID or token there.
+func (r *call) safeErr(err error) error {
+	msg := err.Error()
+	if safe := r.serverText(msg, maxSummaryLen); safe != msg {
+		return errors.New(safe)
+	}
+	return err
+}
+
 // transportError wraps an error of the HTTP client with the operation name.
 // The URL in a *url.Error holds the session ID, so it is replaced by the
 // request's URL with the ID shortened; the *url.Error and what it wraps
@@ -199,6 +255,7 @@ func (r *call) refused(err error) error {
 func (r *call) transportError(err error) error {
 	if ue, ok := err.(*url.Error); ok {
 		ue.URL = shortenSecrets(r.url, r.secret)
+		ue.Err = r.safeErr(ue.Err)
 	}
 	return fmt.Errorf("okta: %s: %w", r.op, err)
 }
@@ -351,4 +408,17 @@ func retryForID(resp *http.Response) string {
 		}
 	}
 	return id
+}
+
+// String describes the client by its org URL only: the client holds the
+// configuration's credentials, which fmt would otherwise print from its
+// unexported fields.
+func (c APIClient) String() string { return "APIClient{" + strconv.Quote(hideUserinfo(c.base)) + "}" }
+
+// GoString is String, so that %#v does not print the credentials either.
+func (c APIClient) GoString() string { return c.String() }
+
+// LogValue describes the client to log/slog as String does.
+func (c APIClient) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("BasePath", hideUserinfo(c.base)))
 }

@@ -244,6 +244,9 @@ func (c *Configuration) orgURL() (string, error) {
 			return "", &ValidationError{Field: v.field, Reason: "is negative"}
 		}
 	}
+	if c.Clock != nil && isNil(c.Clock) { // a typed nil would panic on the first wait
+		return "", &ValidationError{Field: "Clock", Reason: "is a nil pointer; leave it nil for the real clock"}
+	}
 	if !validHeaderValue(c.UserAgent) {
 		return "", &ValidationError{Field: "UserAgent", Reason: "contains a control character"}
 	}

@@ -3,6 +3,7 @@ package okta
 import (
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -36,7 +37,7 @@ func (c *Configuration) buildOrgURL() (string, error) {
 	if h := u.Hostname(); !validDNSName(h) && net.ParseIP(h) == nil {
 		return "", &ValidationError{Field: "Host", Reason: "is not a valid host name"}
 	}
-	if p := u.Port(); p != "" && !isDecimal(p) {
+	if p := u.Port(); p != "" && !validPort(p) {
 		return "", &ValidationError{Field: "Host", Reason: "has an invalid port"}
 	}
 	switch strings.ToLower(u.Scheme) {
@@ -103,6 +104,12 @@ func validDNSName(s string) bool {
 		}
 	}
 	return !strings.Contains(s, "..")
+}
+
+// validPort reports whether p is a TCP port number, 1 to 65535.
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return isDecimal(p) && err == nil && n >= 1 && n <= 65535
 }
 
 // isDecimal reports whether s is a non-empty run of ASCII digits.

@@ -58,7 +58,10 @@ func (c *APIClient) planRetry(ctx context.Context, r *call, apiErr *APIError, er
 		apiErr.StatusCode == http.StatusServiceUnavailable || apiErr.StatusCode == http.StatusGatewayTimeout):
 		p.wait, p.retry = c.backoff(r.attempt), r.idempotent
 		if d, ok := retryAfter(apiErr.Response, now); ok {
-			p.wait, p.retryAt = d, now.Add(d)
+			// Retry-After is the least wait; the backoff stays the floor,
+			// so that "Retry-After: 0" cannot make a hot loop.
+			p.wait = max(d, p.wait)
+			p.retryAt = now.Add(p.wait)
 		}
 	case apiErr == nil && errors.As(err, &urlErr):
 		p.wait, p.retry = c.backoff(r.attempt), r.idempotent || neverSent(err)
@@ -76,7 +79,7 @@ func (c *APIClient) planRetry(ctx context.Context, r *call, apiErr *APIError, er
 // an estimate. Reset waits get up to resetJitter added.
 func (c *APIClient) rateLimitWait(e *APIError, attempt int, now time.Time) time.Duration {
 	if d, ok := retryAfter(e.Response, now); ok {
-		return d + jitter(resetJitter)
+		return max(d, c.backoff(attempt)) + jitter(resetJitter)
 	}
 	rl := e.RateLimit
 	if rl.Reset.IsZero() || rl.IsConcurrencyLimit() {

@@ -157,3 +157,22 @@ func TestRetryForID(t *testing.T) {
 	}
 	assert.Empty(t, retryForID(nil))
 }
+
+// A server's "Retry-After: 0" (or a date in the past) on a 429 or a 5xx does
+// not make a hot loop: the backoff stays the least wait.
+func TestPlanRetry_retryAfterZeroKeepsTheBackoff(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
+		for _, ra := range []string{"0", "Mon, 01 Jan 1990 00:00:00 GMT"} {
+			e := answer429(map[string]string{"Retry-After": ra})
+			e.StatusCode, e.Response.StatusCode = status, status
+			for attempt := range 2 {
+				p := c.planRetry(context.Background(), &call{idempotent: true, attempt: attempt}, e, e)
+				assert.True(t, p.retry)
+				assert.GreaterOrEqual(t, p.wait, (backoffBase<<attempt)/2, "status %d, Retry-After %q", status, ra)
+				assert.Equal(t, now.Add(p.wait), p.retryAt)
+			}
+		}
+	}
+}

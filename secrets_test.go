@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -72,7 +73,8 @@ func TestNoSecretPrinted(t *testing.T) {
 	req := CreateSessionRequest{SessionToken: secretToken}
 	key := APIKey{Key: testToken}
 	all := []string{testToken, secretSessionID, secretToken, secretKey, secretPassword, secretHeader}
-	for _, v := range []any{cfg, *cfg, s, &s, req, &req, key, &key} {
+	client := NewAPIClient(cfg)
+	for _, v := range []any{cfg, *cfg, s, &s, req, &req, key, &key, client, *client} {
 		t.Run(fmt.Sprintf("%T", v), func(t *testing.T) {
 			out := printed(t, v)
 			assertNoSecret(t, out, all...)
@@ -229,17 +231,70 @@ func FuzzServerText(f *testing.F) {
 	})
 }
 
-func TestResponseError_hostileContentType(t *testing.T) {
-	client, mux := setup(t)
-	mux.HandleFunc("/api/v1/sessions/"+secretSessionID, func(w http.ResponseWriter, r *http.Request) {
-		// The server echoes the credential and the session id into a huge
-		// Content-Type.
-		w.Header().Set("Content-Type", "text/plain; a="+r.Header.Get("Authorization")+"; b="+secretSessionID+strings.Repeat("x", 64<<10))
-		_, _ = w.Write([]byte(`{"id":"` + secretSessionID + `"}`))
-	})
-	_, _, err := client.SessionApi.GetSession(context.Background(), secretSessionID)
-	var re *ResponseError
-	require.ErrorAs(t, err, &re)
-	assertNoSecret(t, printed(t, err), testToken, secretSessionID)
-	assert.Less(t, len(err.Error()), 4*maxCodeLen)
+// TestErrors_serverEchoesSecrets: a server that echoes the call's secrets into
+// what Go's own errors quote (a Location, a status line, a header, a JSON
+// value of the wrong type, a Content-Type) does not get them into the error.
+func TestErrors_serverEchoesSecrets(t *testing.T) {
+	sid, cookie := secretSessionID, &http.Cookie{Name: "idx", Value: secretToken + "cookie"}
+	get := func(c *APIClient) error { _, _, err := c.SessionApi.GetSession(context.Background(), sid); return err }
+	create := func(c *APIClient) error {
+		_, _, err := c.SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: secretToken})
+		return err
+	}
+	me := func(c *APIClient) error {
+		_, _, err := c.SessionApi.GetCurrentSession(context.Background(), cookie)
+		return err
+	}
+	handlers := map[string]struct {
+		h    http.HandlerFunc
+		call func(*APIClient) error
+	}{
+		"Location with the session id": {func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "%zz"+sid)
+			w.WriteHeader(http.StatusFound)
+		}, get},
+		"Location with the credential": {func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "%zz"+r.Header.Get("Authorization"))
+			w.WriteHeader(http.StatusTemporaryRedirect)
+		}, get},
+		"Location with the cookie": {func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "%zz"+r.Header.Get("Cookie"))
+			w.WriteHeader(http.StatusFound)
+		}, me},
+		"Location with the body": {func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			w.Header().Set("Location", "%zz"+string(b))
+			w.WriteHeader(http.StatusSeeOther)
+		}, create},
+		"session token in a time field": {func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"id":"x","createdAt":"`+secretToken+`"}`)
+		}, create},
+		"session id and credential in a huge Content-Type": {func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; a="+r.Header.Get("Authorization")+"; b="+sid+strings.Repeat("x", 64<<10))
+			_, _ = io.WriteString(w, `{"id":"`+sid+`"}`)
+		}, get},
+	}
+	for name, tt := range handlers {
+		t.Run(name, func(t *testing.T) {
+			client, mux := setup(t)
+			mux.HandleFunc("/", tt.h)
+			err := tt.call(client)
+			require.Error(t, err)
+			assertNoSecret(t, printed(t, err), testToken, sid, secretToken)
+			assert.Less(t, len(err.Error()), 2*maxSummaryLen)
+		})
+	}
+	for name, reply := range map[string]string{
+		"status line":    sid + "\r\n\r\n",
+		"Content-Length": "HTTP/1.1 200 OK\r\nContent-Length: " + sid + "\r\n\r\n",
+		"header line":    "HTTP/1.1 200 OK\r\n" + sid + "\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			client := NewAPIClient(&Configuration{BasePath: rawServer(t, reply), APIToken: testToken, MaxRetries: NoRetries})
+			err := get(client)
+			require.Error(t, err)
+			assertNoSecret(t, printed(t, err), sid)
+		})
+	}
 }

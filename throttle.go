@@ -96,13 +96,16 @@ func (t *throttle) acquire(ctx context.Context, op string, deadline time.Time) e
 		refuse := func(err error) error {
 			return &ThrottleError{Op: op, Setting: "RateLimitFloor", Remaining: remaining, Floor: t.floor, RetryAt: reset, Err: err}
 		}
+		// The jitter is part of the wait, so that the wait that is started
+		// never passes the deadline.
+		wait += jitter(resetJitter)
 		if wait >= time.Until(deadline) {
 			return refuse(nil)
 		}
 		select {
 		case <-ctx.Done():
 			return refuse(ctx.Err())
-		case <-t.clock.After(wait + jitter(resetJitter)):
+		case <-t.clock.After(wait):
 		}
 	}
 	if t.sem == nil {

@@ -175,3 +175,32 @@ func TestBodyOfAnyTransportBoundedByAttempt(t *testing.T) {
 		t.Fatal("the body read outlived the attempt")
 	}
 }
+
+// blockingTransport is a caller's RoundTripper that ignores the request's
+// context: it answers only when released.
+type blockingTransport struct{ release chan struct{} }
+
+func (b blockingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	<-b.release
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody}, nil
+}
+
+// Timeout bounds a call whatever HTTP client sends it, even one whose
+// transport does not watch the context.
+func TestCallerTransportIgnoringContextIsBounded(t *testing.T) {
+	rt := blockingTransport{release: make(chan struct{})}
+	defer close(rt.release)
+	client := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", APIToken: testToken,
+		HTTPClient: &http.Client{Transport: rt}, MaxRetries: NoRetries, Timeout: 20 * time.Millisecond})
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the call outlived its Timeout")
+	}
+}
