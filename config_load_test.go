@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -436,11 +437,13 @@ func TestLoadConfiguration_privateKeyForms(t *testing.T) {
 	require.NoError(t, err)
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
+	jwk, err := jose.JSONWebKey{Key: ec, KeyID: "k1"}.MarshalJSON()
+	require.NoError(t, err)
 	forms := map[string]string{
 		"PKCS#8":      testKeyPEM(t),
 		"SEC1":        string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1})),
 		"PKCS#1":      string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rsaKey)})),
-		"private JWK": `{"kty":"EC","crv":"P-256","x":"eA","y":"eQ","d":"ZA"}`,
+		"private JWK": string(jwk),
 	}
 	for name, key := range forms {
 		t.Run(name, func(t *testing.T) {

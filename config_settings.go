@@ -1,9 +1,6 @@
 package okta
 
 import (
-	"crypto/x509"
-	"encoding/json"
-	"encoding/pem"
 	"math"
 	"net/url"
 	"strconv"
@@ -209,40 +206,17 @@ func applyPrivateKey(l *loader, c *Configuration, s string) *ConfigError {
 		}
 		s, what = strings.TrimSpace(key), "names a file that holds no PEM private key or private JWK"
 	}
-	if !isPrivateKey(s) {
-		return invalid(what + " (PKCS#1, PKCS#8 or SEC1 PEM, unencrypted)")
+	if _, _, err := decodePrivateKey(s); err != nil {
+		// The OAuth 2.0 client's own parser, so that what loads is what
+		// signs; its reasons never quote the key.
+		reason := "(PKCS#1, PKCS#8 or SEC1 PEM, unencrypted)"
+		if ve, ok := err.(*ValidationError); ok {
+			reason = "(" + ve.Reason + ")"
+		}
+		return invalid(what + " " + reason)
 	}
 	c.PrivateKey = s
 	return nil
-}
-
-// isPrivateKey reports whether s is an unencrypted PEM private key or a JSON
-// object with the members of a private JWK. The OAuth 2.0 client parses it in
-// full when it signs.
-func isPrivateKey(s string) bool {
-	if strings.HasPrefix(s, "{") {
-		var jwk struct {
-			Kty string `json:"kty"`
-			D   string `json:"d"`
-		}
-		return json.Unmarshal([]byte(s), &jwk) == nil && jwk.Kty != "" && jwk.D != ""
-	}
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return false
-	}
-	var err error
-	switch block.Type {
-	case "PRIVATE KEY":
-		_, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "RSA PRIVATE KEY":
-		_, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-	case "EC PRIVATE KEY":
-		_, err = x509.ParseECPrivateKey(block.Bytes)
-	default:
-		return false
-	}
-	return err == nil
 }
 
 // seconds returns an apply that parses whole seconds, 0 for the default.
