@@ -11,11 +11,10 @@ import (
 )
 
 func main() {
-	cfg := okta.NewConfiguration()
-	cfg.BasePath = os.Getenv("OKTA_CLIENT_ORGURL") // https://dev-123456.okta.com
-	cfg.APIToken = os.Getenv("OKTA_CLIENT_TOKEN")
-	if err := cfg.Validate(); err != nil {
-		log.Fatal(err)
+	// OKTA_CLIENT_ORGURL and OKTA_CLIENT_TOKEN, or ~/.okta/okta.yaml: see "Configuration".
+	cfg, err := okta.LoadConfiguration()
+	if err != nil {
+		log.Fatal(err) // names the variable or file key at fault, and what to do
 	}
 	client := okta.NewAPIClient(cfg) // create once, share between goroutines
 
