@@ -107,9 +107,16 @@ func (c *conformance) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// checkAuthScheme checks the Authorization header's form for a security
-// scheme of the spec: "SSWS <token>" for apiToken, "Bearer <token>" for oauth2.
+// checkAuthScheme checks the credential's form for a security scheme of the
+// spec: "SSWS <token>" for apiToken, "Bearer <token>" for oauth2, a non-empty
+// sid or idx cookie for sidCookie and idxCookie.
 func checkAuthScheme(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	if name, ok := map[string]string{"sidCookie": "sid", "idxCookie": "idx"}[in.SecuritySchemeName]; ok {
+		if c, err := in.RequestValidationInput.Request.Cookie(name); err != nil || c.Value == "" {
+			return errors.New("no " + name + " cookie")
+		}
+		return nil
+	}
 	auth := in.RequestValidationInput.Request.Header.Get("Authorization")
 	want := map[string]string{"apiToken": "SSWS ", "oauth2": "Bearer "}[in.SecuritySchemeName]
 	if want == "" || !strings.HasPrefix(auth, want) || len(auth) == len(want) {

@@ -39,6 +39,7 @@ func newEnv(t testing.TB, edit func(*okta.Configuration), opts ...oktatest.Optio
 	if edit != nil {
 		edit(cfg)
 	}
+	watch(t, cfg) // every test is a leak test: see observability_test.go
 	client := okta.NewAPIClient(cfg)
 	t.Cleanup(func() {
 		if len(srv.Requests()) > 0 && conf.checked.Load() == 0 {
