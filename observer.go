@@ -142,6 +142,15 @@ type WaitInfo struct {
 
 // outcomeOf classifies the error of a call or an attempt.
 func outcomeOf(err error) Outcome {
+	if err == nil {
+		return OutcomeOK
+	}
+	return failure(err)
+}
+
+// failure is outcomeOf for an error. It is apart so that a success costs
+// none of the allocations errors.As makes of its targets.
+func failure(err error) Outcome {
 	var (
 		apiErr      *APIError
 		respErr     *ResponseError
@@ -150,8 +159,6 @@ func outcomeOf(err error) Outcome {
 		urlErr      *url.Error
 	)
 	switch {
-	case err == nil:
-		return OutcomeOK
 	case errors.As(err, &apiErr):
 		return OutcomeAPIError
 	case errors.As(err, &respErr):
