@@ -7,8 +7,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -48,9 +50,7 @@ func flaky(t *testing.T, fails int) (*APIClient, *Configuration) {
 		mu.Lock()
 		defer mu.Unlock()
 		w.Header().Set("X-Okta-Request-Id", "req-"+r.Header.Get("X-Okta-Retry-Count"))
-		w.Header().Set("X-Rate-Limit-Limit", "750")
-		w.Header().Set("X-Rate-Limit-Remaining", "749")
-		w.Header().Set("X-Rate-Limit-Reset", "1609459200")
+		setRateLimit(w.Header(), 749)
 		if fails > 0 {
 			fails--
 			writeJSON(w, http.StatusServiceUnavailable, `{"errorCode":"E0000009","errorSummary":"Internal Server Error"}`)
@@ -63,14 +63,28 @@ func flaky(t *testing.T, fails int) (*APIClient, *Configuration) {
 	return NewAPIClient(cfg), cfg
 }
 
-func TestLog_attemptsAndRetries(t *testing.T) {
+// setRateLimit sets the rate-limit headers of an answer: 750 a minute,
+// remaining left, a reset in 2021.
+func setRateLimit(h http.Header, remaining int) {
+	h.Set("X-Rate-Limit-Limit", "750")
+	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-Rate-Limit-Reset", "1609459200")
+}
+
+// logRetriedGet logs, at level, a GetSession whose first attempt gets a 503.
+func logRetriedGet(t *testing.T, level slog.Level) *bytes.Buffer {
+	t.Helper()
 	var buf bytes.Buffer
 	_, cfg := flaky(t, 1)
-	cfg.Logger = logTo(&buf, slog.LevelDebug)
+	cfg.Logger = logTo(&buf, level)
 	_, _, err := NewAPIClient(cfg).SessionApi.GetSession(context.Background(), testSessionID)
 	require.NoError(t, err)
+	return &buf
+}
 
-	recs := records(t, &buf)
+func TestLog_attemptsAndRetries(t *testing.T) {
+	buf := logRetriedGet(t, slog.LevelDebug)
+	recs := records(t, buf)
 	require.Len(t, recs, 3, buf.String())
 	first, retry, second := recs[0], recs[1], recs[2]
 	for _, rec := range []map[string]any{first, second} {
@@ -107,12 +121,7 @@ func TestLog_attemptsAndRetries(t *testing.T) {
 }
 
 func TestLog_levels(t *testing.T) {
-	var buf bytes.Buffer
-	_, cfg := flaky(t, 1)
-	cfg.Logger = logTo(&buf, slog.LevelInfo)
-	_, _, err := NewAPIClient(cfg).SessionApi.GetSession(context.Background(), testSessionID)
-	require.NoError(t, err)
-	recs := records(t, &buf)
+	recs := records(t, logRetriedGet(t, slog.LevelInfo))
 	require.Len(t, recs, 1, "at Info, the retry's Warn alone")
 	assert.Equal(t, msgRetry, recs[0]["msg"])
 }
@@ -177,24 +186,32 @@ func TestLogPath(t *testing.T) {
 	}
 }
 
+// quotaServer starts a local server that answers every request with the
+// session, a request id and rate-limit headers with quota left.
+func quotaServer(tb testing.TB) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Okta-Request-Id", "reqVy8wsvmBQN27h4soUE3ZEnA")
+		setRateLimit(w.Header(), 700)
+		writeJSON(w, http.StatusOK, sessionJSON)
+	}))
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
+// configCase is a named change to a benchmark's Configuration.
+type configCase struct {
+	name string
+	edit func(*Configuration)
+}
+
 // BenchmarkGetSession_Logger measures what logging costs per call against a
 // local server: no logger, a logger whose level drops the Debug records, a
 // Debug JSON logger writing to io.Discard, and an observer:
 //
 //	go test -run '^$' -bench Logger -benchmem -count 5
 func BenchmarkGetSession_Logger(b *testing.B) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Okta-Request-Id", "reqVy8wsvmBQN27h4soUE3ZEnA")
-		w.Header().Set("X-Rate-Limit-Limit", "750")
-		w.Header().Set("X-Rate-Limit-Remaining", "700")
-		w.Header().Set("X-Rate-Limit-Reset", "1609459200")
-		writeJSON(w, http.StatusOK, sessionJSON)
-	}))
-	b.Cleanup(srv.Close)
-	for _, bc := range []struct {
-		name string
-		edit func(*Configuration)
-	}{
+	srv := quotaServer(b)
+	for _, bc := range []configCase{
 		{"nil", func(*Configuration) {}},
 		{"info", func(c *Configuration) { c.Logger = logTo(&bytes.Buffer{}, slog.LevelInfo) }},
 		{"debug-json-discard", func(c *Configuration) {
@@ -215,4 +232,30 @@ func BenchmarkGetSession_Logger(b *testing.B) {
 			}
 		})
 	}
+}
+
+// No logger, a logger whose level drops the Debug records, and an Observer
+// cost a successful call no allocation.
+func TestLog_quietCostsNoAllocation(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, sessionJSON)
+	}))
+	t.Cleanup(srv.Close)
+	allocs := func(edit func(*Configuration)) float64 {
+		cfg := &Configuration{BasePath: srv.URL, APIToken: testToken}
+		edit(cfg)
+		client := NewAPIClient(cfg)
+		// The least of several runs: the transport now and then allocates
+		// for reasons of its own (a new connection), never fewer.
+		least := math.Inf(1)
+		for range 5 {
+			least = min(least, testing.AllocsPerRun(100, func() {
+				_, _, _ = client.SessionApi.GetSession(context.Background(), testSessionID)
+			}))
+		}
+		return least
+	}
+	none := allocs(func(*Configuration) {})
+	assert.InDelta(t, none, allocs(func(c *Configuration) { c.Logger = logTo(&bytes.Buffer{}, slog.LevelInfo) }), 0.5)
+	assert.InDelta(t, none, allocs(func(c *Configuration) { c.Observer = &countingObserver{} }), 0.5)
 }

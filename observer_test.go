@@ -1,7 +1,9 @@
 package okta
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -126,7 +128,10 @@ func TestObserver_callOutcomes(t *testing.T) {
 			require.Error(t, tt.call(c))
 			calls, attempts, _ := obs.zeroDurations()
 			assert.Equal(t, []CallInfo{tt.want}, calls)
-			assert.Len(t, attempts, tt.attempts)
+			require.Len(t, attempts, tt.attempts)
+			for _, a := range attempts {
+				assert.Equal(t, -1, a.RateLimitRemaining, "no rate-limit headers")
+			}
 		})
 	}
 }
@@ -137,8 +142,7 @@ func TestObserver_throttleWaits(t *testing.T) {
 		if r.URL.Path == "/api/v1/sessions/102blocked01" {
 			<-release
 		}
-		w.Header().Set("X-Rate-Limit-Limit", "750")
-		w.Header().Set("X-Rate-Limit-Remaining", "1")
+		setRateLimit(w.Header(), 1)
 		w.Header().Set("X-Rate-Limit-Reset", "1609459210")
 		w.Header().Set("Date", "Fri, 01 Jan 2021 00:00:00 GMT") // the reset is 10 s away by the server's clock
 		writeJSON(w, http.StatusOK, sessionJSON)
@@ -148,8 +152,9 @@ func TestObserver_throttleWaits(t *testing.T) {
 
 	t.Run("RateLimitFloor", func(t *testing.T) {
 		obs := &recordingObserver{}
+		var logs bytes.Buffer
 		c := NewAPIClient(&Configuration{BasePath: srv.URL, APIToken: testToken, RateLimitFloor: 1,
-			Clock: &testClock{now: time.Now()}, Observer: obs})
+			Clock: &testClock{now: time.Now()}, Observer: obs, Logger: logTo(&logs, slog.LevelWarn)})
 		for range 2 {
 			_, _, err := c.SessionApi.GetSession(ctx, testSessionID)
 			require.NoError(t, err)
@@ -158,6 +163,11 @@ func TestObserver_throttleWaits(t *testing.T) {
 		w := obs.waits[0]
 		assert.Equal(t, WaitInfo{Op: "GetSession", Reason: WaitRateLimitFloor, Duration: w.Duration}, w)
 		assert.GreaterOrEqual(t, w.Duration, 10*time.Second, "until the reset, plus jitter")
+		recs := records(t, &logs)
+		require.Len(t, recs, 1)
+		assert.Equal(t, msgWait, recs[0]["msg"])
+		assert.Equal(t, "rate_limit_floor", recs[0]["reason"])
+		assert.EqualValues(t, w.Duration, recs[0]["wait"])
 	})
 
 	t.Run("MaxConcurrency", func(t *testing.T) {

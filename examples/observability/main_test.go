@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 
+	okta "github.com/oktasessions/okta-session-go"
 	"github.com/oktasessions/okta-session-go/oktatest"
 )
 
@@ -47,4 +50,24 @@ func TestRun(t *testing.T) {
 		assert.NotContains(t, got, s)
 	}
 	assert.NotRegexp(t, `20111[0-9A-Za-z]{37}`, got, "a session token")
+}
+
+// The README's wiring, line for line.
+func TestReadmeWiring(t *testing.T) {
+	srv := oktatest.NewServer(t)
+	cfg := srv.Config()
+	var logs bytes.Buffer
+	m := &counters{n: map[string]int{}}
+
+	cfg.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg.Observer = m                   // an okta.Observer: OnCall, OnAttempt, OnWait
+	httpClient := okta.NewHTTPClient() // the tuned default client, to wrap
+	httpClient.Transport = otelhttp.NewTransport(httpClient.Transport)
+	cfg.HTTPClient = httpClient
+	client := okta.NewAPIClient(cfg)
+
+	_, _, err := client.SessionApi.GetSession(context.Background(), "102unknownSessionId")
+	require.ErrorIs(t, err, okta.ErrNotFound)
+	assert.Contains(t, logs.String(), `"status":404`)
+	assert.Equal(t, map[string]int{"attempts{op=GetSession,status=404}": 1, "calls{op=GetSession,outcome=api_error}": 1}, m.n)
 }
