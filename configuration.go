@@ -94,7 +94,8 @@ type Configuration struct {
 	// "okta-session-go/<version> go/<go version> <os>/<arch>".
 	UserAgent string
 	// HTTPClient sends the requests; nil means a client tuned for this API (see
-	// NewAPIClient). A client given here is used as it is.
+	// NewAPIClient), as NewHTTPClient returns one to wrap. A client given here
+	// is used as it is, but for the redirect rule NewAPIClient adds.
 	HTTPClient *http.Client
 	// APIToken is the Okta API token sent as "Authorization: SSWS <token>" when
 	// the context carries no credential. It is an admin credential.
