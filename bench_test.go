@@ -2,8 +2,6 @@ package okta
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 )
 
@@ -12,17 +10,8 @@ import (
 //
 //	go test -run '^$' -bench GetSession_throttle -benchmem
 func BenchmarkGetSession_throttle(b *testing.B) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Rate-Limit-Limit", "750")
-		w.Header().Set("X-Rate-Limit-Remaining", "700")
-		w.Header().Set("X-Rate-Limit-Reset", "1609459200")
-		writeJSON(w, http.StatusOK, sessionJSON)
-	}))
-	b.Cleanup(srv.Close)
-	for _, bc := range []struct {
-		name string
-		edit func(*Configuration)
-	}{
+	srv := quotaServer(b)
+	for _, bc := range []configCase{
 		{"off", func(*Configuration) {}},
 		{"concurrency", func(c *Configuration) { c.MaxConcurrency = 50 }},
 		{"floor", func(c *Configuration) { c.RateLimitFloor = 10 }},

@@ -84,10 +84,10 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	c.base, c.cfgErr = cfg.orgURL()
 	cfg.fillDefaults()
 	if c.cfgErr == nil {
-		c.throttle = newThrottle(cfg)
+		c.throttle = newThrottle(cfg, c.throttled)
 	}
 	if cfg.HTTPClient == nil {
-		c.httpClient = newHTTPClient()
+		c.httpClient = NewHTTPClient()
 	} else {
 		c.httpClient = sameOriginOnly(cfg.HTTPClient, c.base)
 	}
@@ -102,8 +102,15 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	return c
 }
 
-// newHTTPClient returns the default HTTP client described at NewAPIClient.
-func newHTTPClient() *http.Client {
+// NewHTTPClient returns a new HTTP client tuned as the one NewAPIClient makes
+// when Configuration.HTTPClient is nil: proxy from the environment, dial and
+// TLS handshake timeouts, 100 idle connections kept per host, and no
+// redirects followed. Wrap its Transport (with a tracing RoundTripper such as
+// OpenTelemetry's otelhttp.NewTransport) and set the result as
+// Configuration.HTTPClient to observe every attempt, retries included,
+// keeping that tuning; NewAPIClient adds its redirect rule for the org's
+// origin to it as to any client given there.
+func NewHTTPClient() *http.Client {
 	return &http.Client{
 		Transport: &http.Transport{
 			Proxy:               http.ProxyFromEnvironment,
@@ -264,7 +271,11 @@ func (r *call) transportError(err error) error {
 // then attempt (build, send, check the answer, decode) and retry as
 // planRetry says, within the call's deadline. The returned response's body
 // has been read and closed.
-func (c *APIClient) do(ctx context.Context, r *call) (*http.Response, error) {
+func (c *APIClient) do(ctx context.Context, r *call) (resp *http.Response, err error) {
+	if c.cfg.Observer != nil {
+		start := time.Now()
+		defer func() { c.endCall(r, start, resp, err) }()
+	}
 	if err := c.prepare(ctx, r); err != nil {
 		return nil, r.refused(err)
 	}
@@ -282,6 +293,7 @@ func (c *APIClient) do(ctx context.Context, r *call) (*http.Response, error) {
 		if !plan.retry || plan.wait >= time.Until(r.deadline) {
 			return resp, err
 		}
+		c.retrying(ctx, r, apiErr, plan.wait)
 		if werr := c.sleep(ctx, plan.wait); werr != nil {
 			return resp, fmt.Errorf("%w (stopped waiting to retry: %w)", err, werr)
 		}
@@ -328,8 +340,9 @@ func (c *APIClient) attempt(ctx context.Context, r *call) (*http.Response, error
 		}
 		defer c.throttle.release()
 	}
+	start := time.Now()
 	deadline := r.deadline
-	if d := time.Now().Add(c.cfg.AttemptTimeout); d.Before(deadline) {
+	if d := start.Add(c.cfg.AttemptTimeout); d.Before(deadline) {
 		deadline = d
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
@@ -340,7 +353,9 @@ func (c *APIClient) attempt(ctx context.Context, r *call) (*http.Response, error
 	}
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
-		return nil, r.transportError(err)
+		err = r.transportError(err)
+		c.endAttempt(ctx, r, nil, err, start)
+		return nil, err
 	}
 	if c.cfg.HTTPClient != nil {
 		// Go's transport ends a body read when the attempt's context ends; a
@@ -353,6 +368,7 @@ func (c *APIClient) attempt(ctx context.Context, r *call) (*http.Response, error
 	if c.throttle != nil {
 		c.throttle.observe(resp)
 	}
+	c.endAttempt(ctx, r, resp, err, start)
 	return resp, err
 }
 

@@ -95,7 +95,8 @@ type Configuration struct {
 	// "okta-session-go/<version> go/<go version> <os>/<arch>".
 	UserAgent string
 	// HTTPClient sends the requests; nil means a client tuned for this API (see
-	// NewAPIClient). A client given here is used as it is.
+	// NewAPIClient), as NewHTTPClient returns one to wrap. A client given here
+	// is used as it is, but for the redirect rule NewAPIClient adds.
 	HTTPClient *http.Client
 	// APIToken is the Okta API token sent as "Authorization: SSWS <token>" when
 	// the context carries no credential. It is an admin credential.
@@ -149,9 +150,19 @@ type Configuration struct {
 	// errors; nil means the real clock. Tests set oktatest.FakeClock here so
 	// that waits take no time.
 	Clock Clock
-	// Logger receives the client's log records; nil is silent.
-	// LoadConfiguration sets it to the logger given with WithLogger.
+	// Logger receives the client's log records; nil is silent and costs
+	// nothing. Debug: one record per attempt sent ("okta: attempt": op,
+	// method, path with the session id shortened, attempt, status, outcome,
+	// duration, request_id, rate_limit_remaining, error) and per OAuth 2.0
+	// token fetch. Warn: every wait ("okta: retrying" before a retry,
+	// "okta: waiting" in the throttle: op, reason, wait, attempt, status) and
+	// a failed token fetch. No record holds a credential, cookie, session
+	// token or whole session id. The call's context is passed to the
+	// handler. LoadConfiguration sets it to the logger given with WithLogger.
 	Logger *slog.Logger
+	// Observer receives an event for every call, attempt and wait, for
+	// metrics (see Observer); nil observes nothing and costs nothing.
+	Observer Observer
 }
 
 // Clock tells the time and waits; see Configuration.Clock.

@@ -40,13 +40,14 @@ func (c *Configuration) attrs() []slog.Attr {
 		slog.Int("RateLimitFloor", c.RateLimitFloor),
 		slog.Bool("Clock", c.Clock != nil),
 		slog.Bool("Logger", c.Logger != nil),
+		slog.Bool("Observer", c.Observer != nil),
 	}
 }
 
 // String describes the configuration without its secrets: the API token and
 // the private key are hidden, the default headers are listed by name only,
 // and user information in BasePath or Host is hidden. A field holding an
-// object (HTTPClient, TokenSource, DPoPKey, Clock, Logger) shows whether it is set.
+// object (HTTPClient, TokenSource, DPoPKey, Clock, Logger, Observer) shows whether it is set.
 func (c Configuration) String() string {
 	var b strings.Builder
 	b.WriteString("Configuration{")

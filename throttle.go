@@ -69,18 +69,22 @@ type throttle struct {
 	sem   chan struct{} // one slot per call in flight; nil without a cap
 	floor int           // wait when Remaining falls to this; 0 is off
 	clock Clock
+	// waited reports a wait (APIClient.throttled): before a floor wait,
+	// after a concurrency wait.
+	waited func(ctx context.Context, op string, reason WaitReason, d time.Duration)
 
 	mu        sync.Mutex
 	remaining int       // X-Rate-Limit-Remaining of the latest answer
 	reset     time.Time // when that window resets, by the local clock, at most maxFloorWait after the answer
 }
 
-// newThrottle returns the throttle for cfg, or nil when both limits are off.
-func newThrottle(cfg *Configuration) *throttle {
+// newThrottle returns the throttle for cfg, reporting its waits to waited,
+// or nil when both limits are off.
+func newThrottle(cfg *Configuration, waited func(context.Context, string, WaitReason, time.Duration)) *throttle {
 	if cfg.MaxConcurrency == 0 && cfg.RateLimitFloor == 0 {
 		return nil
 	}
-	t := &throttle{floor: cfg.RateLimitFloor, clock: cfg.Clock}
+	t := &throttle{floor: cfg.RateLimitFloor, clock: cfg.Clock, waited: waited}
 	if cfg.MaxConcurrency > 0 {
 		t.sem = make(chan struct{}, cfg.MaxConcurrency)
 	}
@@ -102,6 +106,7 @@ func (t *throttle) acquire(ctx context.Context, op string, deadline time.Time) e
 		if wait >= time.Until(deadline) {
 			return refuse(nil)
 		}
+		t.waited(ctx, op, WaitRateLimitFloor, wait)
 		select {
 		case <-ctx.Done():
 			return refuse(ctx.Err())
@@ -116,6 +121,8 @@ func (t *throttle) acquire(ctx context.Context, op string, deadline time.Time) e
 		return nil
 	default:
 	}
+	start := time.Now()
+	defer func() { t.waited(ctx, op, WaitMaxConcurrency, time.Since(start)) }()
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	select {

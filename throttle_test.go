@@ -17,7 +17,7 @@ import (
 // *ThrottleError.
 func TestThrottle_floorWaitNeverPassesTheDeadline(t *testing.T) {
 	clock := &testClock{now: time.Now()}
-	th := newThrottle(&Configuration{RateLimitFloor: 5, Clock: clock})
+	th := newThrottle(&Configuration{RateLimitFloor: 5, Clock: clock}, func(context.Context, string, WaitReason, time.Duration) {})
 	for range 200 {
 		now := clock.Now()
 		resp := &http.Response{Header: http.Header{}}

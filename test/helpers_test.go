@@ -53,6 +53,7 @@ func (e *env) newClient(edit func(*okta.Configuration)) *okta.APIClient {
 	if edit != nil {
 		edit(cfg)
 	}
+	watch(e.conf.t, cfg) // every test is a leak test: see observability_test.go
 	return okta.NewAPIClient(cfg)
 }
 
