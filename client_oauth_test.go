@@ -303,3 +303,20 @@ func TestValidate_authorization(t *testing.T) {
 	assert.Equal(t, "GetSession", ve.Op)
 	assert.Zero(t, mock.GetTotalCallCount())
 }
+
+// A GET with a proof has a body Go's transport cannot rewind, so that it
+// never resends the GET (and its spent proof) by itself; other requests
+// keep theirs.
+func TestOAuthCall_getNotReplayable(t *testing.T) {
+	org := newOAuthOrg(t, dpopGrant, okSession)
+	p := org.client(t, nil).tokens
+	for _, m := range []string{http.MethodGet, http.MethodDelete, http.MethodPost} {
+		req := apiRequest(t, m, org.srv.URL+"/api/v1/sessions/abc")
+		require.NoError(t, p.call().authorize(context.Background(), req))
+		if m == http.MethodGet {
+			assert.Equal(t, unreplayable{}, req.Body)
+		} else {
+			assert.Nil(t, req.Body, m)
+		}
+	}
+}

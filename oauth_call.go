@@ -2,6 +2,7 @@ package okta
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -51,8 +52,23 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 		return err
 	}
 	req.Header.Set("DPoP", proof)
+	if req.Method == http.MethodGet && (req.Body == nil || req.Body == http.NoBody) {
+		req.Body = unreplayable{}
+	}
 	return nil
 }
+
+// unreplayable is the body of a GET that carries a DPoP proof: empty (Go's
+// transport sends no body for it), but not http.NoBody. Go's transport
+// resends by itself a GET without a body whose reused connection broke
+// before the answer, with the same headers, so the same proof, which the
+// server may have seen already; it does not resend a request with a body
+// it cannot rewind (no GetBody). See http.Transport. do's retry rules then
+// decide, and a retry gets a new proof.
+type unreplayable struct{}
+
+func (unreplayable) Read([]byte) (int, error) { return 0, io.EOF }
+func (unreplayable) Close() error             { return nil }
 
 // retryAfterUnauthorized looks at the answer to an attempt that authorize
 // prepared (nil when the attempt got none): it records the API's DPoP-Nonce, if any, and reports whether

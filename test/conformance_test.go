@@ -49,6 +49,9 @@ type conformance struct {
 // RoundTrip validates req, sends it, and validates the answer unless the fake
 // marked it as spoilt on purpose.
 func (c *conformance) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Path == oktatest.TokenPath { // Okta's OAuth 2.0 API, not in this spec
+		return c.next.RoundTrip(req)
+	}
 	router, err := specRouter()
 	if err != nil {
 		c.t.Errorf("conformance: %v", err)
@@ -108,12 +111,15 @@ func (c *conformance) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // checkAuthScheme checks the Authorization header's form for a security
-// scheme of the spec: "SSWS <token>" for apiToken, "Bearer <token>" for oauth2.
+// scheme of the spec: "SSWS <token>" for apiToken; "Bearer <token>", or
+// "DPoP <token>" with one DPoP proof, for oauth2.
 func checkAuthScheme(_ context.Context, in *openapi3filter.AuthenticationInput) error {
-	auth := in.RequestValidationInput.Request.Header.Get("Authorization")
-	want := map[string]string{"apiToken": "SSWS ", "oauth2": "Bearer "}[in.SecuritySchemeName]
-	if want == "" || !strings.HasPrefix(auth, want) || len(auth) == len(want) {
-		return errors.New("no " + in.SecuritySchemeName + " credential")
+	h := in.RequestValidationInput.Request.Header
+	auth := h.Get("Authorization")
+	for _, want := range map[string][]string{"apiToken": {"SSWS "}, "oauth2": {"Bearer ", "DPoP "}}[in.SecuritySchemeName] {
+		if strings.HasPrefix(auth, want) && len(auth) > len(want) && (want != "DPoP " || len(h.Values("DPoP")) == 1) {
+			return nil
+		}
 	}
-	return nil
+	return errors.New("no " + in.SecuritySchemeName + " credential")
 }
