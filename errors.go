@@ -119,13 +119,9 @@ func (e *APIError) Error() string {
 		b.WriteString(t)
 	}
 	if ch := e.Challenge; ch != nil && ch.Error != "" {
-		b.WriteString(" (")
-		b.WriteString(ch.Scheme)
-		b.WriteString(" ")
-		b.WriteString(ch.Error)
+		b.WriteString(" (" + ch.Scheme + " " + ch.Error)
 		if ch.Scope != "" {
-			b.WriteString(", scope needed: ")
-			b.WriteString(ch.Scope)
+			b.WriteString(", scope needed: " + ch.Scope)
 		}
 		b.WriteString(")")
 	}

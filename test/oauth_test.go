@@ -25,31 +25,39 @@ import (
 	"github.com/oktasessions/okta-session-go/oktatest"
 )
 
-// The service apps' keys, made once for the suite.
+// The service apps' keys, made once for the suite (crypto/rand does not
+// fail).
 var (
-	appRSAKey   = sync.OnceValue(func() *rsa.PrivateKey { return mustKey(rsa.GenerateKey(rand.Reader, 2048)) })
-	appECKey    = sync.OnceValue(func() *ecdsa.PrivateKey { return mustKey(ecdsa.GenerateKey(elliptic.P256(), rand.Reader)) })
-	appOtherKey = sync.OnceValue(func() *ecdsa.PrivateKey { return mustKey(ecdsa.GenerateKey(elliptic.P256(), rand.Reader)) })
+	appRSAKey = sync.OnceValue(func() *rsa.PrivateKey {
+		k, _ := rsa.GenerateKey(rand.Reader, 2048)
+		return k
+	})
+	appECKey   = sync.OnceValue(newECKey)
+	appOtherEC = sync.OnceValue(newECKey)
 )
 
-func mustKey[K any](k K, err error) K {
-	if err != nil {
-		panic(err)
-	}
+// newECKey returns a new P-256 key.
+func newECKey() *ecdsa.PrivateKey {
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	return k
 }
 
-// pemOf encodes der as a PEM block of typ.
-func pemOf(typ string, der []byte) string {
-	return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}))
-}
-
-// pkcs8 is key as PKCS#8 PEM.
-func pkcs8(t *testing.T, key crypto.Signer) string {
+// privatePEM is key as PEM: PKCS#1 for "RSA PRIVATE KEY", SEC1 for "EC
+// PRIVATE KEY", else PKCS#8 ("PRIVATE KEY").
+func privatePEM(t *testing.T, typ string, key crypto.Signer) string {
 	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(key)
+	var der []byte
+	var err error
+	switch typ {
+	case "RSA PRIVATE KEY":
+		der = x509.MarshalPKCS1PrivateKey(key.(*rsa.PrivateKey))
+	case "EC PRIVATE KEY":
+		der, err = x509.MarshalECPrivateKey(key.(*ecdsa.PrivateKey))
+	default:
+		der, err = x509.MarshalPKCS8PrivateKey(key)
+	}
 	require.NoError(t, err)
-	return pemOf("PRIVATE KEY", der)
+	return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}))
 }
 
 // jwkOf is key as a private JWK with kid.
@@ -134,11 +142,11 @@ func TestServiceApp_keys(t *testing.T) {
 		kid        string
 		privateKey string
 	}{
-		{"RSA PKCS#1 PEM", &rsaKey.PublicKey, "", pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rsaKey))},
-		{"RSA PKCS#8 PEM", &rsaKey.PublicKey, "", pkcs8(t, rsaKey)},
+		{"RSA PKCS#1 PEM", &rsaKey.PublicKey, "", privatePEM(t, "RSA PRIVATE KEY", rsaKey)},
+		{"RSA PKCS#8 PEM", &rsaKey.PublicKey, "", privatePEM(t, "PRIVATE KEY", rsaKey)},
 		{"RSA JWK", &rsaKey.PublicKey, "rsa-1", jwkOf(t, rsaKey, "rsa-1")},
-		{"EC SEC1 PEM", &ecKey.PublicKey, "", pemOf("EC PRIVATE KEY", mustKey(x509.MarshalECPrivateKey(ecKey)))},
-		{"EC PKCS#8 PEM", &ecKey.PublicKey, "", pkcs8(t, ecKey)},
+		{"EC SEC1 PEM", &ecKey.PublicKey, "", privatePEM(t, "EC PRIVATE KEY", ecKey)},
+		{"EC PKCS#8 PEM", &ecKey.PublicKey, "", privatePEM(t, "PRIVATE KEY", ecKey)},
 		{"EC JWK", &ecKey.PublicKey, "ec-1", jwkOf(t, ecKey, "ec-1")},
 	}
 	for _, tt := range tests {
@@ -164,11 +172,11 @@ func TestServiceApp_keys(t *testing.T) {
 // its assertion, and no request reaches the API.
 func TestServiceApp_wrongKey(t *testing.T) {
 	app := oktatest.ServiceApp{ClientID: "0oaWrong", PublicKey: &appECKey().PublicKey, Scopes: sessionScopes, RequireDPoP: true}
-	e := newAppEnv(t, app, pkcs8(t, appECKey()), nil)
+	e := newAppEnv(t, app, privatePEM(t, "PRIVATE KEY", appECKey()), nil)
 	_, _, err := e.api.GetSession(ctx, e.seed(t))
 	require.NoError(t, err, "the app's own key")
 
-	wrong := okta.NewAPIClient(e.srv.ServiceAppConfig(app, pkcs8(t, appOtherKey())))
+	wrong := okta.NewAPIClient(e.srv.ServiceAppConfig(app, privatePEM(t, "PRIVATE KEY", appOtherEC())))
 	_, _, err = wrong.SessionApi.GetSession(ctx, "102abc")
 	var oe *okta.OAuthError
 	require.ErrorAs(t, err, &oe)
