@@ -272,6 +272,7 @@ func newAPIError(r *call, resp *http.Response, body []byte) *APIError {
 		body:       body,
 	}
 	e.RateLimit, _ = ParseRateLimit(resp)
+	e.Challenge = newChallenge(r, resp)
 	var m ModelError
 	if json.Unmarshal(body, &m) != nil {
 		return e

@@ -52,8 +52,9 @@ type APIClient struct {
 	base       string         // org URL without a trailing slash
 	httpClient *http.Client
 	userAgent  string
-	apiToken   credential // from Configuration.APIToken, or nil
-	throttle   *throttle  // nil unless MaxConcurrency or RateLimitFloor is set
+	apiToken   credential     // from Configuration.APIToken, or nil
+	tokens     *tokenProvider // the service app's tokens in "PrivateKey" mode, or nil
+	throttle   *throttle      // nil unless MaxConcurrency or RateLimitFloor is set
 }
 
 // NewAPIClient returns a client for cfg (nil means NewConfiguration()). It
@@ -80,7 +81,7 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 		cfg = NewConfiguration()
 	}
 	cfg = cfg.clone()
-	c := &APIClient{cfg: cfg, userAgent: userAgent}
+	c := &APIClient{cfg: cfg, userAgent: fullUserAgent(cfg)}
 	c.base, c.cfgErr = cfg.orgURL()
 	cfg.fillDefaults()
 	if c.cfgErr == nil {
@@ -91,15 +92,24 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	} else {
 		c.httpClient = sameOriginOnly(cfg.HTTPClient, c.base)
 	}
-	if cfg.UserAgent != "" {
-		c.userAgent += " " + cfg.UserAgent
-	}
 	if cfg.APIToken != "" {
 		c.apiToken = authorization("SSWS " + cfg.APIToken)
+	}
+	if cfg.PrivateKey != "" && c.cfgErr == nil {
+		c.tokens, c.cfgErr = newTokenProvider(cfg, c.base, c.httpClient)
 	}
 	c.SessionApi = &SessionApiService{client: c}
 	c.UserSessionsApi = &UserSessionsApiService{client: c}
 	return c
+}
+
+// fullUserAgent is the User-Agent of every request of a client for cfg,
+// token requests included: the client's own, then cfg.UserAgent.
+func fullUserAgent(cfg *Configuration) string {
+	if cfg.UserAgent == "" {
+		return userAgent
+	}
+	return userAgent + " " + cfg.UserAgent
 }
 
 // NewHTTPClient returns a new HTTP client tuned as the one NewAPIClient makes
@@ -281,6 +291,13 @@ func (c *APIClient) do(ctx context.Context, r *call) (resp *http.Response, err e
 	}
 	for ; ; r.attempt++ {
 		resp, err := c.attempt(ctx, r)
+		if r.cred.retryAfterUnauthorized(resp) && ctx.Err() == nil {
+			// A 401 asking for a DPoP nonce or a new token: one more attempt
+			// at once, not counted as a retry, and never a second one. Its
+			// answer is shown to the credential too, for the DPoP nonce.
+			resp, err = c.attempt(ctx, r)
+			r.cred.retryAfterUnauthorized(resp)
+		}
 		if err == nil {
 			return resp, nil
 		}
@@ -397,7 +414,7 @@ func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, err
 			req.Header.Set("X-Okta-Retry-For", r.retryFor)
 		}
 	}
-	if err := r.cred.authorize(req); err != nil {
+	if err := r.cred.authorize(ctx, req); err != nil {
 		return nil, err
 	}
 	return req, nil

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+
+	"golang.org/x/oauth2"
 )
 
 // ConfigSource names one of the places LoadConfiguration reads; see
@@ -162,6 +164,22 @@ func LoadConfiguration(opts ...LoadOption) (*Configuration, error) {
 	}
 	if len(l.errs) > 0 {
 		return nil, errors.Join(l.errs...)
+	}
+	if cfg.AuthorizationMode == "Bearer" {
+		// Okta's SDKs read the token of Bearer mode as an access token; the
+		// Configuration's field for one is TokenSource (APIToken is SSWS).
+		cfg.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.APIToken})
+		cfg.APIToken = ""
+	}
+	// What every source set must also work together: a mode with another
+	// mode's credential, or a private key the client cannot sign with, is an
+	// error now, not at the first call.
+	if err := cfg.Validate(); err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			return nil, &ConfigError{Field: ve.Field, Reason: ve.Reason, Err: err}
+		}
+		return nil, err
 	}
 	return cfg, nil
 }

@@ -154,12 +154,14 @@ func TestLoadConfiguration_precedence(t *testing.T) {
 		{
 			name: "every variable",
 			env: []string{"OKTA_CLIENT_ORGURL=" + orgURL, "OKTA_CLIENT_TOKEN=" + testToken, "OKTA_CLIENT_AUTHORIZATIONMODE=bearer",
-				"OKTA_CLIENT_CLIENTID=0oa1", "OKTA_CLIENT_SCOPES=okta.sessions.read", "OKTA_CLIENT_PRIVATEKEY=key.pem",
-				"OKTA_CLIENT_PRIVATEKEYID=kid-1", "OKTA_CLIENT_REQUEST_TIMEOUT=0", "OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES=7",
-				"OKTA_CLIENT_RATE_LIMIT_MAX_BACKOFF=45"},
+				"OKTA_CLIENT_REQUEST_TIMEOUT=0", "OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES=7", "OKTA_CLIENT_RATE_LIMIT_MAX_BACKOFF=45"},
 			check: func(t *testing.T, c *Configuration) {
 				assert.Equal(t, "Bearer", c.AuthorizationMode, "the mode's case is Okta's")
-				assert.Equal(t, "kid-1", c.PrivateKeyID)
+				assert.Empty(t, c.APIToken, "Bearer mode's token is an access token, not an API token")
+				require.NotNil(t, c.TokenSource)
+				tok, err := c.TokenSource.Token()
+				require.NoError(t, err)
+				assert.Equal(t, testToken, tok.AccessToken)
 				assert.Zero(t, c.Timeout, "0 is the default")
 				assert.Equal(t, 7, c.MaxRetries)
 				assert.Equal(t, 45*time.Second, c.MaxRetryWait)
@@ -293,7 +295,11 @@ func TestLoadConfiguration_worldReadable(t *testing.T) {
 			writeFile(t, d.workFile(), tt.file, tt.perm)
 			writeFile(t, filepath.Join(d.work, "key.pem"), key, tt.keyPerm)
 			var log bytes.Buffer
-			_, err := d.load(&log, "OKTA_CLIENT_TOKEN=from-env")
+			env := []string{"OKTA_CLIENT_TOKEN=from-env"} // the credential of the files without a key
+			if strings.Contains(tt.file, "clientId") {
+				env = nil
+			}
+			_, err := d.load(&log, env...)
 			require.NoError(t, err)
 			var warned []string
 			for _, line := range strings.Split(strings.TrimSpace(log.String()), "\n") {

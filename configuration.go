@@ -103,6 +103,8 @@ type Configuration struct {
 	APIToken string
 	// TokenSource, when set, supplies OAuth 2.0 access tokens sent as
 	// "Authorization: Bearer <token>" when the context carries no credential.
+	// Its Token is called once per call (the call's retries share the
+	// token), so it should cache, as oauth2.ReuseTokenSource does.
 	TokenSource oauth2.TokenSource
 	// AuthorizationMode is "SSWS", "Bearer" or "PrivateKey", as Okta's SDKs
 	// spell it; empty means the mode the other credential fields imply.
@@ -216,8 +218,10 @@ func (c *Configuration) AddDefaultHeader(key, value string) {
 
 // Validate reports the first problem that would make every request fail, as a
 // *ValidationError, so that a service can fail fast at start-up. It checks the
-// org URL, the API token's form and the default headers. It does not require
-// APIToken, since a credential may come with each call's context.
+// org URL, the settings, the default headers and the credential fields
+// against AuthorizationMode: each mode's fields present and well formed (in
+// "PrivateKey" mode the key parsed), no fields of two modes at once. It does
+// not require a credential, since one may come with each call's context.
 func (c *Configuration) Validate() error {
 	_, err := c.orgURL()
 	return err
@@ -233,10 +237,8 @@ func (c *Configuration) orgURL() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if c.APIToken != "" {
-		if err := checkCredential("APIToken", c.APIToken); err != nil {
-			return "", err
-		}
+	if err := c.validateAuthorization(); err != nil {
+		return "", err
 	}
 	if c.MaxRetries < NoRetries {
 		return "", &ValidationError{Field: "MaxRetries", Reason: "is negative; NoRetries (-1) is the one negative value"}

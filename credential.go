@@ -14,18 +14,22 @@ import (
 // newRequest applies it to every attempt's *http.Request, so that what must
 // change from one attempt to the next has its home here.
 //
-// Today a call sends "Authorization: <scheme> <credential>"
-// (authorization), or nothing at all (anonymous, for a CreateSession without
-// any credential, which Okta allows). Two kinds are meant to plug in here: a
-// DPoP-bound OAuth 2.0 credential, whose authorize signs a fresh DPoP proof
-// for each attempt (and which may ask do for exactly one more attempt after
-// a 401 with "use_dpop_nonce" or "invalid_token", carrying the server's
-// nonce); and a cookie credential for /api/v1/sessions/me, which sets Cookie
-// and never Authorization. See
+// A call sends "Authorization: <scheme> <credential>" (authorization), or
+// nothing at all (anonymous, for a CreateSession without any credential,
+// which Okta allows), or the user's cookie (sessionCookie, for
+// /api/v1/sessions/me), or, in "PrivateKey" mode, an OAuth 2.0 access token
+// (oauthCall), whose authorize fetches the token when none is cached and
+// signs a fresh DPoP proof for each attempt, and whose
+// retryAfterUnauthorized may ask do for exactly one more attempt after a 401
+// with "use_dpop_nonce" or "invalid_token". See
 // https://developer.okta.com/docs/guides/dpop/nonoktaresourceserver/main/.
 type credential interface {
-	// authorize sets the headers that authenticate req, one attempt.
-	authorize(req *http.Request) error
+	// authorize sets the headers that authenticate req, one attempt; ctx
+	// bounds any I/O it needs (a token request).
+	authorize(ctx context.Context, req *http.Request) error
+	// retryAfterUnauthorized is shown the answer to every attempt, and
+	// reports whether to repeat the attempt at once, not counted as a retry.
+	retryAfterUnauthorized(resp *http.Response) bool
 	// secret is the part that must never appear in error text.
 	secret() string
 }
@@ -34,10 +38,12 @@ type credential interface {
 // "<scheme> <credential>".
 type authorization string
 
-func (a authorization) authorize(req *http.Request) error {
+func (a authorization) authorize(_ context.Context, req *http.Request) error {
 	req.Header.Set("Authorization", string(a))
 	return nil
 }
+
+func (authorization) retryAfterUnauthorized(*http.Response) bool { return false }
 
 func (a authorization) secret() string {
 	_, s, _ := strings.Cut(string(a), " ")
@@ -48,8 +54,9 @@ func (a authorization) secret() string {
 // empty one.
 type anonymous struct{}
 
-func (anonymous) authorize(*http.Request) error { return nil }
-func (anonymous) secret() string                { return "" }
+func (anonymous) authorize(context.Context, *http.Request) error { return nil }
+func (anonymous) retryAfterUnauthorized(*http.Response) bool     { return false }
+func (anonymous) secret() string                                 { return "" }
 
 // sessionCookie is a user's Okta session cookie (sid or idx), the only
 // credential of the /api/v1/sessions/me calls: it sets Cookie, and removes
@@ -57,34 +64,30 @@ func (anonymous) secret() string                { return "" }
 // so that no client credential ever goes with it.
 type sessionCookie struct{ name, value string }
 
-func (s sessionCookie) authorize(req *http.Request) error {
+func (s sessionCookie) authorize(_ context.Context, req *http.Request) error {
 	req.Header.Del("Authorization")
 	req.Header.Del("DPoP")
 	req.Header.Set("Cookie", s.name+"="+s.value)
 	return nil
 }
 
+func (sessionCookie) retryAfterUnauthorized(*http.Response) bool { return false }
+
 func (s sessionCookie) secret() string { return s.value }
 
 // credential returns the credential of a call: the context's if it has one
 // (ContextOAuth2, then ContextAccessToken, then ContextAPIKey), else the
-// configured API token, else anonymous when the operation allows it. A
-// credential that is missing, malformed or of the wrong type is a
-// *ValidationError; a failing token source is returned as it is.
+// configured one (APIToken, TokenSource, or the service app of "PrivateKey"
+// mode), else anonymous when the operation allows it. A credential that is
+// missing, malformed or of the wrong type is a *ValidationError; a failing
+// token source is returned as it is.
 func (c *APIClient) credential(ctx context.Context, anonymousOK bool) (credential, error) {
 	if v := ctx.Value(ContextOAuth2); v != nil {
 		ts, ok := v.(oauth2.TokenSource)
-		if !ok || ts == nil {
+		if !ok || isNil(ts) {
 			return nil, &ValidationError{Field: "ContextOAuth2", Reason: "does not hold an oauth2.TokenSource"}
 		}
-		tok, err := ts.Token()
-		if err != nil {
-			return nil, fmt.Errorf("oauth2 token source: %w", err)
-		}
-		if tok == nil {
-			return nil, &ValidationError{Field: "ContextOAuth2", Reason: "the token source returned no token"}
-		}
-		return bearer("ContextOAuth2 access token", tok.AccessToken)
+		return tokenSourceCredential("ContextOAuth2", ts)
 	}
 	if v := ctx.Value(ContextAccessToken); v != nil {
 		at, ok := v.(string)
@@ -99,10 +102,28 @@ func (c *APIClient) credential(ctx context.Context, anonymousOK bool) (credentia
 	switch {
 	case c.apiToken != nil:
 		return c.apiToken, nil
+	case c.tokens != nil:
+		return c.tokens.call(), nil
+	case c.cfg.TokenSource != nil:
+		return tokenSourceCredential("TokenSource", c.cfg.TokenSource)
 	case anonymousOK:
 		return anonymous{}, nil
 	}
-	return nil, &ValidationError{Field: "credentials", Reason: "none given: set Configuration.APIToken, or put ContextAPIKey, ContextAccessToken or ContextOAuth2 on the context"}
+	return nil, &ValidationError{Field: "credentials", Reason: "none given: set Configuration.APIToken, TokenSource or a service app's ClientID, Scopes and PrivateKey, or put ContextAPIKey, ContextAccessToken or ContextOAuth2 on the context"}
+}
+
+// tokenSourceCredential is the credential "Bearer <token>" of a token from
+// ts, the token source in field (ContextOAuth2 or TokenSource): one token
+// per call, which the attempts of the call share.
+func tokenSourceCredential(field string, ts oauth2.TokenSource) (credential, error) {
+	tok, err := ts.Token()
+	if err != nil {
+		return nil, fmt.Errorf("oauth2 token source: %w", err)
+	}
+	if tok == nil {
+		return nil, &ValidationError{Field: field, Reason: "the token source returned no token"}
+	}
+	return bearer(field+" access token", tok.AccessToken)
 }
 
 // bearer is the credential "Bearer <token>", after checking the token.

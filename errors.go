@@ -81,6 +81,10 @@ type APIError struct {
 	// RateLimit is the rate-limit state the answer carried; its zero value
 	// means the answer had no valid X-Rate-Limit headers.
 	RateLimit RateLimit
+	// Challenge is the WWW-Authenticate challenge of a 401 or 403 answer to
+	// an OAuth 2.0 access token, which names a missing scope; nil when the
+	// answer has none.
+	Challenge *Challenge
 	// RetryAt is when a retry may succeed, for a 429 (from Retry-After or the
 	// rate-limit reset) or a 503 with Retry-After; zero otherwise. It is set
 	// also when the client did not retry, as when the wait would have passed
@@ -93,7 +97,10 @@ type APIError struct {
 }
 
 // Error reads like
-// "okta: GetSession: 404 E0000007 Not found: Resource not found: 102h... (Session) (request reqVy8wsvmBQN27h4soUE3ZEnA)".
+// "okta: GetSession: 404 E0000007 Not found: Resource not found: 102h... (Session) (request reqVy8wsvmBQN27h4soUE3ZEnA)",
+// or, with a challenge, "okta: GetSession: 403 E0000006 You do not have
+// permission to perform the requested action (DPoP insufficient_scope,
+// scope needed: okta.sessions.read) (request reqVy8wsvmBQN27h4soUE3ZEnA)".
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("okta: ")
@@ -110,6 +117,13 @@ func (e *APIError) Error() string {
 	} else if t := http.StatusText(e.StatusCode); t != "" {
 		b.WriteString(" ")
 		b.WriteString(t)
+	}
+	if ch := e.Challenge; ch != nil && ch.Error != "" {
+		b.WriteString(" (" + ch.Scheme + " " + ch.Error)
+		if ch.Scope != "" {
+			b.WriteString(", scope needed: " + ch.Scope)
+		}
+		b.WriteString(")")
 	}
 	if e.RequestId != "" {
 		b.WriteString(" (request ")

@@ -14,6 +14,9 @@ import (
 	"github.com/jarcoal/httpmock"
 )
 
+// testSessionID is the id of sessionJSON.
+const testSessionID = "101W_juydrDRByB7fUdRyE2JQ"
+
 // testToken is the API token the test clients use.
 const testToken = "00TESTtokenVALUEthatISsecret"
 

@@ -44,6 +44,7 @@ type tokenProvider struct {
 	httpClient *http.Client
 	clock      Clock
 	timeout    time.Duration // bounds one token request, besides the caller's context
+	userAgent  string
 
 	tokenNonce dpopNonce // the token endpoint's latest DPoP-Nonce
 	apiNonce   dpopNonce // the API's latest DPoP-Nonce
@@ -89,6 +90,7 @@ func newTokenProvider(cfg *Configuration, base string, hc *http.Client) (*tokenP
 	return &tokenProvider{
 		tokenURL: base + tokenPath, clientID: cfg.ClientID, scope: strings.Join(cfg.Scopes, " "),
 		assertion: assertion, dpop: dpop, httpClient: hc, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
+		userAgent: fullUserAgent(cfg),
 	}, nil
 }
 
@@ -184,7 +186,7 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("User-Agent", p.userAgent)
 	req.Header.Set("DPoP", proof)
 	resp, err := p.httpClient.Do(req)
 	if err != nil {

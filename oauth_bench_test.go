@@ -1,9 +1,13 @@
 package okta
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -41,5 +45,40 @@ func BenchmarkProofDPoP(b *testing.B) {
 		if _, err := k.proof("GET", "https://acme.okta.com/api/v1/sessions/102hT2vn7f4Y", now, ath, "eyJ7S_zG.eyJH0-Z.HX4w-7v"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkGetSessionDPoP is a whole GetSession against a local server,
+// with an API token (SSWS) and in "PrivateKey" mode with a DPoP-bound token
+// (cached: the token request is not in the loop), serially:
+//
+//	go test -run '^$' -bench DPoP -benchmem
+func BenchmarkGetSessionDPoP(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == tokenPath {
+			grant(w, "DPoP", "eyJraWQiOiJhY2Nlc3MtdG9rZW4ifQ.an-access-token.signature")
+			return
+		}
+		writeJSON(w, http.StatusOK, sessionJSON)
+	}))
+	b.Cleanup(srv.Close)
+	for _, bc := range []struct {
+		name string
+		cfg  Configuration
+	}{
+		{"SSWS", Configuration{BasePath: srv.URL, APIToken: testToken}},
+		{"DPoP", Configuration{BasePath: srv.URL, ClientID: testClientID, Scopes: []string{"okta.sessions.read"},
+			PrivateKey: pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(testECKey())))}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			client := NewAPIClient(&bc.cfg)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := client.SessionApi.GetSession(ctx, "101W_juydrDRByB7fUdRyE2JQ"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package okta
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -51,11 +52,26 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 		return err
 	}
 	req.Header.Set("DPoP", proof)
+	if req.Method == http.MethodGet && (req.Body == nil || req.Body == http.NoBody) {
+		req.Body = unreplayable{}
+	}
 	return nil
 }
 
+// unreplayable is the body of a GET that carries a DPoP proof: empty (Go's
+// transport sends no body for it), but not http.NoBody. Go's transport
+// resends by itself a GET without a body whose reused connection broke
+// before the answer, with the same headers, so the same proof, which the
+// server may have seen already; it does not resend a request with a body
+// it cannot rewind (no GetBody). See http.Transport. do's retry rules then
+// decide, and a retry gets a new proof.
+type unreplayable struct{}
+
+func (unreplayable) Read([]byte) (int, error) { return 0, io.EOF }
+func (unreplayable) Close() error             { return nil }
+
 // retryAfterUnauthorized looks at the answer to an attempt that authorize
-// prepared: it records the API's DPoP-Nonce, if any, and reports whether
+// prepared (nil when the attempt got none): it records the API's DPoP-Nonce, if any, and reports whether
 // to repeat the attempt at once. It says yes at most once per call, for a
 // 401 whose WWW-Authenticate is
 //
@@ -67,7 +83,7 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 // It never says yes twice, so a server that refuses every token costs one
 // more token request and one more attempt, then the 401 is returned.
 func (c *oauthCall) retryAfterUnauthorized(resp *http.Response) bool {
-	if c.tok == nil {
+	if c.tok == nil || resp == nil {
 		return false
 	}
 	nonce := ""
@@ -94,67 +110,11 @@ func (c *oauthCall) retryAfterUnauthorized(resp *http.Response) bool {
 	return false
 }
 
-// challenge is one challenge of a WWW-Authenticate header (RFC 9110 section
-// 11.6.1): its scheme and its parameters, names in lower case.
-type challenge struct {
-	scheme string
-	params map[string]string
-}
-
-// parseChallenges reads the challenges of WWW-Authenticate header values,
-// such as `Bearer realm="x", error="invalid_token", DPoP algs="ES256"`.
-// It never fails: what it cannot read ends that header value. A token68
-// (as in Basic's) is read as a parameter without a value.
-func parseChallenges(values []string) []challenge {
-	var out []challenge
-	for _, s := range values {
-		for {
-			s = strings.TrimLeft(s, " \t,=") // '=': a token68's padding
-			name, rest := cutToken(s)
-			if name == "" {
-				break
-			}
-			after := strings.TrimLeft(rest, " \t")
-			if !strings.HasPrefix(after, "=") || len(out) == 0 {
-				out = append(out, challenge{scheme: name, params: map[string]string{}})
-				s = rest
-				continue
-			}
-			var value string
-			value, s = cutValue(strings.TrimLeft(after[1:], " \t"))
-			out[len(out)-1].params[strings.ToLower(name)] = value
-		}
+// secret is the access token of the last attempt, or "" before the first.
+func (c *oauthCall) secret() string {
+	if c.tok == nil {
+		return ""
 	}
-	return out
-}
-
-// cutToken splits s after its leading RFC 9110 token.
-func cutToken(s string) (token, rest string) {
-	i := 0
-	for i < len(s) && validHeaderName(s[i:i+1]) {
-		i++
-	}
-	return s[:i], s[i:]
-}
-
-// cutValue splits s after its leading parameter value, a token or a quoted
-// string (an unterminated one runs to the end), and returns the value
-// unquoted.
-func cutValue(s string) (value, rest string) {
-	if !strings.HasPrefix(s, `"`) {
-		return cutToken(s)
-	}
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		switch s[i] {
-		case '"':
-			return b.String(), s[i+1:]
-		case '\\':
-			if i+1 < len(s) {
-				i++
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String(), ""
+	_, token, _ := strings.Cut(c.tok.auth, " ")
+	return token
 }

@@ -172,7 +172,9 @@ type oauthFailure struct {
 // ServeHTTP serves POST /oauth2/v1/token: the client-credentials grant with
 // a client assertion (RFC 7523) and, when the app requires it, a DPoP proof.
 func (a *AuthServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Okta-Request-Id", newRequestID())
+	if w.Header().Get("X-Okta-Request-Id") == "" { // the Server's chain has set one
+		w.Header().Set("X-Okta-Request-Id", newRequestID())
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	switch {
 	case r.URL.Path != TokenPath:
@@ -314,14 +316,9 @@ func (a *AuthServer) remember(key string, until, now time.Time) bool {
 	return true
 }
 
-// requestURL is the URL a request was sent to, as the client saw it.
-func requestURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + r.URL.EscapedPath()
-}
+// requestURL is the URL a request was sent to, as the client saw it,
+// without query (see orgURL).
+func requestURL(r *http.Request) string { return orgURL(r) + r.URL.EscapedPath() }
 
 // newNonce returns a fresh DPoP nonce.
 func newNonce() string { return newID("n-", 32) }

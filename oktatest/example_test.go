@@ -2,6 +2,7 @@ package oktatest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -58,4 +59,29 @@ func ExampleServer_Responder() {
 	}
 	fmt.Println(s.Login, s.Status)
 	// Output: ann@example.com ACTIVE
+}
+
+// The fake is also the org authorization server: a service app registered
+// with it gets DPoP-bound access tokens, and a token without an
+// operation's scope gets Okta's 403, whose challenge names the scope.
+func ExampleServer_ServiceAppConfig() {
+	app, key := oktatest.NewServiceApp("0oaSessionReader", true, "okta.sessions.read")
+	srv, err := oktatest.NewInProcess(oktatest.WithServiceApp(app))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	client := okta.NewAPIClient(srv.ServiceAppConfig(app, key))
+	ctx := context.Background()
+
+	_, _, err = client.SessionApi.GetSession(ctx, "102unknown")
+	fmt.Println(errors.Is(err, okta.ErrNotFound))
+	_, err = client.SessionApi.EndSession(ctx, "102unknown")
+	var apiErr *okta.APIError
+	if errors.As(err, &apiErr) && apiErr.Challenge != nil {
+		fmt.Println(apiErr.StatusCode, apiErr.Challenge.Error, apiErr.Challenge.Scope)
+	}
+	// Output:
+	// true
+	// 403 insufficient_scope okta.sessions.manage
 }

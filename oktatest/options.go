@@ -17,6 +17,8 @@ type options struct {
 	apiToken    string
 	accessToken string
 	addr        string
+	apps        []ServiceApp
+	authServer  *AuthServer // built by newOptions, with apps registered
 }
 
 // apiTokenLength is the length of a random API token after its "00" prefix,
@@ -36,6 +38,12 @@ func newOptions(opts []Option) (options, error) {
 	}
 	if o.apiToken == "" {
 		o.apiToken = newID("00", apiTokenLength)
+	}
+	o.authServer = NewAuthServer(o.clock)
+	for _, app := range o.apps {
+		if err := o.authServer.Register(app); err != nil {
+			return o, err
+		}
 	}
 	switch {
 	case o.idle <= 0:
@@ -70,6 +78,13 @@ func WithAPIToken(token string) Option { return func(o *options) { o.apiToken = 
 
 // WithAccessToken makes the server also accept "Authorization: Bearer <token>".
 func WithAccessToken(token string) Option { return func(o *options) { o.accessToken = token } }
+
+// WithServiceApp registers an OAuth 2.0 service app with the server's
+// authorization server (see AuthServer and NewServiceApp), so that it can
+// get access tokens at TokenPath and call the session routes with them.
+func WithServiceApp(app ServiceApp) Option {
+	return func(o *options) { o.apps = append(o.apps, app) }
+}
 
 // WithAddr sets the address to listen on, such as "127.0.0.1:8089" or
 // "localhost:8089" (which listens on 127.0.0.1); it must be a loopback

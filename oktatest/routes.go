@@ -21,6 +21,9 @@ const (
 	RouteRefreshCurrentSession Route = "RefreshCurrentSession" // POST /api/v1/sessions/me/lifecycle/refresh
 	RouteCloseCurrentSession   Route = "CloseCurrentSession"   // DELETE /api/v1/sessions/me
 	RouteRevokeUserSessions    Route = "RevokeUserSessions"    // DELETE /api/v1/users/{userId}/sessions
+	// RouteToken is the org authorization server's token endpoint (POST
+	// TokenPath), served by the Server's AuthServer.
+	RouteToken Route = "Token"
 	// RouteControl is the fake's own control API under ControlPrefix. Its
 	// requests are never recorded, rate-limited or faulted.
 	RouteControl Route = "Control"
@@ -38,7 +41,8 @@ const (
 const sessionIDParam = "sessionId"
 
 // route is one entry of the route table: a method and a path pattern, the
-// credential the route requires, and the handler that answers it.
+// credential the route requires, the OAuth 2.0 scope an access token needs
+// for it, and the handler that answers it.
 type route struct {
 	name   Route
 	method string
@@ -46,8 +50,19 @@ type route struct {
 	// segment, whose unescaped value the request's PathValue(name) returns.
 	pattern string
 	access  access
-	handle  handler
+	// scope is what an access token of a service app needs (see
+	// AuthServer.CheckAPIRequest); empty: the route takes none.
+	scope  string
+	handle handler
 }
+
+// The OAuth 2.0 scopes of the session routes, as Okta documents them:
+// https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Session/.
+const (
+	scopeSessionsRead   = "okta.sessions.read"
+	scopeSessionsManage = "okta.sessions.manage"
+	scopeUsersManage    = "okta.users.manage"
+)
 
 // router is the stage that finds a request's route. Its table never changes
 // once built, so it needs no lock.
@@ -67,23 +82,24 @@ func (s *Server) newRouter(ctl control) *router {
 	)
 	ss := s.sessions
 	rt := &router{table: []route{
-		{RouteCreateSession, http.MethodPost, "/api/v1/sessions", credentialOptional, ss.create},
-		{RouteGetCurrentSession, http.MethodGet, me, sessionCookie, ss.getCurrent},
-		{RouteRefreshCurrentSession, http.MethodPost, me + "/lifecycle/refresh", sessionCookie, ss.refreshCurrent},
-		{RouteCloseCurrentSession, http.MethodDelete, me, sessionCookie, ss.closeCurrent},
-		{RouteGetSession, http.MethodGet, session, credentialRequired, ss.get},
-		{RouteRefreshSession, http.MethodPost, session + "/lifecycle/refresh", credentialRequired, ss.refresh},
-		{RouteEndSession, http.MethodDelete, session, credentialRequired, ss.end},
-		{RouteRevokeUserSessions, http.MethodDelete, "/api/v1/users/{" + userIDParam + "}/sessions", credentialRequired, ss.revokeUser},
-		{RouteControl, http.MethodPost, IssueTokenPath, credentialRequired, ctl.issueToken},
-		{RouteControl, http.MethodPost, control + "users", credentialRequired, ctl.seedUser},
-		{RouteControl, http.MethodPost, control + "sessions", credentialRequired, ctl.seedSession},
-		{RouteControl, http.MethodPost, control + "faults", credentialRequired, ctl.injectFault},
-		{RouteControl, http.MethodDelete, control + "faults", credentialRequired, ctl.clearFaults},
-		{RouteControl, http.MethodGet, control + "clock", credentialRequired, ctl.now},
-		{RouteControl, http.MethodPost, control + "clock/advance", credentialRequired, ctl.advance},
-		{RouteControl, http.MethodGet, control + "requests", credentialRequired, ctl.requests},
-		{RouteControl, http.MethodPost, control + "reset", credentialRequired, ctl.reset},
+		{RouteCreateSession, http.MethodPost, "/api/v1/sessions", credentialOptional, scopeSessionsManage, ss.create},
+		{RouteGetCurrentSession, http.MethodGet, me, sessionCookie, "", ss.getCurrent},
+		{RouteRefreshCurrentSession, http.MethodPost, me + "/lifecycle/refresh", sessionCookie, "", ss.refreshCurrent},
+		{RouteCloseCurrentSession, http.MethodDelete, me, sessionCookie, "", ss.closeCurrent},
+		{RouteGetSession, http.MethodGet, session, credentialRequired, scopeSessionsRead, ss.get},
+		{RouteRefreshSession, http.MethodPost, session + "/lifecycle/refresh", credentialRequired, scopeSessionsManage, ss.refresh},
+		{RouteEndSession, http.MethodDelete, session, credentialRequired, scopeSessionsManage, ss.end},
+		{RouteRevokeUserSessions, http.MethodDelete, "/api/v1/users/{" + userIDParam + "}/sessions", credentialRequired, scopeUsersManage, ss.revokeUser},
+		{RouteToken, http.MethodPost, TokenPath, clientAssertion, "", s.serveToken},
+		{RouteControl, http.MethodPost, IssueTokenPath, credentialRequired, "", ctl.issueToken},
+		{RouteControl, http.MethodPost, control + "users", credentialRequired, "", ctl.seedUser},
+		{RouteControl, http.MethodPost, control + "sessions", credentialRequired, "", ctl.seedSession},
+		{RouteControl, http.MethodPost, control + "faults", credentialRequired, "", ctl.injectFault},
+		{RouteControl, http.MethodDelete, control + "faults", credentialRequired, "", ctl.clearFaults},
+		{RouteControl, http.MethodGet, control + "clock", credentialRequired, "", ctl.now},
+		{RouteControl, http.MethodPost, control + "clock/advance", credentialRequired, "", ctl.advance},
+		{RouteControl, http.MethodGet, control + "requests", credentialRequired, "", ctl.requests},
+		{RouteControl, http.MethodPost, control + "reset", credentialRequired, "", ctl.reset},
 	}}
 	rt.unknown = route{name: RouteUnknown, access: credentialRequired, handle: rt.answerUnknown}
 	return rt

@@ -16,6 +16,11 @@
 // own state: route, stamp, record, admit (concurrency, then the per-minute
 // window), fault, authenticate, and the route's handler. The control API's
 // requests skip record, admit and fault.
+//
+// The fake is also the org authorization server (AuthServer) at TokenPath:
+// service apps registered with WithServiceApp get access tokens there
+// (Bearer, or DPoP-bound), which the session routes accept when they carry
+// the route's scope.
 package oktatest
 
 import (
@@ -139,7 +144,7 @@ func newServer(o options) *Server {
 		closing:  make(chan struct{}),
 		recorder: &recorder{},
 		limits:   newLimits(o.concurrency, o.rateLimit),
-		auth:     authenticator{apiToken: o.apiToken, accessToken: o.accessToken},
+		auth:     authenticator{apiToken: o.apiToken, accessToken: o.accessToken, oauth: o.authServer},
 	}
 	s.faults = &faults{closing: s.closing, limits: s.limits}
 	s.sessions = newSessions(o, s.OrgID)
@@ -195,7 +200,7 @@ func (s *Server) Requests() []Request { return s.recorder.list() }
 
 // Reset forgets the org's users, session tokens, sessions, faults and
 // recorded requests, and starts a new rate-limit window; the clock, API
-// token and options stay.
+// token, options and service apps (and the tokens issued to them) stay.
 func (s *Server) Reset() {
 	s.sessions.reset()
 	s.faults.clear()

@@ -24,13 +24,23 @@ func (s *countingTokenSource) Token() (*oauth2.Token, error) {
 	return &oauth2.Token{AccessToken: "an-access-token"}, nil
 }
 
-// withEveryCredential returns a client of the env's org configured with
-// every credential it can hold, and a context that carries every credential
-// a context can, so that a credential sent with the cookie would show.
-func (e *env) withEveryCredential() (okta.SessionApi, context.Context, *countingTokenSource) {
+// withEveryCredential returns a client of the env's org configured with the
+// credential of mode (a Configuration holds one mode's), and a context that
+// carries every credential a context can, so that a credential sent with the
+// cookie would show.
+func (e *env) withEveryCredential(t *testing.T, mode string) (okta.SessionApi, context.Context, *countingTokenSource) {
 	ts := new(countingTokenSource)
 	client := e.newClient(func(c *okta.Configuration) {
-		c.TokenSource = ts
+		switch mode {
+		case "Bearer":
+			c.APIToken, c.TokenSource = "", ts
+		case "PrivateKey":
+			app, key := oktatest.NewServiceApp("0oacurrent", true, "okta.sessions.read")
+			require.NoError(t, e.srv.AuthServer().Register(app))
+			sa := e.srv.ServiceAppConfig(app, key)
+			c.APIToken, c.AuthorizationMode, c.ClientID = "", sa.AuthorizationMode, sa.ClientID
+			c.PrivateKey, c.PrivateKeyID, c.Scopes = sa.PrivateKey, sa.PrivateKeyID, sa.Scopes
+		}
 		c.DefaultHeader = map[string]string{"DPoP": "a-dpop-proof", "Cookie": "sid=someone-else"}
 	})
 	c := context.WithValue(ctx, okta.ContextAPIKey, okta.APIKey{Key: e.srv.APIToken})
@@ -76,37 +86,42 @@ func TestCurrentSession(t *testing.T) {
 	}
 	for made, makeSession := range makers {
 		for _, name := range []string{"sid", "idx"} {
-			t.Run(made+"/"+name, func(t *testing.T) {
-				e := newEnv(t, nil)
-				api, credCtx, ts := e.withEveryCredential()
-				want := makeSession(t, e)
-				cookie := &http.Cookie{Name: name, Value: want.Id}
+			for _, mode := range []string{"SSWS", "Bearer", "PrivateKey"} {
+				t.Run(made+"/"+name+"/"+mode, func(t *testing.T) {
+					e := newEnv(t, nil)
+					api, credCtx, ts := e.withEveryCredential(t, mode)
+					want := makeSession(t, e)
+					cookie := &http.Cookie{Name: name, Value: want.Id}
 
-				got, _, err := api.GetCurrentSession(credCtx, cookie)
-				require.NoError(t, err)
-				assert.Equal(t, e.srv.URL+"/api/v1/sessions/me", got.Links.Self.Href)
-				got.Links, want.Links = nil, nil
-				assert.Equal(t, want, got)
+					got, _, err := api.GetCurrentSession(credCtx, cookie)
+					require.NoError(t, err)
+					assert.Equal(t, e.srv.URL+"/api/v1/sessions/me", got.Links.Self.Href)
+					got.Links, want.Links = nil, nil
+					assert.Equal(t, want, got)
 
-				e.clock.Advance(5 * time.Minute)
-				got, _, err = api.RefreshCurrentSession(credCtx, cookie)
-				require.NoError(t, err)
-				assert.Equal(t, oktatest.DefaultIdleTimeout, got.TimeLeft(e.clock.Now()))
-				byID, _, err := e.api.GetSession(ctx, want.Id)
-				require.NoError(t, err)
-				assert.Equal(t, got.ExpiresAt, byID.ExpiresAt, "one session behind both routes")
+					e.clock.Advance(5 * time.Minute)
+					got, _, err = api.RefreshCurrentSession(credCtx, cookie)
+					require.NoError(t, err)
+					assert.Equal(t, oktatest.DefaultIdleTimeout, got.TimeLeft(e.clock.Now()))
+					byID, _, err := e.api.GetSession(ctx, want.Id)
+					require.NoError(t, err)
+					assert.Equal(t, got.ExpiresAt, byID.ExpiresAt, "one session behind both routes")
 
-				resp, err := api.CloseCurrentSession(credCtx, cookie)
-				require.NoError(t, err)
-				assert.Equal(t, http.StatusNoContent, resp.StatusCode)
-				_, _, err = api.GetCurrentSession(credCtx, cookie)
-				requireAPIError(t, err, "GetCurrentSession", http.StatusNotFound, "E0000007", okta.ErrNotFound)
-				_, _, err = e.api.GetSession(ctx, want.Id)
-				requireAPIError(t, err, "GetSession", http.StatusNotFound, "E0000007", okta.ErrNotFound)
+					resp, err := api.CloseCurrentSession(credCtx, cookie)
+					require.NoError(t, err)
+					assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+					_, _, err = api.GetCurrentSession(credCtx, cookie)
+					requireAPIError(t, err, "GetCurrentSession", http.StatusNotFound, "E0000007", okta.ErrNotFound)
+					_, _, err = e.api.GetSession(ctx, want.Id)
+					requireAPIError(t, err, "GetSession", http.StatusNotFound, "E0000007", okta.ErrNotFound)
 
-				assertCookieOnly(t, e.srv.Requests(), name)
-				assert.Zero(t, ts.asked.Load(), "a token source was asked for a token")
-			})
+					assertCookieOnly(t, e.srv.Requests(), name)
+					assert.Zero(t, ts.asked.Load(), "a token source was asked for a token")
+					for _, r := range e.srv.Requests() {
+						assert.NotEqual(t, oktatest.RouteToken, r.Route, "a token was fetched for a cookie call")
+					}
+				})
+			}
 		}
 	}
 }

@@ -15,6 +15,12 @@
 // and clears faults, reads and advances the clock (with -fake-clock), reads
 // the recorded requests and resets the org; api/oktatest-control.yaml
 // describes it. It stops on SIGINT or SIGTERM.
+//
+// It is the org authorization server too: register an OAuth 2.0 service app
+// with -app-client-id and -app-public-key (PEM or JWKS; -app-scopes,
+// -app-dpop), and the app gets access tokens at /oauth2/v1/token by the
+// client-credentials grant with a private_key_jwt assertion, which the
+// session routes accept when they carry the route's scope.
 package main
 
 import (
@@ -66,13 +72,18 @@ func run(args []string, out io.Writer, wait func()) error {
 	idle := fs.Duration("idle-timeout", oktatest.DefaultIdleTimeout, "session idle timeout")
 	maxLife := fs.Duration("max-lifetime", 0, "maximum session lifetime (0: none)")
 	fakeClock := fs.Bool("fake-clock", false, "run on a clock that moves only by POST /oktatest/v1/clock/advance (starts at the current time)")
+	app := newAppFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	opts := []oktatest.Option{
+	appOpts, err := app.options()
+	if err != nil {
+		return err
+	}
+	opts := append([]oktatest.Option{
 		oktatest.WithAddr(*addr), oktatest.WithRateLimit(*rate), oktatest.WithConcurrencyLimit(*concurrency),
 		oktatest.WithIdleTimeout(*idle), oktatest.WithMaxLifetime(*maxLife),
-	}
+	}, appOpts...)
 	if *token != "" {
 		opts = append(opts, oktatest.WithAPIToken(*token))
 	}
@@ -92,6 +103,9 @@ func run(args []string, out io.Writer, wait func()) error {
 	fmt.Fprintf(out, "#   curl -s -X POST -H 'Authorization: SSWS %s' -d '{\"login\":\"ann@example.com\"}' %s%s\n",
 		srv.APIToken, srv.URL, oktatest.IssueTokenPath)
 	fmt.Fprintf(out, "# control API (users, sessions, faults, clock, requests, reset) under %s%s\n", srv.URL, oktatest.ControlPrefix)
+	if *app.clientID != "" {
+		fmt.Fprintf(out, "# service app %s: client credentials with a private_key_jwt assertion at %s%s\n", *app.clientID, srv.URL, oktatest.TokenPath)
+	}
 	fmt.Fprintf(out, "# serving since %s; stop with Ctrl-C\n", time.Now().UTC().Format(time.RFC3339))
 	wait()
 	return nil

@@ -1,0 +1,320 @@
+package okta
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+)
+
+// oauthOrg is a local org for "PrivateKey" clients: a token endpoint and
+// the API on one server, each answering by its handler, given the number
+// of the request (0 for the first). It keeps the requests of each.
+type oauthOrg struct {
+	srv *httptest.Server
+
+	mu     sync.Mutex
+	tokens []*http.Request
+	api    []*http.Request
+}
+
+// newOAuthOrg starts an org whose token endpoint answers with token and
+// whose API answers with api.
+func newOAuthOrg(t *testing.T, token, api func(n int, w http.ResponseWriter)) *oauthOrg {
+	t.Helper()
+	o := &oauthOrg{}
+	o.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o.mu.Lock()
+		list := &o.api
+		if r.URL.Path == tokenPath {
+			list = &o.tokens
+		}
+		*list = append(*list, r)
+		n := len(*list) - 1
+		o.mu.Unlock()
+		if r.URL.Path == tokenPath {
+			token(n, w)
+			return
+		}
+		api(n, w)
+	}))
+	t.Cleanup(o.srv.Close)
+	return o
+}
+
+// requests returns the token requests and the API requests so far.
+func (o *oauthOrg) requests() (tokens, api []*http.Request) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]*http.Request(nil), o.tokens...), append([]*http.Request(nil), o.api...)
+}
+
+// client returns a "PrivateKey" client of the org with the test EC key,
+// edit applied to its configuration.
+func (o *oauthOrg) client(t *testing.T, edit func(*Configuration)) *APIClient {
+	t.Helper()
+	cfg := &Configuration{
+		BasePath:   o.srv.URL,
+		ClientID:   testClientID,
+		Scopes:     []string{"okta.sessions.read", "okta.sessions.manage"},
+		PrivateKey: pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(testECKey()))),
+		Clock:      &testClock{now: time.Now()},
+	}
+	if edit != nil {
+		edit(cfg)
+	}
+	require.NoError(t, cfg.Validate())
+	return NewAPIClient(cfg)
+}
+
+// dpopGrant answers every token request with the DPoP-bound token "tok-<n>".
+func dpopGrant(n int, w http.ResponseWriter) { grant(w, "DPoP", fmt.Sprint("tok-", n)) }
+
+// okSession answers every API request with the example session.
+func okSession(_ int, w http.ResponseWriter) { writeJSON(w, http.StatusOK, sessionJSON) }
+
+// challenged answers 401 or 403 with Okta's error body, a WWW-Authenticate
+// challenge and, when not empty, a DPoP-Nonce.
+func challenged(w http.ResponseWriter, status int, challenge, nonce string) {
+	w.Header().Set("WWW-Authenticate", challenge)
+	if nonce != "" {
+		w.Header().Set("DPoP-Nonce", nonce)
+	}
+	writeJSON(w, status, `{"errorCode":"E0000011","errorSummary":"Invalid token provided"}`)
+}
+
+func TestPrivateKeyMode_getSession(t *testing.T) {
+	org := newOAuthOrg(t, dpopGrant, okSession)
+	client := org.client(t, func(c *Configuration) { c.UserAgent = "billing-svc/2.3" })
+	for range 2 {
+		_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+		require.NoError(t, err)
+	}
+	tokens, api := org.requests()
+	require.Len(t, tokens, 1, "the token is cached")
+	assert.True(t, strings.HasPrefix(tokens[0].Header.Get("User-Agent"), "okta-session-go/"))
+	assert.True(t, strings.HasSuffix(tokens[0].Header.Get("User-Agent"), " billing-svc/2.3"))
+	require.Len(t, api, 2)
+	var jtis []string
+	for _, r := range api {
+		testHeader(t, r, "Authorization", "DPoP tok-0")
+		c, _ := verifyProof(t, r.Header.Get("DPoP"))
+		assert.Equal(t, http.MethodGet, c.HTM)
+		assert.Equal(t, org.srv.URL+"/api/v1/sessions/"+testSessionID, c.HTU)
+		assert.Equal(t, tokenHash("tok-0"), c.ATH)
+		jtis = append(jtis, c.JTI)
+	}
+	assert.NotEqual(t, jtis[0], jtis[1])
+}
+
+func TestPrivateKeyMode_bearerToken(t *testing.T) {
+	org := newOAuthOrg(t, func(_ int, w http.ResponseWriter) { grant(w, "Bearer", "plain") }, okSession)
+	client := org.client(t, func(c *Configuration) { c.AddDefaultHeader("DPoP", "stale") })
+	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+	require.NoError(t, err)
+	_, api := org.requests()
+	require.Len(t, api, 1)
+	testHeader(t, api[0], "Authorization", "Bearer plain")
+	assert.Empty(t, api[0].Header.Values("DPoP"), "no proofs to the API with a Bearer token")
+}
+
+func TestPrivateKeyMode_contextWins(t *testing.T) {
+	org := newOAuthOrg(t, dpopGrant, okSession)
+	ctx := context.WithValue(context.Background(), ContextAccessToken, "caller-token")
+	_, _, err := org.client(t, nil).SessionApi.GetSession(ctx, testSessionID)
+	require.NoError(t, err)
+	tokens, api := org.requests()
+	assert.Empty(t, tokens)
+	require.Len(t, api, 1)
+	testHeader(t, api[0], "Authorization", "Bearer caller-token")
+	assert.Empty(t, api[0].Header.Values("DPoP"))
+}
+
+func TestPrivateKeyMode_tokenEndpointError(t *testing.T) {
+	org := newOAuthOrg(t, func(_ int, w http.ResponseWriter) {
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "The client_assertion signature is invalid.", "")
+	}, okSession)
+	_, _, err := org.client(t, nil).SessionApi.GetSession(context.Background(), testSessionID)
+	var oe *OAuthError
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, "invalid_client", oe.ErrorCode)
+	assert.Equal(t, http.StatusUnauthorized, oe.StatusCode)
+	assert.ErrorIs(t, err, ErrUnauthorized)
+	assert.True(t, strings.HasPrefix(err.Error(), "okta: GetSession: "), "the operation is named: %v", err)
+	_, api := org.requests()
+	assert.Empty(t, api, "no API request without a token")
+}
+
+// A 401 asking for a DPoP nonce gets one more attempt at once, with the
+// nonce in a new proof; it is not a retry.
+func TestPrivateKeyMode_apiNonce(t *testing.T) {
+	org := newOAuthOrg(t, dpopGrant, func(n int, w http.ResponseWriter) {
+		if n == 0 {
+			challenged(w, http.StatusUnauthorized, `DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"`, "api-n1")
+			return
+		}
+		writeJSON(w, http.StatusOK, sessionJSON)
+	})
+	client := org.client(t, func(c *Configuration) { c.MaxRetries = NoRetries })
+	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+	require.NoError(t, err)
+	_, api := org.requests()
+	require.Len(t, api, 2)
+	first, _ := verifyProof(t, api[0].Header.Get("DPoP"))
+	second, _ := verifyProof(t, api[1].Header.Get("DPoP"))
+	assert.Empty(t, first.Nonce)
+	assert.Equal(t, "api-n1", second.Nonce)
+	assert.NotEqual(t, first.JTI, second.JTI)
+	assert.Empty(t, api[1].Header.Values("X-Okta-Retry-Count"), "the repeat is not a retry")
+}
+
+// A token the API keeps refusing costs one new token and one more attempt,
+// then the 401 is returned: never a loop.
+func TestPrivateKeyMode_invalidTokenOnce(t *testing.T) {
+	org := newOAuthOrg(t, dpopGrant, func(_ int, w http.ResponseWriter) {
+		challenged(w, http.StatusUnauthorized, `DPoP error="invalid_token", error_description="The access token is invalid"`, "")
+	})
+	_, _, err := org.client(t, nil).SessionApi.GetSession(context.Background(), testSessionID)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.NotNil(t, apiErr.Challenge)
+	assert.Equal(t, "DPoP", apiErr.Challenge.Scheme)
+	assert.Equal(t, "invalid_token", apiErr.Challenge.Error)
+	tokens, api := org.requests()
+	assert.Len(t, tokens, 2)
+	require.Len(t, api, 2)
+	testHeader(t, api[1], "Authorization", "DPoP tok-1")
+	for _, s := range []string{err.Error(), fmt.Sprintf("%#v", err), slogJSON(t, err)} {
+		assert.NotContains(t, s, "tok-1")
+		assert.NotContains(t, s, api[1].Header.Get("DPoP")[20:60])
+	}
+}
+
+// A retry (here after a 429) carries a new proof, never a spent one.
+func TestPrivateKeyMode_retryNewProof(t *testing.T) {
+	org := newOAuthOrg(t, dpopGrant, func(n int, w http.ResponseWriter) {
+		if n == 0 {
+			w.Header().Set("Retry-After", "0")
+			writeJSON(w, http.StatusTooManyRequests, `{"errorCode":"E0000047"}`)
+			return
+		}
+		writeJSON(w, http.StatusOK, sessionJSON)
+	})
+	_, _, err := org.client(t, nil).SessionApi.GetSession(context.Background(), testSessionID)
+	require.NoError(t, err)
+	_, api := org.requests()
+	require.Len(t, api, 2)
+	first, _ := verifyProof(t, api[0].Header.Get("DPoP"))
+	second, _ := verifyProof(t, api[1].Header.Get("DPoP"))
+	assert.NotEqual(t, first.JTI, second.JTI)
+	testHeader(t, api[1], "X-Okta-Retry-Count", "1")
+}
+
+func TestAPIError_challenge(t *testing.T) {
+	tests := []struct {
+		name      string
+		status    int
+		challenge []string
+		want      *Challenge
+	}{
+		{"missing scope", http.StatusForbidden, []string{`Bearer authorization_uri="https://acme.okta.com/oauth2/v1/authorize", realm="https://acme.okta.com", scope="okta.sessions.read", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="/api/v1/sessions/abc"`},
+			&Challenge{Scheme: "Bearer", Error: "insufficient_scope", ErrorDescription: "The access token provided does not contain the required scopes.", Scope: "okta.sessions.read"}},
+		{"DPoP after another scheme", http.StatusUnauthorized, []string{`Basic realm="x"`, `DPoP algs="ES256", error="invalid_token"`},
+			&Challenge{Scheme: "DPoP", Error: "invalid_token"}},
+		{"hostile values", http.StatusForbidden, []string{"Bearer error=\"insufficient_scope\", scope=\"okta.sessions.read\x00\n" + strings.Repeat("s", 5000) + "\""}, nil},
+		{"no challenge", http.StatusUnauthorized, nil, nil},
+		{"only Basic", http.StatusUnauthorized, []string{`Basic realm="x"`}, nil},
+		{"not 401 or 403", http.StatusNotFound, []string{`Bearer error="invalid_token"`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := &http.Response{StatusCode: tt.status, Header: http.Header{"Www-Authenticate": tt.challenge}}
+			e := newAPIError(&call{op: "GetSession", cred: anonymous{}}, resp, nil)
+			if tt.name == "hostile values" {
+				require.NotNil(t, e.Challenge)
+				assert.LessOrEqual(t, len(e.Challenge.Scope), maxSummaryLen)
+				assert.NotContains(t, e.Error(), "\n")
+				return
+			}
+			assert.Equal(t, tt.want, e.Challenge)
+			if tt.want != nil && tt.want.Scope != "" {
+				assert.Contains(t, e.Error(), tt.want.Scope, "the error names the missing scope")
+			}
+		})
+	}
+}
+
+// countingTokenSource hands out "ts-<n>" and counts its calls.
+type countingTokenSource struct{ n atomic.Int32 }
+
+func (s *countingTokenSource) Token() (*oauth2.Token, error) {
+	return &oauth2.Token{AccessToken: fmt.Sprint("ts-", s.n.Add(1))}, nil
+}
+
+func TestConfiguredTokenSource(t *testing.T) {
+	ts := &countingTokenSource{}
+	client, mock := mockClient(t, func(c *Configuration) { c.APIToken, c.TokenSource = "", ts })
+	var got http.Header
+	captureHeaders(mock, http.MethodGet, getURL, &got)
+	for _, want := range []string{"Bearer ts-1", "Bearer ts-2"} {
+		_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+		require.NoError(t, err)
+		assert.Equal(t, []string{want}, got.Values("Authorization"), "one token per call")
+	}
+	ctx := context.WithValue(context.Background(), ContextAPIKey, APIKey{Key: "ctxkey"})
+	_, _, err := client.SessionApi.GetSession(ctx, testSessionID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"SSWS ctxkey"}, got.Values("Authorization"), "the context wins")
+
+	failing, mock := mockClient(t, func(c *Configuration) { c.APIToken, c.TokenSource = "", errTokenSource{} })
+	_, _, err = failing.SessionApi.GetSession(context.Background(), testSessionID)
+	assert.ErrorIs(t, err, errTokenEndpoint)
+	assert.Zero(t, mock.GetTotalCallCount())
+}
+
+// Validate, and every call of a client made anyway, refuse the credential
+// fields of two modes at once, before any I/O.
+func TestValidate_authorization(t *testing.T) {
+	edit := func(c *Configuration) { c.ClientID = "0oa1" }
+	cfg := NewConfiguration()
+	cfg.Subdomain, cfg.APIToken = "acme", testToken
+	edit(cfg)
+	var ve *ValidationError
+	require.True(t, errors.As(cfg.Validate(), &ve))
+	assert.Equal(t, "ClientID", ve.Field)
+
+	client, mock := mockClient(t, edit)
+	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "ClientID", ve.Field)
+	assert.Equal(t, "GetSession", ve.Op)
+	assert.Zero(t, mock.GetTotalCallCount())
+}
+
+// A GET with a proof has a body Go's transport cannot rewind, so that it
+// never resends the GET (and its spent proof) by itself; other requests
+// keep theirs.
+func TestOAuthCall_getNotReplayable(t *testing.T) {
+	org := newOAuthOrg(t, dpopGrant, okSession)
+	p := org.client(t, nil).tokens
+	for _, m := range []string{http.MethodGet, http.MethodDelete, http.MethodPost} {
+		req := apiRequest(t, m, org.srv.URL+"/api/v1/sessions/abc")
+		require.NoError(t, p.call().authorize(context.Background(), req))
+		if m == http.MethodGet {
+			assert.Equal(t, unreplayable{}, req.Body)
+		} else {
+			assert.Nil(t, req.Body, m)
+		}
+	}
+}
