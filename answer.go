@@ -98,12 +98,25 @@ func checkAnswer(r *call, resp *http.Response) error {
 	case err == nil:
 		return nil
 	case body.readErr != nil:
-		return r.transportError(&url.Error{Op: r.method, URL: r.url, Err: body.readErr})
+		return r.transportError(&url.Error{Op: r.method, URL: r.url, Err: readFailure(resp, body.readErr)})
 	case errors.Is(err, errNotJSON):
 		// The server's Content-Type, bounded and without the call's secrets.
 		err = fmt.Errorf("content type %q %w", r.serverText(ct, maxCodeLen), errNotJSON)
 	}
 	return &ResponseError{Op: r.op, StatusCode: resp.StatusCode, Err: r.safeErr(err)}
+}
+
+// readFailure is why reading resp's body failed: the attempt's context error
+// when the context has ended (its deadline cut the body off; with a caller's
+// transport the body was closed then, and the read reports only that), else
+// err.
+func readFailure(resp *http.Response, err error) error {
+	if resp.Request != nil {
+		if ctxErr := resp.Request.Context().Err(); ctxErr != nil {
+			return ctxErr
+		}
+	}
+	return err
 }
 
 // answerBody reads a body up to a cap, as http.MaxBytesReader does, and

@@ -49,7 +49,7 @@ func watch(t testing.TB, cfg *okta.Configuration) *watched {
 	w := &watched{secrets: map[string]string{}}
 	opts := &slog.HandlerOptions{Level: slog.LevelDebug}
 	cfg.Logger = slog.New(tee{slog.NewJSONHandler(&w.log, opts), slog.NewTextHandler(&w.log, opts)})
-	cfg.Observer = eventPrinter{&w.log}
+	cfg.Observer = eventPrinter{w: &w.log, next: cfg.Observer}
 	hc := http.Client{}
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
@@ -251,12 +251,33 @@ func (h tee) WithGroup(name string) slog.Handler {
 	return out
 }
 
-// eventPrinter is an okta.Observer that prints every event with %+v.
-type eventPrinter struct{ w io.Writer }
+// eventPrinter is an okta.Observer that prints every event with %+v, and
+// passes it on to the test's own Observer, if any.
+type eventPrinter struct {
+	w    io.Writer
+	next okta.Observer
+}
 
-func (p eventPrinter) OnCall(c okta.CallInfo)       { fmt.Fprintf(p.w, "%+v\n", c) }
-func (p eventPrinter) OnAttempt(a okta.AttemptInfo) { fmt.Fprintf(p.w, "%+v\n", a) }
-func (p eventPrinter) OnWait(w okta.WaitInfo)       { fmt.Fprintf(p.w, "%+v\n", w) }
+func (p eventPrinter) OnCall(c okta.CallInfo) {
+	fmt.Fprintf(p.w, "%+v\n", c)
+	if p.next != nil {
+		p.next.OnCall(c)
+	}
+}
+
+func (p eventPrinter) OnAttempt(a okta.AttemptInfo) {
+	fmt.Fprintf(p.w, "%+v\n", a)
+	if p.next != nil {
+		p.next.OnAttempt(a)
+	}
+}
+
+func (p eventPrinter) OnWait(w okta.WaitInfo) {
+	fmt.Fprintf(p.w, "%+v\n", w)
+	if p.next != nil {
+		p.next.OnWait(w)
+	}
+}
 
 // The leak check finds a secret in each spelling a handler gives it.
 func TestLeaks_findsEverySpelling(t *testing.T) {
