@@ -3,13 +3,11 @@ package okta
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -24,20 +22,6 @@ const Version = "0.1.0"
 // userAgent is the client's own User-Agent:
 // okta-session-go/<version> go/<go version> <os>/<arch>.
 var userAgent = "okta-session-go/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go") + " " + runtime.GOOS + "/" + runtime.GOARCH
-
-// Tuning of the default HTTP client (see NewAPIClient).
-const (
-	dialTimeout         = 10 * time.Second
-	tcpKeepAlive        = 30 * time.Second
-	tlsHandshakeTimeout = 10 * time.Second
-	idleConnTimeout     = 90 * time.Second
-	// maxIdleConnsPerHost is the idle connections kept per host: Go's
-	// default of 2 makes concurrent callers open a socket per call.
-	maxIdleConnsPerHost = 100
-	// maxRedirects is Go's own redirect limit, kept for a caller's
-	// HTTPClient that follows redirects within the org.
-	maxRedirects = 10
-)
 
 // APIClient talks to the Okta Session API. It is safe for concurrent use by
 // many goroutines; create one per org and share it.
@@ -110,100 +94,6 @@ func fullUserAgent(cfg *Configuration) string {
 		return userAgent
 	}
 	return userAgent + " " + cfg.UserAgent
-}
-
-// NewHTTPClient returns a new HTTP client tuned as the one NewAPIClient makes
-// when Configuration.HTTPClient is nil: proxy from the environment, dial and
-// TLS handshake timeouts, 100 idle connections kept per host, and no
-// redirects followed. Wrap its Transport (with a tracing RoundTripper such as
-// OpenTelemetry's otelhttp.NewTransport) and set the result as
-// Configuration.HTTPClient to observe every attempt, retries included,
-// keeping that tuning; NewAPIClient adds its redirect rule for the org's
-// origin to it as to any client given there.
-func NewHTTPClient() *http.Client {
-	return &http.Client{
-		Transport: &http.Transport{
-			Proxy:               http.ProxyFromEnvironment,
-			DialContext:         (&net.Dialer{Timeout: dialTimeout, KeepAlive: tcpKeepAlive}).DialContext,
-			ForceAttemptHTTP2:   true,
-			TLSClientConfig:     &tls.Config{MinVersion: tls.VersionTLS12},
-			TLSHandshakeTimeout: tlsHandshakeTimeout,
-			MaxIdleConns:        maxIdleConnsPerHost,
-			MaxIdleConnsPerHost: maxIdleConnsPerHost,
-			IdleConnTimeout:     idleConnTimeout,
-			// No ResponseHeaderTimeout: Configuration.AttemptTimeout already
-			// bounds the whole attempt, and a second timer per request costs
-			// CPU under concurrency.
-		},
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-}
-
-// contextBound makes a caller's RoundTripper (nil means
-// http.DefaultTransport) return when the request's context ends, even if it
-// does not watch the context itself, so that AttemptTimeout and Timeout bound
-// every call whatever HTTP client sends it. A response that comes after the
-// context ended is closed. It costs a goroutine per attempt, and only clients
-// given in Configuration.HTTPClient have it: Go's own transport honours the
-// context.
-type contextBound struct{ rt http.RoundTripper }
-
-// RoundTrip sends req through the wrapped RoundTripper, or gives up with the
-// context's error when req's context ends first.
-func (b contextBound) RoundTrip(req *http.Request) (*http.Response, error) {
-	rt := b.rt
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	type result struct {
-		resp *http.Response
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		resp, err := rt.RoundTrip(req)
-		done <- result{resp, err}
-	}()
-	select {
-	case r := <-done:
-		return r.resp, r.err
-	case <-req.Context().Done():
-		go func() {
-			if r := <-done; r.resp != nil {
-				r.resp.Body.Close()
-			}
-		}()
-		return nil, req.Context().Err()
-	}
-}
-
-// sameOriginOnly returns a shallow copy of hc that stops at any redirect off
-// the origin of base (see NewAPIClient) and otherwise applies hc's own
-// redirect policy, or Go's default one; its transport is hc's, bounded by
-// the request's context (see contextBound).
-func sameOriginOnly(hc *http.Client, base string) *http.Client {
-	org, err := url.Parse(base)
-	if err != nil {
-		org = &url.URL{} // an invalid configuration sends nothing anyway
-	}
-	cp := *hc
-	cp.Transport = contextBound{rt: hc.Transport}
-	next := hc.CheckRedirect
-	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if !strings.EqualFold(req.URL.Scheme, org.Scheme) || !strings.EqualFold(req.URL.Host, org.Host) {
-			return http.ErrUseLastResponse
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= maxRedirects {
-			return fmt.Errorf("stopped after %d redirects", maxRedirects)
-		}
-		return nil
-	}
-	return &cp
 }
 
 // call is one operation on its way through APIClient.do. The operation
@@ -418,29 +308,6 @@ func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, err
 		return nil, err
 	}
 	return req, nil
-}
-
-// maxRequestIDLen bounds the X-Okta-Request-Id echoed in X-Okta-Retry-For;
-// Okta's are about 27 characters.
-const maxRequestIDLen = 128
-
-// retryForID returns the X-Okta-Request-Id of resp to echo in the retry's
-// X-Okta-Retry-For, or "" when resp has none or a hostile one: too long, or
-// not made of letters, digits and "-_.@" only.
-func retryForID(resp *http.Response) string {
-	if resp == nil {
-		return ""
-	}
-	id := resp.Header.Get("X-Okta-Request-Id")
-	if len(id) > maxRequestIDLen {
-		return ""
-	}
-	for i := 0; i < len(id); i++ {
-		if b := id[i]; !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("-_.@", b) >= 0) {
-			return ""
-		}
-	}
-	return id
 }
 
 // String describes the client by its org URL only: the client holds the

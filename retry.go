@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -184,3 +185,26 @@ type realClock struct{}
 
 func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// maxRequestIDLen bounds the X-Okta-Request-Id echoed in X-Okta-Retry-For;
+// Okta's are about 27 characters.
+const maxRequestIDLen = 128
+
+// retryForID returns the X-Okta-Request-Id of resp to echo in the retry's
+// X-Okta-Retry-For, or "" when resp has none or a hostile one: too long, or
+// not made of letters, digits and "-_.@" only.
+func retryForID(resp *http.Response) string {
+	if resp == nil {
+		return ""
+	}
+	id := resp.Header.Get("X-Okta-Request-Id")
+	if len(id) > maxRequestIDLen {
+		return ""
+	}
+	for i := 0; i < len(id); i++ {
+		if b := id[i]; !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("-_.@", b) >= 0) {
+			return ""
+		}
+	}
+	return id
+}
