@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Caps on how much of an answer is read. A session is about 1 KiB: a success
@@ -53,6 +54,7 @@ var (
 	errTrailingData    = errors.New("data after the JSON session")
 	errNoSessionID     = errors.New("the answer has no session id")
 	errDuplicateID     = errors.New("the answer names the session id more than once")
+	errBadTime         = errors.New("a time in the answer is not an RFC 3339 time")
 	errSessionMismatch = errors.New("the answer is another session than the one asked for")
 )
 
@@ -176,6 +178,10 @@ func decodeInto(contentType string, body io.Reader, out *Session) error {
 			return errEmptyBody
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return errTruncated
+		case errors.As(err, new(*time.ParseError)):
+			// Its text quotes the value, which may be a secret the server
+			// echoed (the session token, a new session's id).
+			return errBadTime
 		}
 		return err
 	}

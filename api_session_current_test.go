@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
@@ -140,6 +141,26 @@ func TestCurrentSession_needsNoClientCredential(t *testing.T) {
 	})
 	_, _, err := client.SessionApi.GetCurrentSession(context.Background(), &http.Cookie{Name: "idx", Value: testSid})
 	require.NoError(t, err)
+}
+
+// A caller's HTTPClient with a cookie jar does not add the jar's cookies (one
+// user's Set-Cookie) to another user's current-session call.
+func TestCurrentSession_callerJarNotUsed(t *testing.T) {
+	client, mux := setup(t)
+	mux.HandleFunc("/api/v1/sessions/me", func(w http.ResponseWriter, r *http.Request) {
+		testCookieOnly(t, r, "sid="+testSid)
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "someone-elses-session", Path: "/"})
+		writeJSON(w, http.StatusOK, sessionJSON)
+	})
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	cfg := *client.cfg
+	cfg.HTTPClient = &http.Client{Jar: jar}
+	client = NewAPIClient(&cfg)
+	for range 2 {
+		_, _, err := client.SessionApi.GetCurrentSession(context.Background(), testCookie())
+		require.NoError(t, err)
+	}
 }
 
 func TestCurrentSession_refusedBeforeIO(t *testing.T) {

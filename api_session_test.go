@@ -130,7 +130,7 @@ func TestDecodeSession(t *testing.T) {
 		{"trailing ]]]", "application/json", sessionJSON + "]]]", errTrailingData, nil},
 		{"a second session", "application/json", sessionJSON + sessionJSON, errTrailingData, nil},
 		{"wrong type", "application/json", `{"id":42}`, nil, new(*json.UnmarshalTypeError)},
-		{"bad time", "application/json", `{"id":"abcdefghij","expiresAt":"yesterday"}`, nil, new(*time.ParseError)},
+		{"bad time", "application/json", `{"id":"abcdefghij","expiresAt":"yesterday"}`, errBadTime, nil},
 		{"another session", "application/json", `{"id":"someone-else"}`, errSessionMismatch, nil},
 		{"another session's id, then ours as ID", "application/json", `{"id":"someone-else","ID":"101W_juydrDRByB7fUdRyE2JQ"}`, errDuplicateID, nil},
 		{"ours as Id, then another's", "application/json", `{"Id":"101W_juydrDRByB7fUdRyE2JQ","id":"someone-else"}`, errDuplicateID, nil},

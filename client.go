@@ -122,10 +122,20 @@ type call struct {
 }
 
 // serverText makes s, a string the server sent, fit for an error: the
-// call's secrets (its session ID or token, and its credential) shortened,
+// call's secrets (its session ID or token, its credential, and the id of the
+// session the answer brought) shortened,
 // control characters replaced, at most limit bytes (see serverText).
 func (r *call) serverText(s string, limit int) string {
-	return serverText(s, limit, r.secret, r.cred.secret())
+	return serverText(s, limit, r.secret, r.cred.secret(), r.answerID())
+}
+
+// answerID is the id of the session the answer brought, a secret too: for
+// CreateSession it is a new one, which no other field of the call holds.
+func (r *call) answerID() string {
+	if r.out == nil {
+		return ""
+	}
+	return r.out.Id
 }
 
 // refused names the operation in an error from before any I/O: a

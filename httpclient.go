@@ -102,6 +102,10 @@ func sameOriginOnly(hc *http.Client, base string) *http.Client {
 	}
 	cp := *hc
 	cp.Transport = contextBound{rt: hc.Transport}
+	// No cookie jar: Okta's API needs none, and a jar would add cookies
+	// of one user's answer to another's current-session call, which must
+	// carry exactly that user's cookie.
+	cp.Jar = nil
 	next := hc.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !strings.EqualFold(req.URL.Scheme, org.Scheme) || !strings.EqualFold(req.URL.Host, org.Host) {

@@ -143,6 +143,22 @@ func TestLog_hostileRequestID(t *testing.T) {
 	assert.NotContains(t, buf.String(), testToken)
 }
 
+// The session a CreateSession answer brings is a secret from then on: a
+// server that echoes its id as the request id does not get it into the log.
+func TestLog_newSessionIDEchoed(t *testing.T) {
+	var buf bytes.Buffer
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Okta-Request-Id", testSessionID)
+		writeJSON(w, http.StatusOK, sessionJSON)
+	}))
+	t.Cleanup(srv.Close)
+	cfg := &Configuration{BasePath: srv.URL, APIToken: testToken, Logger: logTo(&buf, slog.LevelDebug)}
+	s, _, err := NewAPIClient(cfg).SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: "20111token"})
+	require.NoError(t, err)
+	require.Equal(t, testSessionID, s.Id)
+	assert.NotContains(t, buf.String(), testSessionID)
+}
+
 func TestLog_tokenFetch(t *testing.T) {
 	var buf bytes.Buffer
 	c := NewAPIClient(&Configuration{BasePath: "https://dev-123456.okta.com", Logger: logTo(&buf, slog.LevelDebug)})

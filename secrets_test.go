@@ -266,6 +266,10 @@ func TestErrors_serverEchoesSecrets(t *testing.T) {
 			w.Header().Set("Location", "%zz"+string(b))
 			w.WriteHeader(http.StatusSeeOther)
 		}, create},
+		"the new session's id in a time field": {func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"id":"`+sid+`","createdAt":"`+sid+`"}`)
+		}, create},
 		"session token in a time field": {func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, `{"id":"x","createdAt":"`+secretToken+`"}`)
