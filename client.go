@@ -81,6 +81,9 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	}
 	if cfg.PrivateKey != "" && c.cfgErr == nil {
 		c.tokens, c.cfgErr = newTokenProvider(cfg, c.base, c.httpClient)
+		if c.tokens != nil {
+			c.tokens.logFetch = c.logTokenFetch
+		}
 	}
 	c.SessionApi = &SessionApiService{client: c}
 	c.UserSessionsApi = &UserSessionsApiService{client: c}
@@ -126,7 +129,18 @@ type call struct {
 // session the answer brought) shortened,
 // control characters replaced, at most limit bytes (see serverText).
 func (r *call) serverText(s string, limit int) string {
-	return serverText(s, limit, r.secret, r.cred.secret(), r.answerID())
+	return serverText(s, limit, r.secrets()...)
+}
+
+// secrets are the call's secrets: its session ID or token, everything its
+// credential sent (tokens, DPoP proofs, a cookie), and the id of the session
+// the answer brought.
+func (r *call) secrets() []string {
+	s := []string{r.secret, r.answerID()}
+	if r.cred != nil {
+		s = append(s, r.cred.secrets()...)
+	}
+	return s
 }
 
 // answerID is the id of the session the answer brought, a secret too: for
@@ -152,18 +166,8 @@ func (r *call) refused(err error) error {
 
 // safeErr returns err, or, when err's text quotes the server's bytes unsafely
 // (a secret of the call, a control character, more than maxSummaryLen bytes),
-// an error whose text is made safe by serverText. The safe error does not
-// wrap err, whose own text would still print the secret; Go's errors for a
-// malformed answer (a bad status line, header or Location, a JSON value of
-// the wrong type) quote what the server sent, and a hostile server can echo
-// the call's credential, session ID or token there.
-func (r *call) safeErr(err error) error {
-	msg := err.Error()
-	if safe := r.serverText(msg, maxSummaryLen); safe != msg {
-		return errors.New(safe)
-	}
-	return err
-}
+// an error whose text is made safe by serverText (see safeError).
+func (r *call) safeErr(err error) error { return safeError(err, r.secrets()...) }
 
 // transportError wraps an error of the HTTP client with the operation name.
 // The URL in a *url.Error holds the session ID, so it is replaced by the
@@ -306,6 +310,13 @@ func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, err
 	req.Header.Set("Accept", "application/json")
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if !r.idempotent {
+		// Go's transport resends a request with a body it can rewind when
+		// an Idempotency-Key header (a DefaultHeader) marks it so and its
+		// reused connection broke: CreateSession's one-time token would
+		// reach Okta twice. Only do's retry rules may resend it.
+		req.GetBody = nil
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	if r.attempt > 0 {

@@ -1,10 +1,13 @@
 package okta
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -302,19 +305,125 @@ func TestValidate_authorization(t *testing.T) {
 	assert.Zero(t, mock.GetTotalCallCount())
 }
 
-// A GET with a proof has a body Go's transport cannot rewind, so that it
-// never resends the GET (and its spent proof) by itself; other requests
-// keep theirs.
-func TestOAuthCall_getNotReplayable(t *testing.T) {
+// A request with a proof has a body Go's transport cannot rewind, so that it
+// never resends the request (and its spent proof) by itself, whatever its
+// method and headers (an Idempotency-Key makes a DELETE or POST replayable).
+func TestOAuthCall_notReplayable(t *testing.T) {
 	org := newOAuthOrg(t, dpopGrant, okSession)
 	p := org.client(t, nil).tokens
 	for _, m := range []string{http.MethodGet, http.MethodDelete, http.MethodPost} {
 		req := apiRequest(t, m, org.srv.URL+"/api/v1/sessions/abc")
+		req.Header.Set("Idempotency-Key", "k1")
 		require.NoError(t, p.call().authorize(context.Background(), req))
-		if m == http.MethodGet {
-			assert.Equal(t, unreplayable{}, req.Body)
-		} else {
-			assert.Nil(t, req.Body, m)
+		assert.Equal(t, emptyBody{}, req.Body, m)
+		assert.Nil(t, req.GetBody, m)
+	}
+	req, err := http.NewRequest(http.MethodPost, org.srv.URL+"/api/v1/sessions", strings.NewReader(`{}`))
+	require.NoError(t, err)
+	require.NoError(t, p.call().authorize(context.Background(), req))
+	assert.Nil(t, req.GetBody, "a body it cannot rewind")
+}
+
+// A hostile token endpoint or API that echoes what the call sent (the client
+// assertion, a DPoP proof, an earlier access token) into Go's own error
+// texts or Okta's error body does not get it into the error.
+func TestPrivateKeyMode_serverEchoesSecrets(t *testing.T) {
+	hijackStatus := func(w http.ResponseWriter, text string) {
+		c, b, _ := w.(http.Hijacker).Hijack()
+		_, _ = b.WriteString("HTTP/1.1 " + text + " x\r\n\r\n")
+		_ = b.Flush()
+		c.Close()
+	}
+	tests := map[string]http.HandlerFunc{
+		"assertion in the token endpoint's status line": func(w http.ResponseWriter, r *http.Request) {
+			_ = r.ParseForm()
+			hijackStatus(w, r.PostForm.Get("client_assertion"))
+		},
+		"proof of the token request in its status line": func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == tokenPath {
+				hijackStatus(w, r.Header.Get("DPoP"))
+			}
+		},
+		"proof of the API request in Okta's error body": func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == tokenPath {
+				grant(w, "DPoP", "tok-0123456789abcdef")
+				return
+			}
+			writeJSON(w, http.StatusBadRequest, `{"errorCode":"E0000001","errorSummary":"bad proof `+r.Header.Get("DPoP")+` for `+r.Header.Get("Authorization")+`"}`)
+		},
+		"proof of the API request in its status line": func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == tokenPath {
+				grant(w, "DPoP", "tok-0123456789abcdef")
+				return
+			}
+			hijackStatus(w, r.Header.Get("DPoP"))
+		},
+	}
+	for name, h := range tests {
+		t.Run(name, func(t *testing.T) {
+			var sent []string // every assertion, proof and token that crossed the wire
+			var mu sync.Mutex
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_ = r.ParseForm()
+				mu.Lock()
+				sent = append(sent, r.PostForm.Get("client_assertion"), r.Header.Get("DPoP"), strings.TrimPrefix(r.Header.Get("Authorization"), "DPoP "))
+				mu.Unlock()
+				h(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			client := (&oauthOrg{srv: srv}).client(t, func(c *Configuration) { c.MaxRetries = NoRetries })
+			_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+			require.Error(t, err)
+			mu.Lock()
+			defer mu.Unlock()
+			assertNoSecret(t, printed(t, err), sent...)
+		})
+	}
+}
+
+// After an invalid_token repeat the call has sent two tokens; neither
+// reaches the error.
+func TestPrivateKeyMode_everyTokenOfTheCallShortened(t *testing.T) {
+	grants := func(n int, w http.ResponseWriter) { grant(w, "Bearer", fmt.Sprint("secret-token-number-", n)) }
+	org := newOAuthOrg(t, grants, func(n int, w http.ResponseWriter) {
+		if n == 0 {
+			challenged(w, http.StatusUnauthorized, `Bearer error="invalid_token"`, "")
+			return
+		}
+		writeJSON(w, http.StatusBadRequest, `{"errorCode":"E0000001","errorSummary":"you sent secret-token-number-0 and secret-token-number-1"}`)
+	})
+	_, _, err := org.client(t, func(c *Configuration) { c.MaxRetries = NoRetries }).SessionApi.GetSession(context.Background(), testSessionID)
+	require.Error(t, err)
+	assertNoSecret(t, printed(t, err), "secret-token-number-0", "secret-token-number-1")
+}
+
+// expires_in as a float or a string of seconds, as some servers send it,
+// still gives a usable token; what cannot be read means the default.
+func TestTokenLifetime(t *testing.T) {
+	for raw, want := range map[string]time.Duration{
+		`3600`: time.Hour, `3600.0`: time.Hour, `3600.5`: 3600500 * time.Millisecond, `"3600"`: time.Hour,
+		`1e300`: maxTokenLifetime, `99999999999999999999`: maxTokenLifetime,
+		``: defaultTokenLifetime, `null`: defaultTokenLifetime, `0`: defaultTokenLifetime, `-5`: defaultTokenLifetime,
+		`"soon"`: defaultTokenLifetime, `NaN`: defaultTokenLifetime, `{}`: defaultTokenLifetime,
+	} {
+		assert.Equal(t, want, tokenLifetime(json.RawMessage(raw)), raw)
+	}
+}
+
+// Each token request is logged: Debug when it worked, Warn when it failed.
+func TestPrivateKeyMode_tokenFetchesLogged(t *testing.T) {
+	var buf bytes.Buffer
+	org := newOAuthOrg(t, dpopGrant, okSession)
+	client := org.client(t, func(c *Configuration) { c.Logger = logTo(&buf, slog.LevelDebug) })
+	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+	require.NoError(t, err)
+	var fetches int
+	for _, rec := range records(t, &buf) {
+		if rec["msg"] == msgTokenFetch {
+			fetches++
+			assert.Equal(t, "DEBUG", rec["level"])
+			assert.Equal(t, org.srv.URL+tokenPath, rec["endpoint"])
 		}
 	}
+	assert.Equal(t, 1, fetches)
 }

@@ -30,8 +30,9 @@ type credential interface {
 	// retryAfterUnauthorized is shown the answer to every attempt, and
 	// reports whether to repeat the attempt at once, not counted as a retry.
 	retryAfterUnauthorized(resp *http.Response) bool
-	// secret is the part that must never appear in error text.
-	secret() string
+	// secrets are what it sent that must never appear in error text: every
+	// token, proof or cookie of the call so far.
+	secrets() []string
 }
 
 // authorization is a credential sent as the Authorization header value
@@ -45,9 +46,9 @@ func (a authorization) authorize(_ context.Context, req *http.Request) error {
 
 func (authorization) retryAfterUnauthorized(*http.Response) bool { return false }
 
-func (a authorization) secret() string {
+func (a authorization) secrets() []string {
 	_, s, _ := strings.Cut(string(a), " ")
-	return s
+	return []string{s}
 }
 
 // anonymous sends no credential at all: no Authorization header, not an
@@ -56,7 +57,7 @@ type anonymous struct{}
 
 func (anonymous) authorize(context.Context, *http.Request) error { return nil }
 func (anonymous) retryAfterUnauthorized(*http.Response) bool     { return false }
-func (anonymous) secret() string                                 { return "" }
+func (anonymous) secrets() []string                              { return nil }
 
 // sessionCookie is a user's Okta session cookie (sid or idx), the only
 // credential of the /api/v1/sessions/me calls: it sets Cookie, and removes
@@ -73,7 +74,7 @@ func (s sessionCookie) authorize(_ context.Context, req *http.Request) error {
 
 func (sessionCookie) retryAfterUnauthorized(*http.Response) bool { return false }
 
-func (s sessionCookie) secret() string { return s.value }
+func (s sessionCookie) secrets() []string { return []string{s.value} }
 
 // credential returns the credential of a call: the context's if it has one
 // (ContextOAuth2, then ContextAccessToken, then ContextAPIKey), else the

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -45,6 +46,10 @@ type tokenProvider struct {
 	clock      Clock
 	timeout    time.Duration // bounds one token request, besides the caller's context
 	userAgent  string
+
+	// logFetch records each token request (APIClient.logTokenFetch); nil
+	// logs nothing.
+	logFetch func(ctx context.Context, endpoint string, took time.Duration, err error)
 
 	tokenNonce dpopNonce // the token endpoint's latest DPoP-Nonce
 	apiNonce   dpopNonce // the API's latest DPoP-Nonce
@@ -153,7 +158,11 @@ func (p *tokenProvider) fetch(ctx context.Context) (*accessToken, error) {
 	defer cancel()
 	for attempt := 0; ; attempt++ {
 		sent := p.tokenNonce.get()
+		start := time.Now()
 		tok, err := p.requestToken(ctx, sent)
+		if p.logFetch != nil {
+			p.logFetch(ctx, p.tokenURL, time.Since(start), err)
+		}
 		var oe *OAuthError
 		if attempt == 0 && errors.As(err, &oe) && oe.ErrorCode == "use_dpop_nonce" && p.tokenNonce.get() != sent {
 			continue
@@ -190,13 +199,15 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	req.Header.Set("DPoP", proof)
 	resp, err := p.httpClient.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("oauth2 token request: %w", err)
+		// Go's error may quote what the server sent, and the server may
+		// have echoed the assertion or the proof there.
+		return nil, fmt.Errorf("oauth2 token request: %w", safeError(err, assertion, proof))
 	}
 	defer resp.Body.Close()
 	p.tokenNonce.record(resp)
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
 	if err != nil {
-		return nil, fmt.Errorf("oauth2 token request: read the answer: %w", err)
+		return nil, fmt.Errorf("oauth2 token request: read the answer: %w", safeError(err, assertion, proof))
 	}
 	return parseTokenResponse(resp, body, now, assertion, proof)
 }
@@ -204,11 +215,11 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 // tokenResponse is a token endpoint answer, success or error (RFC 6749
 // sections 5.1 and 5.2).
 type tokenResponse struct {
-	AccessToken      string `json:"access_token"`
-	TokenType        string `json:"token_type"`
-	ExpiresIn        int64  `json:"expires_in"`
-	Error            string `json:"error"`
-	ErrorDescription string `json:"error_description"`
+	AccessToken      string          `json:"access_token"`
+	TokenType        string          `json:"token_type"`
+	ExpiresIn        json.RawMessage `json:"expires_in"` // a number, or a string of one; see tokenLifetime
+	Error            string          `json:"error"`
+	ErrorDescription string          `json:"error_description"`
 }
 
 // parseTokenResponse turns a token endpoint answer received at now into an
@@ -234,13 +245,22 @@ func parseTokenResponse(resp *http.Response, body []byte, now time.Time, secrets
 	if problem != "" {
 		return nil, newOAuthError(resp, "", problem)
 	}
-	life := defaultTokenLifetime
-	if tr.ExpiresIn > 0 {
-		life = time.Duration(min(tr.ExpiresIn, int64(maxTokenLifetime/time.Second))) * time.Second
-	}
+	life := tokenLifetime(tr.ExpiresIn)
 	t := &accessToken{auth: "Bearer " + tr.AccessToken, refreshAt: now.Add(life - min(maxEarlyRefresh, life/10))}
 	if strings.EqualFold(tr.TokenType, "DPoP") {
 		t.auth, t.ath = "DPoP "+tr.AccessToken, tokenHash(tr.AccessToken)
 	}
 	return t, nil
+}
+
+// tokenLifetime reads expires_in: seconds as a JSON number (an integer, as
+// RFC 6749 has it, or a float) or a string of one, as some servers send;
+// clamped to maxTokenLifetime. Missing, zero, negative or unreadable means
+// defaultTokenLifetime: a token is still usable without it.
+func tokenLifetime(raw json.RawMessage) time.Duration {
+	secs, err := strconv.ParseFloat(strings.Trim(string(raw), `"`), 64)
+	if err != nil || !(secs > 0) { // !(secs > 0) is also true for NaN
+		return defaultTokenLifetime
+	}
+	return time.Duration(min(secs, maxTokenLifetime.Seconds()) * float64(time.Second))
 }

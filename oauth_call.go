@@ -25,6 +25,7 @@ type oauthCall struct {
 	tok       *accessToken // the token of the last attempt
 	sentNonce string       // the nonce in the last attempt's proof
 	repeated  bool         // retryAfterUnauthorized has said yes once
+	sent      []string     // every token and proof the call sent, for secrets
 }
 
 // call starts the authorization of one API call.
@@ -41,6 +42,8 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 		return err
 	}
 	c.tok = tok
+	_, token, _ := strings.Cut(tok.auth, " ")
+	c.sent = append(c.sent, token)
 	req.Header.Set("Authorization", tok.auth)
 	if tok.ath == "" { // Bearer: the API gets no proofs
 		req.Header.Del("DPoP")
@@ -51,24 +54,32 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 	if err != nil {
 		return err
 	}
+	c.sent = append(c.sent, proof)
 	req.Header.Set("DPoP", proof)
-	if req.Method == http.MethodGet && (req.Body == nil || req.Body == http.NoBody) {
-		req.Body = unreplayable{}
-	}
+	unreplayable(req)
 	return nil
 }
 
-// unreplayable is the body of a GET that carries a DPoP proof: empty (Go's
-// transport sends no body for it), but not http.NoBody. Go's transport
-// resends by itself a GET without a body whose reused connection broke
-// before the answer, with the same headers, so the same proof, which the
-// server may have seen already; it does not resend a request with a body
-// it cannot rewind (no GetBody). See http.Transport. do's retry rules then
-// decide, and a retry gets a new proof.
-type unreplayable struct{}
+// unreplayable makes req, which carries a DPoP proof, one that Go's transport
+// never resends by itself. It resends a request whose reused connection broke
+// before the answer when it can rewind the body (no body, or a GetBody) and
+// the method is idempotent or an Idempotency-Key header is set (see
+// http.Transport) — with the same headers, so the same proof, which the
+// server may have seen already. A body it cannot rewind stops that, and do's
+// retry rules decide instead: a retry gets a new proof.
+func unreplayable(req *http.Request) {
+	req.GetBody = nil
+	if req.Body == nil || req.Body == http.NoBody {
+		req.Body = emptyBody{}
+	}
+}
 
-func (unreplayable) Read([]byte) (int, error) { return 0, io.EOF }
-func (unreplayable) Close() error             { return nil }
+// emptyBody is an empty body that is not http.NoBody, so that Go's transport
+// cannot tell it is empty before it reads it, and sends no body for it.
+type emptyBody struct{}
+
+func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (emptyBody) Close() error             { return nil }
 
 // retryAfterUnauthorized looks at the answer to an attempt that authorize
 // prepared (nil when the attempt got none): it records the API's DPoP-Nonce, if any, and reports whether
@@ -110,11 +121,6 @@ func (c *oauthCall) retryAfterUnauthorized(resp *http.Response) bool {
 	return false
 }
 
-// secret is the access token of the last attempt, or "" before the first.
-func (c *oauthCall) secret() string {
-	if c.tok == nil {
-		return ""
-	}
-	_, token, _ := strings.Cut(c.tok.auth, " ")
-	return token
-}
+// secrets are every access token and DPoP proof the call has sent: a
+// retry after invalid_token sent two tokens.
+func (c *oauthCall) secrets() []string { return c.sent }

@@ -1,6 +1,7 @@
 package okta
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -90,6 +91,21 @@ func serverText(s string, limit int, secrets ...string) string {
 		cut--
 	}
 	return s[:cut] + "..."
+}
+
+// safeError returns err, or, when err's text quotes a server's bytes unsafely
+// (one of secrets, a control character, more than maxSummaryLen bytes), an
+// error whose text is made safe by serverText. The safe error does not wrap
+// err, whose own text would still print the secret; Go's errors for a
+// malformed answer (a bad status line, header or Location) quote what the
+// server sent, and a hostile server can echo a request's credential, session
+// ID, token, client assertion or DPoP proof there.
+func safeError(err error, secrets ...string) error {
+	msg := err.Error()
+	if safe := serverText(msg, maxSummaryLen, secrets...); safe != msg {
+		return errors.New(safe)
+	}
+	return err
 }
 
 // hideUserinfo returns a URL (or URL template) with any user information
