@@ -302,12 +302,14 @@ func (a *AuthServer) checkAssertion(assertion, tokenURL string, now time.Time) (
 // remember records key until until, and reports whether it was new. It
 // forgets what has expired as the map grows. The caller holds a.mu.
 func (a *AuthServer) remember(key string, until, now time.Time) bool {
-	if t, ok := a.seen[key]; ok && now.Before(t) {
+	// Remembered up to and including until: at that very instant (which a
+	// frozen FakeClock can hold for ever) the JWT is still valid.
+	if t, ok := a.seen[key]; ok && !now.After(t) {
 		return false
 	}
 	if len(a.seen) >= 1024 && len(a.seen)%256 == 0 {
 		for k, t := range a.seen {
-			if !now.Before(t) {
+			if now.After(t) {
 				delete(a.seen, k)
 			}
 		}

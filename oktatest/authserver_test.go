@@ -225,6 +225,17 @@ func TestAuthServer_assertionRefused(t *testing.T) {
 			assertOAuthError(t, got, http.StatusUnauthorized, "invalid_client")
 		})
 	}
+	// At the very instant of its exp, which the fake's frozen clock can
+	// hold, an assertion is still valid, and still remembered.
+	t.Run("replayed at its expiry", func(t *testing.T) {
+		h := newECHarness(t)
+		a := h.goodAssertion()
+		a.exp = h.clock.Now()
+		signed := a.sign(t)
+		require.Equal(t, http.StatusOK, h.post(t, signed, "okta.sessions.read", h.goodProof().sign(t)).status)
+		got := h.post(t, signed, "okta.sessions.read", h.goodProof().sign(t))
+		assertOAuthError(t, got, http.StatusUnauthorized, "invalid_client")
+	})
 	t.Run("replayed", func(t *testing.T) {
 		h := newECHarness(t)
 		a := h.goodAssertion()
@@ -262,6 +273,16 @@ func TestAuthServer_proofRefused(t *testing.T) {
 		got := h.post(t, a.sign(t), "okta.sessions.read", "")
 		assertOAuthError(t, got, http.StatusBadRequest, "invalid_dpop_proof")
 		assert.Equal(t, "The DPoP proof JWT header is missing.", got.body["error_description"])
+	})
+	t.Run("replayed at the edge of its window", func(t *testing.T) {
+		h := newECHarness(t)
+		pr := h.goodProof()
+		pr.iat = h.clock.Now().Add(-ProofWindow)
+		p := pr.sign(t)
+		for i, want := range []int{http.StatusOK, http.StatusBadRequest} {
+			a := h.goodAssertion()
+			assert.Equal(t, want, h.post(t, a.sign(t), "okta.sessions.read", p).status, "request %d", i)
+		}
 	})
 	t.Run("replayed", func(t *testing.T) {
 		h := newECHarness(t)
