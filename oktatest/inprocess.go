@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"sync"
 )
 
@@ -59,6 +61,7 @@ type roundTripper struct{ s *Server }
 func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	r := req.Clone(ctx) // the chain sets path values: leave the caller's request alone
+	r.Header = canonicalHeader(r.Header)
 	if r.URL.Scheme == "https" {
 		r.TLS = &tls.ConnectionState{} // links follow the scheme, as on a listener
 	}
@@ -83,6 +86,18 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// canonicalHeader returns h with its keys in canonical form, as net/http's
+// server reads them off the wire: values of keys that differ only in case
+// are joined in the order a client writes them (keys sorted).
+func canonicalHeader(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for _, key := range slices.Sorted(maps.Keys(h)) {
+		ck := http.CanonicalHeaderKey(key)
+		out[ck] = append(out[ck], h[key]...)
+	}
+	return out
 }
 
 // pipeWriter is the http.ResponseWriter of an in-process request: the

@@ -124,3 +124,26 @@ func TestResponder(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 	assert.Equal(t, 2, mock.GetTotalCallCount())
 }
+
+// A header key sent in another case reaches a listening server canonical,
+// as net/http's server reads it; the in-process fake answers the same, and
+// masks its value the same.
+func TestInProcess_headerKeysAsOnASocket(t *testing.T) {
+	for _, inProcess := range []bool{false, true} {
+		srv, _ := newFake(t)
+		if inProcess {
+			srv, _ = newInProcess(t)
+		}
+		id, err := srv.SeedSession(oktatest.SessionSeed{})
+		require.NoError(t, err)
+		a := sendHeader(t, srv, http.MethodGet, "/api/v1/sessions/"+id, http.Header{"authorization": {ssws(srv)}}, "")
+		assert.Equal(t, http.StatusOK, a.StatusCode, "in process: %v", inProcess)
+		a = sendHeader(t, srv, http.MethodGet, "/api/v1/sessions/me", http.Header{"cookie": {"sid=" + id}}, "")
+		assert.Equal(t, http.StatusOK, a.StatusCode, "in process: %v", inProcess)
+
+		reqs := srv.Requests()
+		require.Len(t, reqs, 2)
+		assert.Equal(t, []string{"SSWS [redacted]"}, reqs[0].Header["Authorization"], "in process: %v", inProcess)
+		assert.Equal(t, []string{"sid=[redacted]"}, reqs[1].Header["Cookie"], "in process: %v", inProcess)
+	}
+}

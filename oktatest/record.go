@@ -106,25 +106,42 @@ func (rec *recorder) reset() {
 const redacted = "[redacted]"
 
 // maskHeader copies h with credential and cookie values masked: an
-// Authorization value keeps its scheme, a cookie its name.
+// Authorization value keeps its scheme, a cookie its name. Keys are matched
+// whatever their case, as a handler of the caller's may be handed keys that
+// are not canonical.
 func maskHeader(h http.Header) http.Header {
 	out := h.Clone()
-	for i, v := range out["Authorization"] {
-		if scheme, _, found := strings.Cut(v, " "); found {
-			out["Authorization"][i] = scheme + " " + redacted
-		} else {
-			out["Authorization"][i] = redacted
+	for key, values := range out {
+		switch http.CanonicalHeaderKey(key) {
+		case "Authorization":
+			for i, v := range values {
+				values[i] = maskCredential(v)
+			}
+		case "Cookie":
+			for i, v := range values {
+				values[i] = maskCookies(v)
+			}
 		}
-	}
-	for i, v := range out["Cookie"] {
-		var masked []string
-		for c := range strings.SplitSeq(v, ";") {
-			name, _, _ := strings.Cut(strings.TrimSpace(c), "=")
-			masked = append(masked, name+"="+redacted)
-		}
-		out["Cookie"][i] = strings.Join(masked, "; ")
 	}
 	return out
+}
+
+// maskCredential masks an Authorization value but its scheme.
+func maskCredential(v string) string {
+	if scheme, _, found := strings.Cut(v, " "); found {
+		return scheme + " " + redacted
+	}
+	return redacted
+}
+
+// maskCookies masks a Cookie value but its cookies' names.
+func maskCookies(v string) string {
+	var masked []string
+	for c := range strings.SplitSeq(v, ";") {
+		name, _, _ := strings.Cut(strings.TrimSpace(c), "=")
+		masked = append(masked, name+"="+redacted)
+	}
+	return strings.Join(masked, "; ")
 }
 
 // statusWriter remembers the status of an answer. It keeps the Flusher and
