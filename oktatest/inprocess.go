@@ -25,7 +25,9 @@ var ErrDropped = errors.New("oktatest: connection dropped")
 // RoundTripper (which Config sets as the transport of its HTTPClient) or,
 // for suites that mock with httpmock, Responder. It answers as a listening
 // server does, streams its answers (slow and oversized bodies included) and
-// turns a dropped connection into ErrDropped. It returns an error for bad
+// turns a dropped connection into ErrDropped; as on a socket, header keys
+// reach it canonical, and a cancelled context fails the request or the read
+// of its body with the context's error. It returns an error for bad
 // options, and for WithAddr. Close ends the delays of its faults.
 func NewInProcess(opts ...Option) (*Server, error) {
 	o, err := newOptions(opts)
@@ -73,7 +75,10 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	w.resp = &http.Response{
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Body: pr, ContentLength: -1, Request: req,
 	}
-	stop := context.AfterFunc(ctx, func() { pr.CloseWithError(ctx.Err()) })
+	// A cancelled context breaks the body with its error, as a transport's
+	// read does: the writer's side is closed, so reads return ctx.Err() (the
+	// reader's side would make them return io.ErrClosedPipe).
+	stop := context.AfterFunc(ctx, func() { pw.CloseWithError(ctx.Err()) })
 	go func() {
 		defer stop()
 		defer r.Body.Close()
@@ -147,7 +152,7 @@ func (w *pipeWriter) finish(ctx context.Context) {
 	}
 	if err == nil {
 		w.WriteHeader(http.StatusOK)
-		w.pw.Close()
+		w.pw.CloseWithError(ctx.Err()) // a handler that stopped for the context leaves its error, not EOF
 		return
 	}
 	w.once.Do(func() {

@@ -147,3 +147,28 @@ func TestInProcess_headerKeysAsOnASocket(t *testing.T) {
 		assert.Equal(t, []string{"sid=[redacted]"}, reqs[1].Header["Cookie"], "in process: %v", inProcess)
 	}
 }
+
+// A context cancelled while the body streams ends the read with the
+// context's error, as on a socket.
+func TestInProcess_cancelMidBody(t *testing.T) {
+	for _, inProcess := range []bool{false, true} {
+		srv, _ := newFake(t)
+		hc := http.DefaultClient
+		if inProcess {
+			srv, _ = newInProcess(t)
+			hc = &http.Client{Transport: srv.RoundTripper()}
+		}
+		srv.InjectFault(oktatest.Fault{Body: oktatest.BodyTrickle, TrickleEvery: time.Millisecond})
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/v1/sessions/102x", nil)
+		req.Header.Set("Authorization", ssws(srv))
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		_, err = resp.Body.Read(make([]byte, 1))
+		require.NoError(t, err)
+		cancel()
+		_, err = io.ReadAll(resp.Body)
+		assert.ErrorIs(t, err, context.Canceled, "in process: %v", inProcess)
+		resp.Body.Close()
+	}
+}
