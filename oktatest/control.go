@@ -13,7 +13,8 @@ import (
 // offers over HTTP what the Go API offers, for suites in any language:
 // mint session tokens, seed users and sessions, inject and clear faults,
 // read and advance the clock, read the recorded requests, reset. Its routes
-// require the API token, and are never recorded, rate-limited or faulted.
+// require the API token (no access token, not even one Okta's routes take),
+// and are never recorded, rate-limited or faulted.
 // api/oktatest-control.yaml in the module describes it (OpenAPI 3.0).
 type control struct{ s *Server }
 

@@ -91,3 +91,17 @@ func TestReset(t *testing.T) {
 	assertOktaError(t, send(t, srv, http.MethodPost, "/api/v1/sessions", "", `{"sessionToken":"`+tok+`"}`), http.StatusUnauthorized, "E0000004")
 	assertOktaError(t, send(t, srv, http.MethodDelete, "/api/v1/users/00uann/sessions", ssws(srv), ""), http.StatusNotFound, "E0000007")
 }
+
+// The control API takes the API token only: neither the static access
+// token (WithAccessToken) nor a service app's token (see TestServer_scopes)
+// drives it, though Okta's routes take them.
+func TestControl_apiTokenOnly(t *testing.T) {
+	srv, _ := newFake(t, oktatest.WithAccessToken("00access"))
+	assertOktaError(t, send(t, srv, http.MethodGet, "/api/v1/sessions/102x", "Bearer 00access", ""), http.StatusNotFound, "E0000007")
+	for _, path := range []string{"clock", "requests"} {
+		assertOktaError(t, send(t, srv, http.MethodGet, oktatest.ControlPrefix+path, "Bearer 00access", ""), http.StatusUnauthorized, "E0000011")
+	}
+	assertOktaError(t, send(t, srv, http.MethodPost, oktatest.ControlPrefix+"reset", "Bearer 00access", ""), http.StatusUnauthorized, "E0000011")
+	assertOktaError(t, send(t, srv, http.MethodPost, oktatest.ControlPrefix+"reset", "", ""), http.StatusUnauthorized, "E0000011")
+	assert.Equal(t, http.StatusOK, send(t, srv, http.MethodGet, oktatest.ControlPrefix+"clock", ssws(srv), "").StatusCode)
+}
