@@ -172,3 +172,19 @@ func TestInProcess_cancelMidBody(t *testing.T) {
 		resp.Body.Close()
 	}
 }
+
+// The status of an answer is recorded once its header is sent, as the
+// client sees it: Requests() read right after the answer holds it, even
+// while the handler still runs.
+func TestInProcess_statusRecordedWithTheHeader(t *testing.T) {
+	srv, _ := newInProcess(t)
+	hc := &http.Client{Transport: srv.RoundTripper()}
+	for i := range 20 {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/sessions/102x", nil)
+		req.Header.Set("Authorization", ssws(srv))
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusNotFound, srv.Requests()[i].Status, "request %d", i)
+	}
+}

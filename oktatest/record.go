@@ -52,8 +52,9 @@ func (rec *recorder) stamp(next handler) handler {
 	}
 }
 
-// record records the request, and the answer's status once the rest of the
-// chain is done with it.
+// record records the request, and the answer's status as its header is
+// sent: an in-process client has the answer then, while the handler may
+// still be writing the body.
 func (rec *recorder) record(next handler) handler {
 	return func(w http.ResponseWriter, c *call) {
 		i := rec.add(Request{
@@ -61,9 +62,7 @@ func (rec *recorder) record(next handler) handler {
 			Query: c.req.URL.Query(), Header: maskHeader(c.req.Header), Time: c.now,
 			RequestID: w.Header().Get("X-Okta-Request-Id"),
 		})
-		sw := &statusWriter{ResponseWriter: w}
-		defer rec.setStatus(i, sw)
-		next(sw, c)
+		next(&statusWriter{ResponseWriter: w, sent: func(code int) { rec.setStatus(i, code) }}, c)
 	}
 }
 
@@ -76,10 +75,10 @@ func (rec *recorder) add(r Request) int {
 }
 
 // setStatus records the status of the answer to request i.
-func (rec *recorder) setStatus(i int, w *statusWriter) {
+func (rec *recorder) setStatus(i int, status int) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	rec.requests[i].Status = w.status
+	rec.requests[i].Status = status
 }
 
 // list returns a copy of the requests, oldest first, headers and queries
@@ -144,29 +143,34 @@ func maskCookies(v string) string {
 	return strings.Join(masked, "; ")
 }
 
-// statusWriter remembers the status of an answer. It keeps the Flusher and
-// the Hijacker of the connection, for trickled bodies and dropped
-// connections.
+// statusWriter reports the status of an answer, once, when its header is
+// sent. It keeps the Flusher and the Hijacker of the connection, for
+// trickled bodies and dropped connections.
 type statusWriter struct {
 	http.ResponseWriter
+	sent   func(status int)
 	status int
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		w.sent(code)
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
 }
 
 func (w *statusWriter) Flush() {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK) // a flush sends the header
+	}
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
