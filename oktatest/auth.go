@@ -27,6 +27,11 @@ const (
 	// clientAssertion is the token endpoint's: the client authenticates
 	// with a client assertion in the body, which the AuthServer checks.
 	clientAssertion
+	// apiTokenOnly is the control API's: the API token ("SSWS <token>")
+	// and nothing else, so that an OAuth 2.0 access token handed to the
+	// code under test (WithAccessToken, or a service app's) cannot reset,
+	// fault or read the fake.
+	apiTokenOnly
 )
 
 // The session cookies, Identity Engine's first; see
@@ -43,10 +48,11 @@ type authenticator struct {
 }
 
 // authenticate answers 401 E0000011 to a request whose credential its route
-// does not accept, Okta's 401 or 403 with a WWW-Authenticate challenge to a
-// service app's access token that is invalid, unbound or lacks the route's
-// scope, and 403 E0000005 to a current-session request that carries an
-// Authorization header; it reads the session cookie.
+// does not accept (on the control API, anything but the API token), Okta's
+// 401 or 403 with a WWW-Authenticate challenge to a service app's access
+// token that is invalid, unbound or lacks the route's scope, and 403
+// E0000005 to a current-session request that carries an Authorization
+// header; it reads the session cookie.
 func (a authenticator) authenticate(next handler) handler {
 	return func(w http.ResponseWriter, c *call) {
 		_, hasCred := c.req.Header["Authorization"]
@@ -54,6 +60,11 @@ func (a authenticator) authenticate(next handler) handler {
 		switch {
 		case c.route.access == clientAssertion:
 			// The AuthServer checks the client assertion in the body.
+		case c.route.access == apiTokenOnly:
+			if !a.isAPIToken(cred) {
+				errInvalidToken.write(w)
+				return
+			}
 		case c.route.access == sessionCookie:
 			if hasCred {
 				errInvalidSession.write(w)
@@ -81,8 +92,12 @@ func (a authenticator) authenticate(next handler) handler {
 // accepts reports whether cred, an Authorization header's value, is the
 // org's API token or static access token.
 func (a authenticator) accepts(cred string) bool {
-	return cred == "SSWS "+a.apiToken || a.accessToken != "" && cred == "Bearer "+a.accessToken
+	return a.isAPIToken(cred) || a.accessToken != "" && cred == "Bearer "+a.accessToken
 }
+
+// isAPIToken reports whether cred, an Authorization header's value, is the
+// org's API token.
+func (a authenticator) isAPIToken(cred string) bool { return cred == "SSWS "+a.apiToken }
 
 // isAccessToken reports whether cred, an Authorization header's value, is
 // of scheme Bearer or DPoP.

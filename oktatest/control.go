@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -13,7 +15,8 @@ import (
 // offers over HTTP what the Go API offers, for suites in any language:
 // mint session tokens, seed users and sessions, inject and clear faults,
 // read and advance the clock, read the recorded requests, reset. Its routes
-// require the API token, and are never recorded, rate-limited or faulted.
+// require the API token (no access token, not even one Okta's routes take),
+// and are never recorded, rate-limited or faulted.
 // api/oktatest-control.yaml in the module describes it (OpenAPI 3.0).
 type control struct{ s *Server }
 
@@ -129,23 +132,32 @@ func (ctl control) now(w http.ResponseWriter, c *call) {
 	writeJSON(w, http.StatusOK, map[string]string{"now": jsonTime(c.now)})
 }
 
-// advance moves a FakeClock forward by {"milliseconds"} (positive) and
-// answers the new time; on the wall clock it is 400 E0000001.
+// maxAdvance is the most milliseconds POST clock/advance takes: the
+// longest time.Duration, in whole milliseconds (api/oktatest-control.yaml
+// gives it as the maximum). More would wrap around and move the clock back.
+const maxAdvance = math.MaxInt64 / int64(time.Millisecond)
+
+// advance moves a FakeClock forward by {"milliseconds"} (an integer from 1
+// to maxAdvance) and answers the new time; any other value, or the wall
+// clock, is 400 E0000001.
 func (ctl control) advance(w http.ResponseWriter, c *call) {
 	var body struct {
-		Milliseconds int64 `json:"milliseconds"`
+		// Milliseconds is kept raw, so that a number past int64 or not an
+		// integer is refused as a value (E0000001), as a huge one is.
+		Milliseconds json.RawMessage `json:"milliseconds"`
 	}
 	if !decode(w, c, &body) {
 		return
 	}
+	ms, err := strconv.ParseInt(string(body.Milliseconds), 10, 64)
 	clock, ok := ctl.s.clock.(interface{ Advance(time.Duration) })
 	switch {
 	case !ok:
 		errValidation("clock is the wall clock; start the fake on a FakeClock").write(w)
-	case body.Milliseconds <= 0:
+	case err != nil || ms <= 0 || ms > maxAdvance:
 		errValidation("milliseconds").write(w)
 	default:
-		clock.Advance(time.Duration(body.Milliseconds) * time.Millisecond)
+		clock.Advance(time.Duration(ms) * time.Millisecond)
 		writeJSON(w, http.StatusOK, map[string]string{"now": jsonTime(ctl.s.clock.Now())})
 	}
 }

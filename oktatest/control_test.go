@@ -1,6 +1,8 @@
 package oktatest_test
 
 import (
+	"fmt"
+	"math"
 	"net/http"
 	"testing"
 	"time"
@@ -44,6 +46,12 @@ func TestControl_refused(t *testing.T) {
 		{"status 200", http.MethodPost, "faults", `{"status":200}`, srv, 400, "E0000001", "Api validation failed: status"},
 		{"negative latency", http.MethodPost, "faults", `{"latencyMs":-1}`, srv, 400, "E0000001", "Api validation failed: latencyMs"},
 		{"no advance", http.MethodPost, "clock/advance", `{"milliseconds":0}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
+		{"advance past a Duration", http.MethodPost, "clock/advance", `{"milliseconds":9223372036855}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
+		{"advance of MaxInt64", http.MethodPost, "clock/advance", `{"milliseconds":9223372036854775807}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
+		{"advance past an int64", http.MethodPost, "clock/advance", `{"milliseconds":9223372036854775808}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
+		{"advance by a fraction", http.MethodPost, "clock/advance", `{"milliseconds":1.5}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
+		{"advance by a string", http.MethodPost, "clock/advance", `{"milliseconds":"5"}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
+		{"advance by nothing", http.MethodPost, "clock/advance", `{}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
 		{"wall clock", http.MethodPost, "clock/advance", `{"milliseconds":1000}`, real, 400, "E0000001", ""},
 		{"unknown control path", http.MethodGet, "nowhere", ``, srv, 404, "E0000008", ""},
 	}
@@ -73,6 +81,11 @@ func TestControl_faultAndClock(t *testing.T) {
 	assert.Equal(t, "2026-11-27T09:01:30.000Z", a.object(t)["now"])
 	assert.Equal(t, t0.Add(90*time.Second), clock.Now())
 	assert.Equal(t, "2026-11-27T09:01:30.000Z", send(t, srv, http.MethodGet, oktatest.ControlPrefix+"clock", ssws(srv), "").object(t)["now"])
+
+	const longest = int64(math.MaxInt64 / int64(time.Millisecond)) // the longest time.Duration, in whole ms
+	a = send(t, srv, http.MethodPost, oktatest.ControlPrefix+"clock/advance", ssws(srv), fmt.Sprintf(`{"milliseconds":%d}`, longest))
+	require.Equal(t, http.StatusOK, a.StatusCode, "body: %s", a.body)
+	assert.Equal(t, t0.Add(90*time.Second).Add(time.Duration(longest)*time.Millisecond), clock.Now(), "forward, never back")
 }
 
 func TestReset(t *testing.T) {
@@ -90,4 +103,18 @@ func TestReset(t *testing.T) {
 	assertRateLimit(t, a, 3, 2, t0.Add(time.Minute))
 	assertOktaError(t, send(t, srv, http.MethodPost, "/api/v1/sessions", "", `{"sessionToken":"`+tok+`"}`), http.StatusUnauthorized, "E0000004")
 	assertOktaError(t, send(t, srv, http.MethodDelete, "/api/v1/users/00uann/sessions", ssws(srv), ""), http.StatusNotFound, "E0000007")
+}
+
+// The control API takes the API token only: neither the static access
+// token (WithAccessToken) nor a service app's token (see TestServer_scopes)
+// drives it, though Okta's routes take them.
+func TestControl_apiTokenOnly(t *testing.T) {
+	srv, _ := newFake(t, oktatest.WithAccessToken("00access"))
+	assertOktaError(t, send(t, srv, http.MethodGet, "/api/v1/sessions/102x", "Bearer 00access", ""), http.StatusNotFound, "E0000007")
+	for _, path := range []string{"clock", "requests"} {
+		assertOktaError(t, send(t, srv, http.MethodGet, oktatest.ControlPrefix+path, "Bearer 00access", ""), http.StatusUnauthorized, "E0000011")
+	}
+	assertOktaError(t, send(t, srv, http.MethodPost, oktatest.ControlPrefix+"reset", "Bearer 00access", ""), http.StatusUnauthorized, "E0000011")
+	assertOktaError(t, send(t, srv, http.MethodPost, oktatest.ControlPrefix+"reset", "", ""), http.StatusUnauthorized, "E0000011")
+	assert.Equal(t, http.StatusOK, send(t, srv, http.MethodGet, oktatest.ControlPrefix+"clock", ssws(srv), "").StatusCode)
 }

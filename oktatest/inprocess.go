@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"sync"
 )
 
@@ -23,7 +25,9 @@ var ErrDropped = errors.New("oktatest: connection dropped")
 // RoundTripper (which Config sets as the transport of its HTTPClient) or,
 // for suites that mock with httpmock, Responder. It answers as a listening
 // server does, streams its answers (slow and oversized bodies included) and
-// turns a dropped connection into ErrDropped. It returns an error for bad
+// turns a dropped connection into ErrDropped; as on a socket, header keys
+// reach it canonical, and a cancelled context fails the request or the read
+// of its body with the context's error. It returns an error for bad
 // options, and for WithAddr. Close ends the delays of its faults.
 func NewInProcess(opts ...Option) (*Server, error) {
 	o, err := newOptions(opts)
@@ -59,6 +63,7 @@ type roundTripper struct{ s *Server }
 func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	r := req.Clone(ctx) // the chain sets path values: leave the caller's request alone
+	r.Header = canonicalHeader(r.Header)
 	if r.URL.Scheme == "https" {
 		r.TLS = &tls.ConnectionState{} // links follow the scheme, as on a listener
 	}
@@ -70,7 +75,10 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	w.resp = &http.Response{
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Body: pr, ContentLength: -1, Request: req,
 	}
-	stop := context.AfterFunc(ctx, func() { pr.CloseWithError(ctx.Err()) })
+	// A cancelled context breaks the body with its error, as a transport's
+	// read does: the writer's side is closed, so reads return ctx.Err() (the
+	// reader's side would make them return io.ErrClosedPipe).
+	stop := context.AfterFunc(ctx, func() { pw.CloseWithError(ctx.Err()) })
 	go func() {
 		defer stop()
 		defer r.Body.Close()
@@ -83,6 +91,18 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// canonicalHeader returns h with its keys in canonical form, as net/http's
+// server reads them off the wire: values of keys that differ only in case
+// are joined in the order a client writes them (keys sorted).
+func canonicalHeader(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for _, key := range slices.Sorted(maps.Keys(h)) {
+		ck := http.CanonicalHeaderKey(key)
+		out[ck] = append(out[ck], h[key]...)
+	}
+	return out
 }
 
 // pipeWriter is the http.ResponseWriter of an in-process request: the
@@ -132,7 +152,7 @@ func (w *pipeWriter) finish(ctx context.Context) {
 	}
 	if err == nil {
 		w.WriteHeader(http.StatusOK)
-		w.pw.Close()
+		w.pw.CloseWithError(ctx.Err()) // a handler that stopped for the context leaves its error, not EOF
 		return
 	}
 	w.once.Do(func() {

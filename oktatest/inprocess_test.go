@@ -124,3 +124,67 @@ func TestResponder(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 	assert.Equal(t, 2, mock.GetTotalCallCount())
 }
+
+// A header key sent in another case reaches a listening server canonical,
+// as net/http's server reads it; the in-process fake answers the same, and
+// masks its value the same.
+func TestInProcess_headerKeysAsOnASocket(t *testing.T) {
+	for _, inProcess := range []bool{false, true} {
+		srv, _ := newFake(t)
+		if inProcess {
+			srv, _ = newInProcess(t)
+		}
+		id, err := srv.SeedSession(oktatest.SessionSeed{})
+		require.NoError(t, err)
+		a := sendHeader(t, srv, http.MethodGet, "/api/v1/sessions/"+id, http.Header{"authorization": {ssws(srv)}}, "")
+		assert.Equal(t, http.StatusOK, a.StatusCode, "in process: %v", inProcess)
+		a = sendHeader(t, srv, http.MethodGet, "/api/v1/sessions/me", http.Header{"cookie": {"sid=" + id}}, "")
+		assert.Equal(t, http.StatusOK, a.StatusCode, "in process: %v", inProcess)
+
+		reqs := srv.Requests()
+		require.Len(t, reqs, 2)
+		assert.Equal(t, []string{"SSWS [redacted]"}, reqs[0].Header["Authorization"], "in process: %v", inProcess)
+		assert.Equal(t, []string{"sid=[redacted]"}, reqs[1].Header["Cookie"], "in process: %v", inProcess)
+	}
+}
+
+// A context cancelled while the body streams ends the read with the
+// context's error, as on a socket.
+func TestInProcess_cancelMidBody(t *testing.T) {
+	for _, inProcess := range []bool{false, true} {
+		srv, _ := newFake(t)
+		hc := http.DefaultClient
+		if inProcess {
+			srv, _ = newInProcess(t)
+			hc = &http.Client{Transport: srv.RoundTripper()}
+		}
+		srv.InjectFault(oktatest.Fault{Body: oktatest.BodyTrickle, TrickleEvery: time.Millisecond})
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/v1/sessions/102x", nil)
+		req.Header.Set("Authorization", ssws(srv))
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		_, err = resp.Body.Read(make([]byte, 1))
+		require.NoError(t, err)
+		cancel()
+		_, err = io.ReadAll(resp.Body)
+		assert.ErrorIs(t, err, context.Canceled, "in process: %v", inProcess)
+		resp.Body.Close()
+	}
+}
+
+// The status of an answer is recorded once its header is sent, as the
+// client sees it: Requests() read right after the answer holds it, even
+// while the handler still runs.
+func TestInProcess_statusRecordedWithTheHeader(t *testing.T) {
+	srv, _ := newInProcess(t)
+	hc := &http.Client{Transport: srv.RoundTripper()}
+	for i := range 20 {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/sessions/102x", nil)
+		req.Header.Set("Authorization", ssws(srv))
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusNotFound, srv.Requests()[i].Status, "request %d", i)
+	}
+}

@@ -76,7 +76,9 @@ func WithConcurrencyLimit(n int) Option { return func(o *options) { o.concurrenc
 // WithAPIToken sets the API token the server accepts (default: a random one).
 func WithAPIToken(token string) Option { return func(o *options) { o.apiToken = token } }
 
-// WithAccessToken makes the server also accept "Authorization: Bearer <token>".
+// WithAccessToken makes the server also accept "Authorization: Bearer <token>"
+// on Okta's routes; the control API under ControlPrefix takes the API token
+// only.
 func WithAccessToken(token string) Option { return func(o *options) { o.accessToken = token } }
 
 // WithServiceApp registers an OAuth 2.0 service app with the server's

@@ -52,8 +52,9 @@ func (rec *recorder) stamp(next handler) handler {
 	}
 }
 
-// record records the request, and the answer's status once the rest of the
-// chain is done with it.
+// record records the request, and the answer's status as its header is
+// sent: an in-process client has the answer then, while the handler may
+// still be writing the body.
 func (rec *recorder) record(next handler) handler {
 	return func(w http.ResponseWriter, c *call) {
 		i := rec.add(Request{
@@ -61,9 +62,7 @@ func (rec *recorder) record(next handler) handler {
 			Query: c.req.URL.Query(), Header: maskHeader(c.req.Header), Time: c.now,
 			RequestID: w.Header().Get("X-Okta-Request-Id"),
 		})
-		sw := &statusWriter{ResponseWriter: w}
-		defer rec.setStatus(i, sw)
-		next(sw, c)
+		next(&statusWriter{ResponseWriter: w, sent: func(code int) { rec.setStatus(i, code) }}, c)
 	}
 }
 
@@ -76,10 +75,10 @@ func (rec *recorder) add(r Request) int {
 }
 
 // setStatus records the status of the answer to request i.
-func (rec *recorder) setStatus(i int, w *statusWriter) {
+func (rec *recorder) setStatus(i int, status int) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	rec.requests[i].Status = w.status
+	rec.requests[i].Status = status
 }
 
 // list returns a copy of the requests, oldest first, headers and queries
@@ -106,50 +105,72 @@ func (rec *recorder) reset() {
 const redacted = "[redacted]"
 
 // maskHeader copies h with credential and cookie values masked: an
-// Authorization value keeps its scheme, a cookie its name.
+// Authorization value keeps its scheme, a cookie its name. Keys are matched
+// whatever their case, as a handler of the caller's may be handed keys that
+// are not canonical.
 func maskHeader(h http.Header) http.Header {
 	out := h.Clone()
-	for i, v := range out["Authorization"] {
-		if scheme, _, found := strings.Cut(v, " "); found {
-			out["Authorization"][i] = scheme + " " + redacted
-		} else {
-			out["Authorization"][i] = redacted
+	for key, values := range out {
+		switch http.CanonicalHeaderKey(key) {
+		case "Authorization":
+			for i, v := range values {
+				values[i] = maskCredential(v)
+			}
+		case "Cookie":
+			for i, v := range values {
+				values[i] = maskCookies(v)
+			}
 		}
-	}
-	for i, v := range out["Cookie"] {
-		var masked []string
-		for c := range strings.SplitSeq(v, ";") {
-			name, _, _ := strings.Cut(strings.TrimSpace(c), "=")
-			masked = append(masked, name+"="+redacted)
-		}
-		out["Cookie"][i] = strings.Join(masked, "; ")
 	}
 	return out
 }
 
-// statusWriter remembers the status of an answer. It keeps the Flusher and
-// the Hijacker of the connection, for trickled bodies and dropped
-// connections.
+// maskCredential masks an Authorization value but its scheme.
+func maskCredential(v string) string {
+	if scheme, _, found := strings.Cut(v, " "); found {
+		return scheme + " " + redacted
+	}
+	return redacted
+}
+
+// maskCookies masks a Cookie value but its cookies' names.
+func maskCookies(v string) string {
+	var masked []string
+	for c := range strings.SplitSeq(v, ";") {
+		name, _, _ := strings.Cut(strings.TrimSpace(c), "=")
+		masked = append(masked, name+"="+redacted)
+	}
+	return strings.Join(masked, "; ")
+}
+
+// statusWriter reports the status of an answer, once, when its header is
+// sent. It keeps the Flusher and the Hijacker of the connection, for
+// trickled bodies and dropped connections.
 type statusWriter struct {
 	http.ResponseWriter
+	sent   func(status int)
 	status int
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		w.sent(code)
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
 }
 
 func (w *statusWriter) Flush() {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK) // a flush sends the header
+	}
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}

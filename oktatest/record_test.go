@@ -2,6 +2,7 @@ package oktatest_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,4 +45,21 @@ func TestRequests_recordedWithSecretsMasked(t *testing.T) {
 	reqs[0].Query["x"][0] = "changed"
 	assert.Equal(t, "SSWS [redacted]", srv.Requests()[0].Header.Get("Authorization"), "Requests returns a copy")
 	assert.Equal(t, "1", srv.Requests()[0].Query.Get("x"), "Requests returns a copy")
+}
+
+// The Server as a handler of the caller's may be handed headers whose keys
+// are not canonical: their secrets are masked all the same.
+func TestRequests_masksHeadersWhateverTheirCase(t *testing.T) {
+	srv, _ := newFake(t)
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/sessions/102x", nil)
+	req.Header["authorization"] = []string{ssws(srv)}
+	req.Header["AUTHORIZATION"] = []string{"Bearer secret-access-token"}
+	req.Header["cookie"] = []string{"sid=102secret"}
+	srv.ServeHTTP(httptest.NewRecorder(), req)
+
+	reqs := srv.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, http.Header{
+		"authorization": {"SSWS [redacted]"}, "AUTHORIZATION": {"Bearer [redacted]"}, "cookie": {"sid=[redacted]"},
+	}, reqs[0].Header)
 }

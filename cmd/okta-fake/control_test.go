@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"regexp"
 	"strings"
@@ -139,6 +140,12 @@ func (s *suite) faultAndExpire() {
 	require.Equal(t, http.StatusOK, status)
 	status, body := s.do(http.MethodGet, "/api/v1/sessions/102seeded", "")
 	assert.Equal(t, http.StatusNotFound, status, "expired: %s", body)
+
+	// The description's maximum is the fake's: one more is refused by both.
+	status, body = s.do(http.MethodPost, "/oktatest/v1/clock/advance", `{"milliseconds":9223372036855}`)
+	assert.Equal(t, http.StatusBadRequest, status, "body: %s", body)
+	status, body = s.do(http.MethodPost, "/oktatest/v1/clock/advance", `{"milliseconds":9223372036854}`)
+	assert.Equal(t, http.StatusOK, status, "body: %s", body)
 }
 
 // recordsAndReset reads the recorded requests, and resets the org.
@@ -168,4 +175,16 @@ func (s *suite) recordsAndReset() {
 	assert.Equal(t, http.StatusBadRequest, status, "body: %s", body)
 	status, _ = s.do(http.MethodPost, "/oktatest/v1/session-tokens", `{"login":"bob@example.com"}`)
 	assert.Equal(t, http.StatusOK, status)
+}
+
+// The description gives the longest advance of the clock the fake takes:
+// the longest time.Duration, in whole milliseconds.
+func TestControlAPI_advanceMaximum(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromFile("../../api/oktatest-control.yaml")
+	require.NoError(t, err)
+	op := doc.Paths.Find("/oktatest/v1/clock/advance").Post
+	ms := op.RequestBody.Value.Content.Get("application/json").Schema.Value.Properties["milliseconds"].Value
+	require.NotNil(t, ms.Max, "a maximum")
+	assert.Equal(t, float64(math.MaxInt64/int64(time.Millisecond)), *ms.Max)
+	assert.Equal(t, float64(1), *ms.Min)
 }

@@ -66,7 +66,7 @@ func run(args []string, out io.Writer, wait func()) error {
 	fs.SetOutput(out)
 	addr := fs.String("addr", "127.0.0.1:8089", "loopback address to listen on (127.0.0.1:0 picks a free port)")
 	token := fs.String("token", "", "API token to accept (default: a random one)")
-	accessToken := fs.String("access-token", "", "also accept this OAuth 2.0 access token as Bearer")
+	accessToken := fs.String("access-token", "", "also accept this OAuth 2.0 access token as Bearer on Okta's routes (never on the control API)")
 	rate := fs.Int("rate-limit", oktatest.DefaultRateLimit, "requests per minute for /api/v1/sessions")
 	concurrency := fs.Int("concurrency-limit", oktatest.DefaultConcurrencyLimit, "requests in flight at once")
 	idle := fs.Duration("idle-timeout", oktatest.DefaultIdleTimeout, "session idle timeout")

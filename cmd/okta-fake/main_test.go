@@ -13,22 +13,23 @@ import (
 
 func TestRun(t *testing.T) {
 	var out bytes.Buffer
-	err := run([]string{"-addr", "127.0.0.1:0", "-token", "00devtoken"}, &out, func() {
+	err := run([]string{"-addr", "127.0.0.1:0", "-token", "00devtoken", "-access-token", "00access"}, &out, func() {
 		url := regexp.MustCompile(`OKTA_CLIENT_ORGURL=(\S+)`).FindStringSubmatch(out.String())
 		require.Len(t, url, 2)
-		req, _ := http.NewRequest(http.MethodPost, url[1]+"/oktatest/v1/session-tokens", strings.NewReader(`{"login":"ann@example.com"}`))
-		req.Header.Set("Authorization", "SSWS 00devtoken")
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
-		assert.Equal(t, http.StatusOK, resp.StatusCode)
-
-		req, _ = http.NewRequest(http.MethodGet, url[1]+"/api/v1/sessions/102nope", nil)
-		req.Header.Set("Authorization", "SSWS 00devtoken")
-		resp, err = http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
-		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+		status := func(method, path, auth, body string) int {
+			req, _ := http.NewRequest(method, url[1]+path, strings.NewReader(body))
+			req.Header.Set("Authorization", auth)
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		mint := `{"login":"ann@example.com"}`
+		assert.Equal(t, http.StatusOK, status(http.MethodPost, "/oktatest/v1/session-tokens", "SSWS 00devtoken", mint))
+		assert.Equal(t, http.StatusNotFound, status(http.MethodGet, "/api/v1/sessions/102nope", "SSWS 00devtoken", ""))
+		assert.Equal(t, http.StatusNotFound, status(http.MethodGet, "/api/v1/sessions/102nope", "Bearer 00access", ""))
+		assert.Equal(t, http.StatusUnauthorized, status(http.MethodPost, "/oktatest/v1/session-tokens", "Bearer 00access", mint),
+			"the control API takes the API token only")
 	})
 	require.NoError(t, err)
 	assert.Contains(t, out.String(), "OKTA_CLIENT_TOKEN=00devtoken")
