@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 
@@ -131,7 +132,7 @@ func (l *loader) parseYAML(c *Configuration, path string, data []byte) bool {
 		}
 	}
 	if err != nil {
-		l.errs = append(l.errs, &ConfigError{Source: path, Reason: "is not valid YAML: " + err.Error(), Err: err})
+		l.errs = append(l.errs, &ConfigError{Source: path, Reason: "is not valid YAML: " + yamlProblem(err)})
 		return false
 	}
 	f := &yamlFile{l: l, c: c, path: path}
@@ -139,6 +140,24 @@ func (l *loader) parseYAML(c *Configuration, path string, data []byte) bool {
 		f.mapping("", doc.Content[0], f.top)
 	}
 	return f.secret
+}
+
+// yamlQuoted matches a span a YAML error message quotes, to its end when the
+// quote is not closed.
+var yamlQuoted = regexp.MustCompile(`'[^']*(?:'|$)|"[^"]*(?:"|$)`)
+
+// yamlProblem returns the message of a YAML parse error with every quoted
+// span of more than one character cut to '...': the parser quotes names from
+// the file, such as the anchor of token: *00abc…, which may be a value. The
+// line number and the one-character quotes (did not find expected ',' or ']')
+// stay. The error itself is not kept, for the same reason.
+func yamlProblem(err error) string {
+	return yamlQuoted.ReplaceAllStringFunc(err.Error(), func(q string) string {
+		if len(q) == 3 && q[0] == q[2] {
+			return q
+		}
+		return "'...'"
+	})
 }
 
 // yamlFile walks one YAML document.
@@ -171,7 +190,7 @@ func (f *yamlFile) mapping(prefix string, n *yaml.Node, each func(key string, v 
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := deref(n.Content[i])
-		key := strings.TrimPrefix(prefix+"."+k.Value, ".")
+		key := strings.TrimPrefix(prefix+"."+shownName(k.Value), ".")
 		switch {
 		case k.Kind != yaml.ScalarNode:
 			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: prefix, Reason: "has a key that is not a string"})
