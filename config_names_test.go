@@ -31,6 +31,7 @@ func TestLoadConfiguration_valueInAName(t *testing.T) {
 		{"variable name", "", "OKTA_CLIENT_TOKEN" + secret + "=x", "OKTA_CLIENT_TOKE...", ""},
 		{"variable name with a space", "", "OKTA_CLIENT_TOKEN " + secret + "=", "OKTA_CLIENT_TOKE...", ""},
 		{"an alias that names no anchor", yamlClient("token: *" + secret), "", "", ""},
+		{"a tag", yamlClient("token: !" + secret + " x"), "", "okta.client.token", "APIToken"},
 	}
 	for _, tt := range tests {
 		for _, warn := range []bool{false, true} {
@@ -75,6 +76,7 @@ func TestLoadConfiguration_valueInAName(t *testing.T) {
 		}
 	}
 }
+
 func TestShownName(t *testing.T) {
 	for name, want := range map[string]string{
 		"orgURL":                    "orgURL",
