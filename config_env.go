@@ -26,7 +26,8 @@ func (l *loader) loadEnv(c *Configuration) {
 	for _, name := range slices.Sorted(maps.Keys(vars)) {
 		s := settingBy(func(s *setting) string { return s.env }, name)
 		if s == nil {
-			l.unknown(&ConfigError{Source: name, Reason: "is not a variable this client reads" +
+			shown := envPrefix + shownName(strings.TrimPrefix(name, envPrefix))
+			l.unknown(&ConfigError{Source: shown, Reason: "is not a variable this client reads" +
 				didYouMean(name, func(s *setting) string { return s.env })})
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 
@@ -131,7 +132,7 @@ func (l *loader) parseYAML(c *Configuration, path string, data []byte) bool {
 		}
 	}
 	if err != nil {
-		l.errs = append(l.errs, &ConfigError{Source: path, Reason: "is not valid YAML: " + err.Error(), Err: err})
+		l.errs = append(l.errs, &ConfigError{Source: path, Reason: "is not valid YAML: " + yamlProblem(err)})
 		return false
 	}
 	f := &yamlFile{l: l, c: c, path: path}
@@ -139,6 +140,24 @@ func (l *loader) parseYAML(c *Configuration, path string, data []byte) bool {
 		f.mapping("", doc.Content[0], f.top)
 	}
 	return f.secret
+}
+
+// yamlQuoted matches a span a YAML error message quotes, to its end when the
+// quote is not closed.
+var yamlQuoted = regexp.MustCompile(`'[^']*(?:'|$)|"[^"]*(?:"|$)`)
+
+// yamlProblem returns the message of a YAML parse error with every quoted
+// span of more than one character cut to '...': the parser quotes names from
+// the file, such as the anchor of token: *00abc…, which may be a value. The
+// line number and the one-character quotes (did not find expected ',' or ']')
+// stay. The error itself is not kept, for the same reason.
+func yamlProblem(err error) string {
+	return yamlQuoted.ReplaceAllStringFunc(err.Error(), func(q string) string {
+		if len(q) == 3 && q[0] == q[2] {
+			return q
+		}
+		return "'...'"
+	})
 }
 
 // yamlFile walks one YAML document.
@@ -157,11 +176,27 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// isNull reports whether n, dereferenced, is missing or a YAML null.
+func isNull(n *yaml.Node) bool {
+	n = deref(n)
+	return n.Kind == 0 || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+// inClient reports whether the dotted key names okta.client or a key in it.
+func inClient(key string) bool {
+	return key == "okta.client" || strings.HasPrefix(key, "okta.client.")
+}
+
 // mapping calls each with the dotted key and the value of every pair of n,
 // the mapping at key prefix. A null is an empty mapping.
+//
+// A key with dots in it that lands in okta.client, such as
+// rateLimit.maxRetries written as one key, is refused: okta-sdk-golang reads
+// only nested keys, and such a key would dodge the "is set twice" check
+// beside the nested one.
 func (f *yamlFile) mapping(prefix string, n *yaml.Node, each func(key string, v *yaml.Node)) {
 	n = deref(n)
-	if n.Kind == 0 || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+	if isNull(n) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
@@ -171,10 +206,13 @@ func (f *yamlFile) mapping(prefix string, n *yaml.Node, each func(key string, v 
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := deref(n.Content[i])
-		key := strings.TrimPrefix(prefix+"."+k.Value, ".")
+		key := strings.TrimPrefix(prefix+"."+shownName(k.Value), ".")
 		switch {
 		case k.Kind != yaml.ScalarNode:
 			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: prefix, Reason: "has a key that is not a string"})
+		case strings.Contains(k.Value, ".") && inClient(strings.TrimPrefix(prefix+"."+k.Value, ".")):
+			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: key,
+				Reason: "is one key with dots in it; nest each part under the one before, as in rateLimit: then maxRetries: indented below it"})
 		case seen[k.Value]:
 			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: key, Reason: "is set twice; keep one"})
 		default:
@@ -216,7 +254,12 @@ func (f *yamlFile) client(key string, v *yaml.Node) {
 		f.l.apply(f.c, s, f.path, key, val)
 		return
 	}
-	if deref(v).Kind == yaml.MappingNode && name == "rateLimit" {
+	if name == "rateLimit" {
+		if isNull(v) {
+			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: key,
+				Reason: "has no value; give maxRetries or maxBackoff under it, or remove it"})
+			return
+		}
 		f.mapping(key, v, f.client)
 		return
 	}
@@ -229,22 +272,48 @@ func (f *yamlFile) unknown(key string) {
 		didYouMean(strings.TrimPrefix(key, "okta.client."), func(s *setting) string { return s.key })})
 }
 
+// errTagged is the reason for a value with a YAML tag LoadConfiguration does
+// not read; it names no tag, which may be a value (token: !00abc… x).
+const errTagged = "has a YAML tag other than !!str or !!int, such as !!binary; give plain text"
+
+// yamlText returns the text of a scalar, "" for a null, and false for one
+// tagged as a type other than text or a whole number: !!binary YWJj is not the
+// text YWJj. An untagged scalar keeps its text whatever YAML resolves it to,
+// so that a key id such as 123e4567 stays text.
+func yamlText(n *yaml.Node) (string, bool) {
+	switch tag := n.ShortTag(); {
+	case tag == "!!null":
+		return "", true
+	case n.Style&yaml.TaggedStyle == 0, tag == "!!str", tag == "!!int":
+		return n.Value, true
+	}
+	return "", false
+}
+
 // yamlValue returns the text of a scalar or the items of a list of scalars.
 func yamlValue(n *yaml.Node) (value, *ConfigError) {
 	n = deref(n)
 	switch n.Kind {
 	case yaml.ScalarNode:
-		if n.ShortTag() == "!!null" {
-			return value{}, nil
+		text, ok := yamlText(n)
+		if !ok {
+			return value{}, invalid(errTagged)
 		}
-		return value{text: n.Value}, nil
+		return value{text: text}, nil
 	case yaml.SequenceNode:
+		if n.Style&yaml.TaggedStyle != 0 && n.ShortTag() != "!!seq" {
+			return value{}, invalid(errTagged)
+		}
 		v := value{isList: true}
 		for _, item := range n.Content {
 			if item = deref(item); item.Kind != yaml.ScalarNode {
 				return value{}, invalid("is a list of something other than plain values")
 			}
-			v.list = append(v.list, item.Value)
+			text, ok := yamlText(item)
+			if !ok {
+				return value{}, invalid(errTagged)
+			}
+			v.list = append(v.list, text)
 		}
 		return v, nil
 	}

@@ -27,7 +27,7 @@ func checkLoaderErrors(t *testing.T, l *loader) {
 }
 
 // FuzzLoadYAML checks that no okta.yaml panics the loader or puts a token or
-// private key into an error.
+// private key into an error, even one typed where a name belongs.
 //
 //	go test -run '^$' -fuzz FuzzLoadYAML -fuzztime 30s
 func FuzzLoadYAML(f *testing.F) {
@@ -36,6 +36,8 @@ func FuzzLoadYAML(f *testing.F) {
 		"okta:\n  client:\n    scopes: [a, b]\n    rateLimit: {maxRetries: 0, maxBackoff: 3}\n",
 		"okta:\n  client: &a\n    token: *a\n", "a: &x [*x]", "okta: {client: {privateKey: '{\"kty\":1}'}}",
 		"- - -", "okta:\n  client:\n    token: x\n---\n", "{[a]: b}", "okta: {client: {rateLimit: {maxRetries: 99999999999999999999}}}",
+		"okta: {client: {token:$S}}", "okta:\n  client:\n    token $S:\n", "okta:\n  client:\n    token: *$S\n",
+		"okta:\n  client:\n    token: !$S x\n", "$S: 1\n", "okta:\n  client:\n    token: \"$S\\q\"\n",
 	} {
 		f.Add(s)
 	}
@@ -43,6 +45,7 @@ func FuzzLoadYAML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc string) {
 		doc = strings.ReplaceAll(doc, "token: ", "token: "+fuzzSecret)
 		doc = strings.ReplaceAll(doc, "privateKey: ", "privateKey: "+fuzzSecret)
+		doc = strings.ReplaceAll(doc, "$S", fuzzSecret) // a secret anywhere: in a key, an anchor, a tag
 		l := &loader{work: work, logger: slog.New(slog.DiscardHandler)}
 		l.parseYAML(NewConfiguration(), "okta.yaml", []byte(doc))
 		checkLoaderErrors(t, l)
@@ -60,11 +63,13 @@ func FuzzLoadEnv(f *testing.F) {
 	f.Add("ORGURL", "https://{yourOktaDomain}")
 	f.Add("SCOPES", ",, ,")
 	f.Add("PRIVATEKEY", "-----BEGIN PRIVATE KEY-----\n\n")
+	f.Add("TOKEN$S", "")
 	work := f.TempDir()
 	f.Fuzz(func(t *testing.T, name, val string) {
 		if name == "TOKEN" || name == "PRIVATEKEY" {
 			val = fuzzSecret + val
 		}
+		name = strings.ReplaceAll(name, "$S", fuzzSecret) // a secret typed into the name
 		env := []string{envPrefix + name + "=" + val}
 		l := &loader{work: work, environ: env, envSet: true, logger: slog.New(slog.DiscardHandler)}
 		l.loadEnv(NewConfiguration())

@@ -74,10 +74,13 @@ func WithoutSource(sources ...ConfigSource) LoadOption {
 // expected, and never holds the value, which may be a secret.
 type ConfigError struct {
 	// Source is the environment variable, such as "OKTA_CLIENT_TOKEN", or the
-	// path of the YAML file; empty when no source set a required setting.
+	// path of the YAML file; empty when no source set a required setting. An
+	// unknown variable name with anything but letters and '_' in it is
+	// shortened, such as "OKTA_CLIENT_TOKE...": it may hold a value.
 	Source string
 	// Key is the YAML key, such as "okta.client.orgUrl"; empty for a variable
-	// and for a problem with a whole file.
+	// and for a problem with a whole file. An unknown key is shortened as an
+	// unknown variable is.
 	Key string
 	// Field is the Configuration field, such as "APIToken"; empty for an
 	// unknown name and for a problem with a whole file.

@@ -61,6 +61,29 @@ func didYouMean(name string, known func(*setting) string) string {
 	return ""
 }
 
+// maxShownName is the length up to which shownName shows a name whole: room
+// for every name Okta's SDKs use, too little for most secrets.
+const maxShownName = 32
+
+// shownName returns an unknown name as an error may show it. Okta's keys and
+// variable names are made of letters, '.', '_' and '-', so such a name of at
+// most maxShownName bytes is shown whole; any other may be a value typed into
+// the name (token:00abc… without the space makes one key of it), and is
+// shortened as shortID shortens a token, or hidden when its first characters
+// are not printable ASCII.
+func shownName(name string) string {
+	notNameChar := func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r == '.' || r == '_' || r == '-')
+	}
+	if len(name) <= maxShownName && !strings.ContainsFunc(name, notNameChar) {
+		return name
+	}
+	if strings.ContainsFunc(name[:min(len(name), shortIDPrefix)], func(r rune) bool { return r <= ' ' || r > '~' }) {
+		return "..."
+	}
+	return shortID(name)
+}
+
 // value is a setting as a source gives it: text, or a list from YAML.
 type value struct {
 	text   string

@@ -3,6 +3,7 @@ package okta
 import (
 	"bytes"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,6 +86,17 @@ func TestLoadConfiguration_rules(t *testing.T) {
 		{"okta.client a list", file, "!okta:\n  client: [a]\n", "okta.client", "", nil},
 		{"a key set twice", file, "orgUrl: " + orgURL + "\n    orgUrl: " + orgURL, "okta.client.orgUrl", "", nil},
 		{"a key that is a list", file, "[a]: b", "okta.client", "", nil},
+		{"a setting nested and as a dotted key", file, "rateLimit: {maxRetries: 1}\n    rateLimit.maxRetries: 5", "okta.client.rateLimit.maxRetries", "", nil},
+		{"a dotted key alone", file, "rateLimit.maxBackoff: 5", "okta.client.rateLimit.maxBackoff", "", nil},
+		{"a dotted section", file, "!okta.client:\n  token: x\n", "okta.client", "", nil},
+		{"rateLimit null", file, "rateLimit:", "okta.client.rateLimit", "", nil},
+		{"rateLimit a list", file, "rateLimit: [1]", "okta.client.rateLimit", "", nil},
+		// YAML types.
+		{"token tagged binary", file, "token: !!binary YWJj", "okta.client.token", "APIToken", nil},
+		{"token with a local tag", file, "token: !secret YWJj", "okta.client.token", "APIToken", nil},
+		{"timeout a float", file, "requestTimeout: !!float 3", "okta.client.requestTimeout", "Timeout", nil},
+		{"scope tagged binary", file, "scopes: [!!binary YWJj]", "okta.client.scopes", "Scopes", nil},
+		{"scopes a tagged list", file, "scopes: !list [a]", "okta.client.scopes", "Scopes", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,4 +149,31 @@ func TestLoadConfiguration_didYouMean(t *testing.T) {
 		assert.Contains(t, errs[i].Error(), want)
 	}
 	assert.NotContains(t, errs[3].Error(), "did you mean")
+}
+
+// TestLoadConfiguration_knownKeyNotUnknown checks that a key this client
+// reads, written in a form it refuses, stays an error under
+// WithUnknownAsWarning: it is no other tool's setting to be warned of.
+func TestLoadConfiguration_knownKeyNotUnknown(t *testing.T) {
+	for line, key := range map[string]string{
+		"rateLimit:":              "okta.client.rateLimit",
+		"rateLimit: [1]":          "okta.client.rateLimit",
+		"rateLimit: 3":            "okta.client.rateLimit",
+		"rateLimit.maxRetries: 5": "okta.client.rateLimit.maxRetries",
+		"rateLimit: {maxRetries: 1}\n    rateLimit.maxRetries: 5": "okta.client.rateLimit.maxRetries",
+		"token: !!binary YWJj": "okta.client.token",
+	} {
+		t.Run(line, func(t *testing.T) {
+			d := newDirs(t)
+			writeFile(t, d.workFile(), yamlClient(line), 0o600)
+			var log bytes.Buffer
+			_, err := LoadConfiguration(WithHomeDir(d.home), WithWorkDir(d.work), WithUnknownAsWarning(),
+				WithEnviron([]string{"OKTA_CLIENT_ORGURL=" + orgURL, "OKTA_CLIENT_TOKEN=" + testToken}),
+				WithLogger(slog.New(slog.NewJSONHandler(&log, nil))))
+			errs := configErrors(t, err)
+			require.Len(t, errs, 1, "%v", err)
+			assert.Equal(t, key, errs[0].Key)
+			assert.Empty(t, log.String())
+		})
+	}
 }
