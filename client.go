@@ -120,7 +120,8 @@ type call struct {
 	cred     credential
 	body     []byte    // payload as JSON, or nil
 	deadline time.Time // end of the whole call: Timeout or the context's deadline
-	attempt  int       // 0 for the first try
+	attempt  int       // 0 for the first try; the retries so far
+	repeats  int       // attempts repeated at once after a 401 (see do), not retries
 	retryFor string    // X-Okta-Request-Id of the answer being retried, or ""
 }
 
@@ -181,6 +182,13 @@ func (r *call) transportError(err error) error {
 	return fmt.Errorf("okta: %s: %w", r.op, err)
 }
 
+// maxRepeats bounds the attempts repeated at once after a 401 in one call:
+// one for a DPoP nonce, one for a new token.
+const maxRepeats = 2
+
+// sent is how many attempts of r have been made before the current one.
+func (r *call) sent() int { return r.attempt + r.repeats }
+
 // do is the one request path: refuse what must not be sent, authenticate,
 // then attempt (build, send, check the answer, decode) and retry as
 // planRetry says, within the call's deadline. The returned response's body
@@ -195,12 +203,13 @@ func (c *APIClient) do(ctx context.Context, r *call) (resp *http.Response, err e
 	}
 	for ; ; r.attempt++ {
 		resp, err := c.attempt(ctx, r)
-		if r.cred.retryAfterUnauthorized(resp) && ctx.Err() == nil {
+		for r.cred.retryAfterUnauthorized(resp) && ctx.Err() == nil && r.repeats < maxRepeats {
 			// A 401 asking for a DPoP nonce or a new token: one more attempt
-			// at once, not counted as a retry, and never a second one. Its
-			// answer is shown to the credential too, for the DPoP nonce.
+			// at once, not counted as a retry. The credential grants it once
+			// per reason in a call, and maxRepeats bounds it whatever a
+			// credential says, so that a server cannot make a loop.
+			r.repeats++
 			resp, err = c.attempt(ctx, r)
-			r.cred.retryAfterUnauthorized(resp)
 		}
 		if err == nil {
 			return resp, nil

@@ -204,6 +204,48 @@ func TestPrivateKeyMode_invalidTokenOnce(t *testing.T) {
 	}
 }
 
+// A 401 for a DPoP nonce and then one for a new token each get their one
+// repeat in a call; a server that keeps refusing gets no more than that. The
+// repeats are attempts for the Observer, not retries.
+func TestPrivateKeyMode_nonceThenInvalidToken(t *testing.T) {
+	for name, tt := range map[string]struct {
+		answers              int // the API's answers before a 200; all refusals when > 2
+		wantTokens, wantSent int
+	}{
+		"nonce, new token, then the session": {2, 2, 3},
+		"refused for ever":                   {99, 2, 3},
+	} {
+		t.Run(name, func(t *testing.T) {
+			org := newOAuthOrg(t, dpopGrant, func(n int, w http.ResponseWriter) {
+				switch {
+				case n >= tt.answers:
+					okSession(n, w)
+				case n%2 == 0:
+					challenged(w, http.StatusUnauthorized, `DPoP error="use_dpop_nonce"`, fmt.Sprint("nonce-", n))
+				default:
+					challenged(w, http.StatusUnauthorized, `DPoP error="invalid_token"`, "")
+				}
+			})
+			obs := &recordingObserver{}
+			_, _, err := org.client(t, func(c *Configuration) { c.Observer = obs }).SessionApi.GetSession(context.Background(), testSessionID)
+			if tt.answers > 2 {
+				assert.ErrorIs(t, err, ErrUnauthorized)
+			} else {
+				require.NoError(t, err)
+			}
+			tokens, api := org.requests()
+			assert.Len(t, tokens, tt.wantTokens)
+			assert.Len(t, api, tt.wantSent)
+			require.Len(t, obs.calls, 1)
+			assert.Equal(t, tt.wantSent, obs.calls[0].Attempts)
+			assert.Len(t, obs.attempts, tt.wantSent)
+			for _, r := range api {
+				assert.Empty(t, r.Header.Get("X-Okta-Retry-Count"), "a repeat is not a retry")
+			}
+		})
+	}
+}
+
 // A retry (here after a 429) carries a new proof, never a spent one.
 func TestPrivateKeyMode_retryNewProof(t *testing.T) {
 	org := newOAuthOrg(t, dpopGrant, func(n int, w http.ResponseWriter) {

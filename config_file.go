@@ -273,8 +273,9 @@ func (f *yamlFile) unknown(key string) {
 }
 
 // errTagged is the reason for a value with a YAML tag LoadConfiguration does
-// not read; it names no tag, which may be a value (token: !00abc… x).
-const errTagged = "has a YAML tag other than !!str or !!int, such as !!binary; give plain text"
+// not read (any but !!str, !!int, !!null and !!seq); it names no tag, which
+// may be a value (token: !00abc… x).
+const errTagged = "has a YAML tag other than !!str, !!int, !!null or !!seq, such as !!binary; give plain text"
 
 // yamlText returns the text of a scalar, "" for a null, and false for one
 // tagged as a type other than text or a whole number: !!binary YWJj is not the

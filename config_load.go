@@ -75,8 +75,9 @@ func WithoutSource(sources ...ConfigSource) LoadOption {
 type ConfigError struct {
 	// Source is the environment variable, such as "OKTA_CLIENT_TOKEN", or the
 	// path of the YAML file; empty when no source set a required setting. An
-	// unknown variable name with anything but letters and '_' in it is
-	// shortened, such as "OKTA_CLIENT_TOKE...": it may hold a value.
+	// unknown variable name is shown whole only when it is at most 32 bytes of
+	// letters, '_', '.' and '-'; else shortened, such as "OKTA_CLIENT_TOKE...",
+	// since it may hold a value.
 	Source string
 	// Key is the YAML key, such as "okta.client.orgUrl"; empty for a variable
 	// and for a problem with a whole file. An unknown key is shortened as an
@@ -162,9 +163,7 @@ func LoadConfiguration(opts ...LoadOption) (*Configuration, error) {
 	if l.use(SourceEnvironment) {
 		l.loadEnv(cfg)
 	}
-	if len(l.errs) == 0 {
-		l.checkComplete(cfg)
-	}
+	l.checkComplete(cfg)
 	if len(l.errs) > 0 {
 		return nil, errors.Join(l.errs...)
 	}
@@ -178,11 +177,12 @@ func LoadConfiguration(opts ...LoadOption) (*Configuration, error) {
 	// mode's credential, or a private key the client cannot sign with, is an
 	// error now, not at the first call.
 	if err := cfg.Validate(); err != nil {
+		e := &ConfigError{Reason: "is not valid", Err: err}
 		var ve *ValidationError
 		if errors.As(err, &ve) {
-			return nil, &ConfigError{Field: ve.Field, Reason: ve.Reason, Err: err}
+			e.Field, e.Reason = ve.Field, ve.Reason
 		}
-		return nil, err
+		return nil, errors.Join(e)
 	}
 	return cfg, nil
 }
@@ -253,10 +253,24 @@ func (l *loader) checkComplete(c *Configuration) {
 		need = append(need, missing(c.APIToken == "", "APIToken")...)
 	}
 	for _, field := range need {
+		if l.failed(field) {
+			continue // its error says more than "is not set"
+		}
 		s := settingByField(field)
 		l.errs = append(l.errs, &ConfigError{Field: field, Reason: "is not set: set " + s.env +
 			", or okta.client." + s.key + " in ~/.okta/okta.yaml or ./.okta.yaml"})
 	}
+}
+
+// failed reports whether an error about field was recorded already.
+func (l *loader) failed(field string) bool {
+	for _, err := range l.errs {
+		var e *ConfigError
+		if errors.As(err, &e) && e.Field == field {
+			return true
+		}
+	}
+	return false
 }
 
 // missing returns field when isMissing.

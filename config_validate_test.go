@@ -144,11 +144,35 @@ func TestLoadConfiguration_didYouMean(t *testing.T) {
 	writeFile(t, d.workFile(), yamlClient("orgURL: "+orgURL, "OKTA_CLIENT_TOKEN: x", "rateLimit: {max_retries: 1}"), 0o600)
 	_, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORG_URL="+orgURL, "OKTA_CLIENT_REQUESTTIMEOUT=1", "OKTA_CLIENT_CACHE=1")
 	errs := configErrors(t, err)
-	require.Len(t, errs, 6)
+	// The six unknown names, then (every mistake at once) the settings that
+	// are therefore missing.
+	require.Len(t, errs, 8)
 	for i, want := range []string{"orgUrl?", "token?", "rateLimit.maxRetries?", "OKTA_CLIENT_CACHE", "OKTA_CLIENT_ORGURL?", "OKTA_CLIENT_REQUEST_TIMEOUT?"} {
 		assert.Contains(t, errs[i].Error(), want)
 	}
 	assert.NotContains(t, errs[3].Error(), "did you mean")
+	assert.Equal(t, []string{"BasePath", "APIToken"}, []string{errs[6].Field, errs[7].Field})
+}
+
+// Every mistake comes back at once: a malformed value and a missing setting
+// together, and a field whose value was refused is not also "not set".
+func TestLoadConfiguration_everyMistakeAtOnce(t *testing.T) {
+	d := newDirs(t)
+	_, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_REQUEST_TIMEOUT=abc", "OKTA_CLIENT_TOKEN=a\nb")
+	errs := configErrors(t, err)
+	var fields []string
+	for _, e := range errs {
+		fields = append(fields, e.Field)
+	}
+	assert.ElementsMatch(t, []string{"Timeout", "APIToken"}, fields)
+
+	_, err = d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_REQUEST_TIMEOUT=abc")
+	errs = configErrors(t, err)
+	fields = fields[:0]
+	for _, e := range errs {
+		fields = append(fields, e.Field)
+	}
+	assert.ElementsMatch(t, []string{"Timeout", "APIToken"}, fields, "the missing token is reported with the bad timeout")
 }
 
 // TestLoadConfiguration_knownKeyNotUnknown checks that a key this client

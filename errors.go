@@ -85,8 +85,9 @@ type APIError struct {
 	// an OAuth 2.0 access token, which names a missing scope; nil when the
 	// answer has none.
 	Challenge *Challenge
-	// RetryAt is when a retry may succeed, for a 429 (from Retry-After or the
-	// rate-limit reset) or a 503 with Retry-After; zero otherwise. It is set
+	// RetryAt is when a retry may succeed, on the client's Clock: for a 429
+	// (from Retry-After or the rate-limit reset), or a 502, 503 or 504 with
+	// Retry-After; zero otherwise. It is set
 	// also when the client did not retry, as when the wait would have passed
 	// the call's deadline.
 	RetryAt time.Time

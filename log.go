@@ -40,7 +40,7 @@ func (c *APIClient) endAttempt(ctx context.Context, r *call, resp *http.Response
 	if !debug && c.cfg.Observer == nil {
 		return
 	}
-	info := AttemptInfo{Op: r.op, Method: r.method, Attempt: r.attempt + 1, Outcome: outcomeOf(err),
+	info := AttemptInfo{Op: r.op, Method: r.method, Attempt: r.sent() + 1, Outcome: outcomeOf(err),
 		Duration: time.Since(start), RateLimitRemaining: -1}
 	var requestID string
 	if resp != nil {
@@ -80,7 +80,7 @@ func (c *APIClient) retrying(ctx context.Context, r *call, apiErr *APIError, wai
 	if c.cfg.Observer == nil && !c.logEnabled(ctx, slog.LevelWarn) {
 		return
 	}
-	w := WaitInfo{Op: r.op, Reason: retryReason(apiErr), Retry: true, Attempt: r.attempt + 2, Duration: wait}
+	w := WaitInfo{Op: r.op, Reason: retryReason(apiErr), Retry: true, Attempt: r.sent() + 2, Duration: wait}
 	var requestID string
 	if apiErr != nil {
 		w.StatusCode, requestID = apiErr.StatusCode, apiErr.RequestId
@@ -119,10 +119,10 @@ func (c *APIClient) waiting(ctx context.Context, w WaitInfo, more ...slog.Attr) 
 // endCall reports a call of r that started at start and returns resp and
 // err to Observer.OnCall. do calls it only when an Observer is set.
 func (c *APIClient) endCall(r *call, start time.Time, resp *http.Response, err error) {
-	info := CallInfo{Op: r.op, Outcome: outcomeOf(err), Attempts: r.attempt, Duration: time.Since(start)}
+	info := CallInfo{Op: r.op, Outcome: outcomeOf(err), Attempts: r.sent(), Duration: time.Since(start)}
 	switch info.Outcome {
 	case OutcomeInvalid, OutcomeThrottled, OutcomeError:
-		// the attempt r.attempt was not sent
+		// the last attempt was not sent
 	default:
 		info.Attempts++
 	}

@@ -21,11 +21,12 @@ import (
 //
 // An oauthCall is used by one goroutine; the provider behind it is shared.
 type oauthCall struct {
-	p         *tokenProvider
-	tok       *accessToken // the token of the last attempt
-	sentNonce string       // the nonce in the last attempt's proof
-	repeated  bool         // retryAfterUnauthorized has said yes once
-	sent      []string     // every token and proof the call sent, for secrets
+	p            *tokenProvider
+	tok          *accessToken // the token of the last attempt
+	sentNonce    string       // the nonce in the last attempt's proof
+	nonceRetried bool         // retryAfterUnauthorized has said yes for a DPoP nonce
+	tokenRetried bool         // ... and for a new token
+	sent         []string     // every token and proof the call sent, for secrets
 }
 
 // call starts the authorization of one API call.
@@ -82,17 +83,18 @@ func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
 func (emptyBody) Close() error             { return nil }
 
 // retryAfterUnauthorized looks at the answer to an attempt that authorize
-// prepared (nil when the attempt got none): it records the API's DPoP-Nonce, if any, and reports whether
-// to repeat the attempt at once. It says yes at most once per call, for a
-// 401 whose WWW-Authenticate is
+// prepared (nil when the attempt got none): it records the API's DPoP-Nonce,
+// if any, and reports whether to repeat the attempt at once. It says yes at
+// most once per reason in a call, for a 401 whose WWW-Authenticate is
 //
 //   - DPoP error="use_dpop_nonce" with a DPoP-Nonce other than the one sent
 //     (RFC 9449 section 9): the repeat's proof carries the new nonce; or
 //   - error="invalid_token" (RFC 6750 section 3.1, scheme Bearer or DPoP):
-//     the token is dropped from the cache and the repeat fetches a new one.
+//     the token is dropped from the cache (every time, so that the next call
+//     fetches a new one) and the repeat fetches a new one.
 //
-// It never says yes twice, so a server that refuses every token costs one
-// more token request and one more attempt, then the 401 is returned.
+// So a server that refuses everything costs at most two more attempts and one
+// more token request, then the 401 is returned.
 func (c *oauthCall) retryAfterUnauthorized(resp *http.Response) bool {
 	if c.tok == nil || resp == nil {
 		return false
@@ -101,22 +103,23 @@ func (c *oauthCall) retryAfterUnauthorized(resp *http.Response) bool {
 	if c.tok.ath != "" {
 		nonce = c.p.apiNonce.record(resp)
 	}
-	if c.repeated || resp.StatusCode != http.StatusUnauthorized {
+	if resp.StatusCode != http.StatusUnauthorized {
 		return false
 	}
 	for _, ch := range parseChallenges(resp.Header.Values("WWW-Authenticate")) {
 		switch ch.params["error"] {
 		case "use_dpop_nonce":
-			if !strings.EqualFold(ch.scheme, "DPoP") || nonce == "" || nonce == c.sentNonce {
-				continue
+			if !c.nonceRetried && strings.EqualFold(ch.scheme, "DPoP") && nonce != "" && nonce != c.sentNonce {
+				c.nonceRetried = true
+				return true
 			}
 		case "invalid_token":
 			c.p.invalidate(c.tok)
-		default:
-			continue
+			if !c.tokenRetried {
+				c.tokenRetried = true
+				return true
+			}
 		}
-		c.repeated = true
-		return true
 	}
 	return false
 }

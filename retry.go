@@ -86,7 +86,9 @@ func (c *APIClient) rateLimitWait(e *APIError, attempt int, now time.Time) time.
 	if rl.Reset.IsZero() || rl.IsConcurrencyLimit() {
 		return c.backoff(attempt)
 	}
-	return max(untilReset(rl.Reset, e.Response, now)+time.Second, 0) + jitter(resetJitter)
+	// The backoff is the least wait here too: a reset already past (a
+	// server whose clock lags, or a hostile one) must not make a hot loop.
+	return max(untilReset(rl.Reset, e.Response, now)+time.Second, c.backoff(attempt)) + jitter(resetJitter)
 }
 
 // maxServerDelay is where every duration read from a server's headers

@@ -30,7 +30,7 @@ func TestRateLimitWait(t *testing.T) {
 		{"no Date: local clock", map[string]string{"X-Rate-Limit-Limit": "600", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": reset(2 * time.Second)},
 			3 * time.Second, 3500 * time.Millisecond},
 		{"reset already past", map[string]string{"X-Rate-Limit-Limit": "600", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": reset(-10 * time.Second)},
-			0, 500 * time.Millisecond},
+			125 * time.Millisecond, 750 * time.Millisecond}, // the backoff, plus jitter
 		{"Retry-After seconds wins", map[string]string{"Retry-After": "4", "Date": date, "X-Rate-Limit-Limit": "600", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": reset(50 * time.Second)},
 			4 * time.Second, 4500 * time.Millisecond},
 		{"Retry-After date", map[string]string{"Retry-After": now.Add(7 * time.Second).Format(http.TimeFormat), "Date": now.Format(http.TimeFormat)},

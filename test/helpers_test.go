@@ -86,6 +86,7 @@ func requireAPIError(t *testing.T, err error, op string, status int, code string
 func (e *env) exhaust(n int, d time.Duration) {
 	raw := e.srv.Config()
 	raw.MaxRetries = okta.NoRetries
+	watch(e.conf.t, raw)
 	api := okta.NewAPIClient(raw).SessionApi
 	for range n {
 		_, _, _ = api.GetSession(ctx, "102spend")

@@ -176,7 +176,9 @@ func TestServiceApp_wrongKey(t *testing.T) {
 	_, _, err := e.api.GetSession(ctx, e.seed(t))
 	require.NoError(t, err, "the app's own key")
 
-	wrong := okta.NewAPIClient(e.srv.ServiceAppConfig(app, privatePEM(t, "PRIVATE KEY", appOtherEC())))
+	wrongCfg := e.srv.ServiceAppConfig(app, privatePEM(t, "PRIVATE KEY", appOtherEC()))
+	watch(t, wrongCfg)
+	wrong := okta.NewAPIClient(wrongCfg)
 	_, _, err = wrong.SessionApi.GetSession(ctx, "102abc")
 	var oe *okta.OAuthError
 	require.ErrorAs(t, err, &oe)
@@ -210,6 +212,7 @@ func TestServiceApp_missingScope(t *testing.T) {
 
 	cfg := e.srv.ServiceAppConfig(app, key)
 	cfg.Scopes = sessionScopes
+	watch(t, cfg)
 	_, _, err = okta.NewAPIClient(cfg).SessionApi.GetSession(ctx, id)
 	var oe *okta.OAuthError
 	require.ErrorAs(t, err, &oe)

@@ -344,6 +344,7 @@ func TestNewHTTPClient_wrappedTransportSeesEveryAttempt(t *testing.T) {
 	cfg := srv.Config()
 	cfg.HTTPClient = hc
 	cfg.MaxRetries = 3
+	watch(t, cfg)
 	api := okta.NewAPIClient(cfg).SessionApi
 	s, _, err := api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: srv.IssueSessionToken(oktatest.User{})})
 	require.NoError(t, err)

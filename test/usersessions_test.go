@@ -59,6 +59,7 @@ func TestInProcess_everyOperation(t *testing.T) {
 	conf := &conformance{t: t, next: srv.RoundTripper()}
 	cfg := srv.Config()
 	cfg.HTTPClient = &http.Client{Transport: conf}
+	watch(t, cfg)
 	client := okta.NewAPIClient(cfg)
 	api := client.SessionApi
 
