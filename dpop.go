@@ -82,7 +82,8 @@ func newDPoPKey(s crypto.Signer) (*dpopKey, error) {
 // jwkHeader is the jwk header of a proof: the members of the public JWK that
 // go-jose makes for the key. go-jose's encoder writes these strings as they
 // are, where it would re-validate a json.RawMessage three times per proof
-// (for the signed header, for the parsed one and for CompactSerialize).
+// (to sign the header, to keep each of its values, and for
+// CompactSerialize).
 type jwkHeader struct {
 	Kty string `json:"kty"`
 	Crv string `json:"crv,omitempty"`
