@@ -52,6 +52,8 @@ func TestDPoPKey_proof(t *testing.T) {
 		{"generated P-256", nil, "ES256"},
 		{"caller's P-256", testECKey(), "ES256"},
 		{"caller's RSA", rsaKey, "RS256"},
+		{"caller's P-256 signer (HSM)", hsmSigner{testECKey()}, "ES256"},
+		{"caller's RSA signer (HSM)", hsmSigner{rsaKey}, "RS256"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			k, err := newDPoPKey(tt.signer)
@@ -106,6 +108,10 @@ func TestDPoPKey_proofShortRS(t *testing.T) {
 	t.Fatal("no signature with a short r or s in 5000 tries")
 }
 
+// hsmSigner hides the type of a key, as an HSM's or a KMS's crypto.Signer
+// would.
+type hsmSigner struct{ crypto.Signer }
+
 // stubSigner is a crypto.Signer with a fixed public key and answer.
 type stubSigner struct {
 	pub crypto.PublicKey
@@ -139,23 +145,33 @@ func TestNewDPoPKey_refused(t *testing.T) {
 	}
 }
 
+// TestDPoPKey_proofSignerFails gives newDPoPKey a caller's signer that fails
+// or answers a signature its public key does not verify: the proof is an
+// error, never a panic or a proof a server would refuse.
 func TestDPoPKey_proofSignerFails(t *testing.T) {
+	ec, rsa := &testECKey().PublicKey, &testRSAKey().PublicKey
 	for _, tt := range []struct {
 		name string
+		pub  crypto.PublicKey
 		sig  []byte
 		err  error
 	}{
-		{"error", nil, errors.New("HSM offline")},
-		{"not DER", []byte("garbage"), nil},
-		{"trailing data", append(must(asn1Sig(big.NewInt(1), big.NewInt(2))), 0), nil},
-		{"zero r", must(asn1Sig(big.NewInt(0), big.NewInt(2))), nil},
-		{"r too long", must(asn1Sig(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(2))), nil},
+		{"error", ec, nil, errors.New("HSM offline")},
+		{"not DER", ec, []byte("garbage"), nil},
+		{"trailing data", ec, append(must(asn1Sig(big.NewInt(1), big.NewInt(2))), 0), nil},
+		{"zero r", ec, must(asn1Sig(big.NewInt(0), big.NewInt(2))), nil},
+		{"r too long", ec, must(asn1Sig(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(2))), nil},
+		{"wrong signature", ec, must(asn1Sig(big.NewInt(1), big.NewInt(2))), nil},
+		{"RSA, wrong signature", rsa, make([]byte, 256), nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			k, err := newDPoPKey(stubSigner{pub: &testECKey().PublicKey, sig: tt.sig, err: tt.err})
+			k, err := newDPoPKey(stubSigner{pub: tt.pub, sig: tt.sig, err: tt.err})
 			require.NoError(t, err)
 			p, err := k.proof("GET", "https://acme.okta.com/", time.Now(), "", "")
 			assert.Error(t, err)
+			if tt.err != nil {
+				assert.ErrorIs(t, err, tt.err)
+			}
 			assert.Empty(t, p)
 		})
 	}

@@ -16,8 +16,8 @@ import (
 //
 //	go test -run '^$' -bench Proof -benchmem
 //
-// The proof (claims encoded, hashed, signed, assembled) may cost at most
-// 1.3x the signature.
+// The budget of a proof (claims marshalled, then signed and serialized by
+// go-jose) is 1.3x the signature; dpopKey says what it costs and why.
 
 // BenchmarkProofBareSignature is one ecdsa.SignASN1 of a SHA-256 digest.
 func BenchmarkProofBareSignature(b *testing.B) {
