@@ -42,19 +42,21 @@ func (c *APIClient) endAttempt(ctx context.Context, r *call, resp *http.Response
 	}
 	info := AttemptInfo{Op: r.op, Method: r.method, Attempt: r.sent() + 1, Outcome: outcomeOf(err),
 		Duration: time.Since(start), RateLimitRemaining: -1}
-	var requestID string
 	if resp != nil {
 		info.StatusCode = resp.StatusCode
 		if rl, ok := ParseRateLimit(resp); ok {
 			info.RateLimitRemaining = rl.Remaining
 		}
-		requestID = r.serverText(resp.Header.Get("X-Okta-Request-Id"), maxCodeLen)
 	}
 	if o := c.cfg.Observer; o != nil {
 		o.OnAttempt(info)
 	}
 	if !debug {
 		return
+	}
+	var requestID string // made safe only here: an Observer gets none, and costs no allocation
+	if resp != nil {
+		requestID = r.serverText(resp.Header.Get("X-Okta-Request-Id"), maxCodeLen)
 	}
 	attrs := []slog.Attr{
 		slog.String("op", r.op),
