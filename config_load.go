@@ -76,7 +76,8 @@ type ConfigError struct {
 	// Source is the environment variable, such as "OKTA_CLIENT_TOKEN", or the
 	// path of the YAML file; empty when no source set a required setting. An
 	// unknown variable name is shown whole only when it is at most 32 bytes of
-	// letters, '_', '.' and '-'; else shortened, such as "OKTA_CLIENT_TOKE...",
+	// letters, '_', '.' and '-'; else shortened to its first four characters,
+	// such as "OKTA...",
 	// since it may hold a value.
 	Source string
 	// Key is the YAML key, such as "okta.client.orgUrl"; empty for a variable

@@ -91,7 +91,9 @@ func TestConfiguration_Validate(t *testing.T) {
 	}
 
 	var nilCfg *Configuration
-	assert.Error(t, nilCfg.Validate())
+	var ve *ValidationError
+	require.ErrorAs(t, nilCfg.Validate(), &ve)
+	assert.Equal(t, "Configuration", ve.Field)
 }
 
 func TestNewAPIClient_copiesConfiguration(t *testing.T) {

@@ -126,12 +126,18 @@ func (e *APIError) Error() string {
 		}
 		b.WriteString(")")
 	}
-	if e.RequestId != "" {
+	writeRequestID(&b, e.RequestId)
+	return b.String()
+}
+
+// writeRequestID ends an error's text with " (request <id>)", when there is
+// an id.
+func writeRequestID(b *strings.Builder, id string) {
+	if id != "" {
 		b.WriteString(" (request ")
-		b.WriteString(e.RequestId)
+		b.WriteString(id)
 		b.WriteString(")")
 	}
-	return b.String()
 }
 
 // GoString is Error, so that %#v prints neither the raw body nor the

@@ -48,11 +48,7 @@ func (e *OAuthError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.ErrorDescription)
 	}
-	if e.RequestId != "" {
-		b.WriteString(" (request ")
-		b.WriteString(e.RequestId)
-		b.WriteString(")")
-	}
+	writeRequestID(&b, e.RequestId)
 	return b.String()
 }
 

@@ -19,6 +19,9 @@ const (
 	// maxIdleConnsPerHost is the idle connections kept per host: Go's
 	// default of 2 makes concurrent callers open a socket per call.
 	maxIdleConnsPerHost = 100
+	// maxIdleConns is the idle connections kept in all: a client talks to
+	// one org, so as many as for its one host.
+	maxIdleConns = maxIdleConnsPerHost
 	// maxRedirects is Go's own redirect limit, kept for a caller's
 	// HTTPClient that follows redirects within the org.
 	maxRedirects = 10
@@ -40,7 +43,7 @@ func NewHTTPClient() *http.Client {
 			ForceAttemptHTTP2:   true,
 			TLSClientConfig:     &tls.Config{MinVersion: tls.VersionTLS12},
 			TLSHandshakeTimeout: tlsHandshakeTimeout,
-			MaxIdleConns:        maxIdleConnsPerHost,
+			MaxIdleConns:        maxIdleConns,
 			MaxIdleConnsPerHost: maxIdleConnsPerHost,
 			IdleConnTimeout:     idleConnTimeout,
 			// No ResponseHeaderTimeout: Configuration.AttemptTimeout already

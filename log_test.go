@@ -202,6 +202,7 @@ func TestLogPath(t *testing.T) {
 // quotaServer starts a local server that answers every request with the
 // session, a request id and rate-limit headers with quota left.
 func quotaServer(tb testing.TB) *httptest.Server {
+	tb.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Okta-Request-Id", "reqVy8wsvmBQN27h4soUE3ZEnA")
 		setRateLimit(w.Header(), 700)

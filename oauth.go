@@ -30,6 +30,9 @@ const (
 	// maxEarlyRefresh is the most by which a token is renewed before it
 	// expires; shorter-lived tokens are renewed a tenth of their life early.
 	maxEarlyRefresh = time.Minute
+	// earlyRefreshFraction: a short-lived token is renewed a tenth of its
+	// life early instead.
+	earlyRefreshFraction = 10
 )
 
 // tokenProvider gets and caches the access tokens of "PrivateKey" mode: the
@@ -44,7 +47,7 @@ type tokenProvider struct {
 	dpop       *dpopKey
 	httpClient *http.Client
 	clock      Clock
-	timeout    time.Duration // bounds one token request, besides the caller's context
+	timeout    time.Duration // bounds one token fetch (both requests of a nonce retry), besides the caller's context
 	userAgent  string
 
 	// logFetch records each token request (APIClient.logTokenFetch); nil
@@ -246,7 +249,7 @@ func parseTokenResponse(resp *http.Response, body []byte, now time.Time, secrets
 		return nil, newOAuthError(resp, "", problem)
 	}
 	life := tokenLifetime(tr.ExpiresIn)
-	t := &accessToken{auth: "Bearer " + tr.AccessToken, refreshAt: now.Add(life - min(maxEarlyRefresh, life/10))}
+	t := &accessToken{auth: "Bearer " + tr.AccessToken, refreshAt: now.Add(life - min(maxEarlyRefresh, life/earlyRefreshFraction))}
 	if strings.EqualFold(tr.TokenType, "DPoP") {
 		t.auth, t.ath = "DPoP "+tr.AccessToken, tokenHash(tr.AccessToken)
 	}

@@ -92,9 +92,12 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// maxDNSNameLen is the longest DNS name (RFC 1035).
+const maxDNSNameLen = 253
+
 // validDNSName reports whether s is a plausible host name.
 func validDNSName(s string) bool {
-	if s == "" || len(s) > 253 || s[0] == '.' || s[0] == '-' || s[len(s)-1] == '.' {
+	if s == "" || len(s) > maxDNSNameLen || s[0] == '.' || s[0] == '-' || s[len(s)-1] == '.' {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -142,6 +142,7 @@ var (
 // clientConns returns how many connections the server has accepted from
 // clients, leaving out those of these questions.
 func clientConns(tb testing.TB) int64 {
+	tb.Helper()
 	questions++
 	resp, err := statsClient.Get(serverURL + "/__conns")
 	if err != nil {

@@ -299,6 +299,13 @@ func (a *AuthServer) checkAssertion(assertion, tokenURL string, now time.Time) (
 	return app, nil
 }
 
+// The replay memory is pruned of what has expired once it holds pruneFrom
+// entries, then at every pruneEvery more, so that pruning stays rare.
+const (
+	pruneFrom  = 1024
+	pruneEvery = 256
+)
+
 // remember records key until until, and reports whether it was new. It
 // forgets what has expired as the map grows. The caller holds a.mu.
 func (a *AuthServer) remember(key string, until, now time.Time) bool {
@@ -307,7 +314,7 @@ func (a *AuthServer) remember(key string, until, now time.Time) bool {
 	if t, ok := a.seen[key]; ok && !now.After(t) {
 		return false
 	}
-	if len(a.seen) >= 1024 && len(a.seen)%256 == 0 {
+	if len(a.seen) >= pruneFrom && len(a.seen)%pruneEvery == 0 {
 		for k, t := range a.seen {
 			if now.After(t) {
 				delete(a.seen, k)

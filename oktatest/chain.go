@@ -28,8 +28,9 @@ type handler func(w http.ResponseWriter, c *call)
 type stage func(next handler) handler
 
 // newChain strings the fake's stages together in the order a request meets
-// them, ending with the route's own handler. Each stage lives in its own file
-// with its own state and lock; a new stage is one line here. The fake's own
+// them, ending with the route's own handler. Each stage's state lives with
+// its owner, behind its own lock when it changes; a new stage is one line
+// here. The fake's own
 // control routes leave the chain after the stamp: they are not recorded,
 // limited or faulted, so that a suite can always clear what it injected.
 func (s *Server) newChain() handler {

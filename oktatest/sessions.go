@@ -17,7 +17,6 @@ const maxRequestBody = 64 << 10
 // yet used, and the live sessions. Its handlers answer the session and user
 // routes.
 type sessions struct {
-	clock       Clock
 	idle        time.Duration
 	maxLifetime time.Duration
 	orgID       string
@@ -49,7 +48,7 @@ type session struct {
 }
 
 func newSessions(o options, orgID string) *sessions {
-	ss := &sessions{clock: o.clock, idle: o.idle, maxLifetime: o.maxLifetime, orgID: orgID}
+	ss := &sessions{idle: o.idle, maxLifetime: o.maxLifetime, orgID: orgID}
 	ss.reset()
 	return ss
 }
