@@ -469,3 +469,23 @@ func TestPrivateKeyMode_tokenFetchesLogged(t *testing.T) {
 	}
 	assert.Equal(t, 1, fetches)
 }
+
+// Token requests carry the DefaultHeaders as API requests do, and a token
+// answer over its cap is an *http.MaxBytesError, not a cut-off body taken for
+// bad JSON.
+func TestPrivateKeyMode_tokenRequestHeadersAndCap(t *testing.T) {
+	org := newOAuthOrg(t, dpopGrant, okSession)
+	client := org.client(t, func(c *Configuration) { c.AddDefaultHeader("X-Tenant", "acme") })
+	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+	require.NoError(t, err)
+	tokens, _ := org.requests()
+	require.Len(t, tokens, 1)
+	testHeader(t, tokens[0], "X-Tenant", "acme")
+
+	huge := newOAuthOrg(t, func(_ int, w http.ResponseWriter) {
+		writeJSON(w, http.StatusOK, `{"access_token":"`+strings.Repeat("a", maxTokenBody)+`","token_type":"DPoP"}`)
+	}, okSession)
+	_, _, err = huge.client(t, nil).SessionApi.GetSession(context.Background(), testSessionID)
+	var tooLarge *http.MaxBytesError
+	assert.ErrorAs(t, err, &tooLarge)
+}

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -49,6 +49,7 @@ type tokenProvider struct {
 	clock      Clock
 	timeout    time.Duration // bounds one token fetch (both requests of a nonce retry), besides the caller's context
 	userAgent  string
+	header     map[string]string // Configuration.DefaultHeader: set on token requests too
 
 	// logFetch records each token request (APIClient.logTokenFetch); nil
 	// logs nothing.
@@ -98,7 +99,7 @@ func newTokenProvider(cfg *Configuration, base string, hc *http.Client) (*tokenP
 	return &tokenProvider{
 		tokenURL: base + tokenPath, clientID: cfg.ClientID, scope: strings.Join(cfg.Scopes, " "),
 		assertion: assertion, dpop: dpop, httpClient: hc, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
-		userAgent: fullUserAgent(cfg),
+		userAgent: fullUserAgent(cfg), header: maps.Clone(cfg.DefaultHeader),
 	}, nil
 }
 
@@ -196,6 +197,9 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	if err != nil {
 		return nil, fmt.Errorf("oauth2 token request: %w", err)
 	}
+	for k, v := range p.header {
+		req.Header.Set(k, v)
+	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", p.userAgent)
@@ -208,9 +212,13 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	}
 	defer resp.Body.Close()
 	p.tokenNonce.record(resp)
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
-	if err != nil {
-		return nil, fmt.Errorf("oauth2 token request: read the answer: %w", safeError(err, assertion, proof))
+	capped := &answerBody{r: resp.Body, left: maxTokenBody, limit: maxTokenBody}
+	body := readCapped(capped, maxTokenBody+1) // one byte more, to see the cap passed
+	switch {
+	case capped.readErr != nil:
+		return nil, fmt.Errorf("oauth2 token request: read the answer: %w", safeError(readFailure(resp, capped.readErr), assertion, proof))
+	case capped.left < 0:
+		return nil, fmt.Errorf("oauth2 token request: %w", &http.MaxBytesError{Limit: maxTokenBody})
 	}
 	return parseTokenResponse(resp, body, now, assertion, proof)
 }
