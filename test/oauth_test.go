@@ -205,7 +205,6 @@ func TestServiceApp_missingScope(t *testing.T) {
 	assert.Equal(t, "DPoP", apiErr.Challenge.Scheme)
 	assert.Equal(t, "insufficient_scope", apiErr.Challenge.Error)
 	assert.Equal(t, "okta.sessions.manage", apiErr.Challenge.Scope)
-	assert.Contains(t, err.Error(), "okta.sessions.manage", "the error says which scope is missing")
 	for _, r := range e.routeRequests(oktatest.RouteToken)[1:] {
 		assert.Equal(t, http.StatusOK, r.Status, "the token endpoint is fine")
 	}
