@@ -122,6 +122,8 @@ type call struct {
 	deadline time.Time // end of the whole call: Timeout or the context's deadline
 	attempt  int       // 0 for the first try; the retries so far
 	repeats  int       // attempts repeated at once after a 401 (see do), not retries
+	sends    int       // attempts sent: retries and repeats, not those whose token fetch failed
+	lastSent bool      // whether the latest attempt reached the HTTP client
 	retryFor string    // X-Okta-Request-Id of the answer being retried, or ""
 }
 
@@ -170,6 +172,21 @@ func (r *call) refused(err error) error {
 // an error whose text is made safe by serverText (see safeError).
 func (r *call) safeErr(err error) error { return safeError(err, r.secrets()...) }
 
+// authError wraps an error from preparing an attempt's credential (a token
+// fetch) with the operation name, the call's secrets shortened: a token
+// endpoint, or Go's error about it, may echo what the API was sent (a
+// session token, a session ID, a token of an earlier attempt). An *OAuthError
+// stays one, a copy (the fetch's error is shared by the calls that waited).
+func (r *call) authError(err error) error {
+	var oe *OAuthError
+	if errors.As(err, &oe) {
+		err = oe.shortened(r.secrets())
+	} else {
+		err = r.safeErr(err)
+	}
+	return fmt.Errorf("okta: %s: %w", r.op, err)
+}
+
 // transportError wraps an error of the HTTP client with the operation name.
 // The URL in a *url.Error holds the session ID, so it is replaced by the
 // request's URL with the ID shortened; the *url.Error and what it wraps
@@ -185,9 +202,6 @@ func (r *call) transportError(err error) error {
 // maxRepeats bounds the attempts repeated at once after a 401 in one call:
 // one for a DPoP nonce, one for a new token.
 const maxRepeats = 2
-
-// sent is how many attempts of r have been made before the current one.
-func (r *call) sent() int { return r.attempt + r.repeats }
 
 // do is the one request path: refuse what must not be sent, authenticate,
 // then attempt (build, send, check the answer, decode) and retry as
@@ -277,10 +291,12 @@ func (c *APIClient) attempt(ctx context.Context, r *call) (*http.Response, error
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
+	r.lastSent = false
 	req, err := c.newRequest(ctx, r)
 	if err != nil {
-		return nil, fmt.Errorf("okta: %s: %w", r.op, err)
+		return nil, r.authError(err)
 	}
+	r.sends, r.lastSent = r.sends+1, true
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		err = r.transportError(err)

@@ -489,3 +489,78 @@ func TestPrivateKeyMode_tokenRequestHeadersAndCap(t *testing.T) {
 	var tooLarge *http.MaxBytesError
 	assert.ErrorAs(t, err, &tooLarge)
 }
+
+// A token endpoint that echoes what the API call was sent (here, after an
+// invalid_token that made the call fetch again: the session token of
+// CreateSession) gets it into neither the error nor the log.
+func TestPrivateKeyMode_tokenEndpointEchoesTheCall(t *testing.T) {
+	const sessionToken = "20111SECRETsessionTOKENvalue0123456789"
+	var buf bytes.Buffer
+	var seen atomic.Value
+	seen.Store("")
+	org := newOAuthOrg(t, func(n int, w http.ResponseWriter) {
+		if n == 0 {
+			grant(w, "Bearer", "AT1secretACCESStokenVALUE")
+			return
+		}
+		writeJSON(w, http.StatusBadRequest, `{"error":"invalid_client","error_description":"you sent `+seen.Load().(string)+`"}`)
+	}, func(_ int, w http.ResponseWriter) {
+		seen.Store(sessionToken + " AT1secretACCESStokenVALUE")
+		challenged(w, http.StatusUnauthorized, `Bearer error="invalid_token"`, "")
+	})
+	client := org.client(t, func(c *Configuration) { c.Logger = logTo(&buf, slog.LevelDebug) })
+	_, _, err := client.SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: sessionToken})
+	var oe *OAuthError
+	require.ErrorAs(t, err, &oe, "still an *OAuthError")
+	assert.Equal(t, "invalid_client", oe.ErrorCode)
+	assertNoSecret(t, printed(t, err)+buf.String(), sessionToken, "AT1secretACCESStokenVALUE")
+}
+
+// The token endpoint's 429 or 503 is retried like the API's, for every
+// operation: no API request was sent. The Observer counts only attempts
+// that were sent.
+func TestPrivateKeyMode_tokenEndpointBusy(t *testing.T) {
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
+		org := newOAuthOrg(t, func(n int, w http.ResponseWriter) {
+			if n == 0 {
+				writeJSON(w, status, `{"error":"temporarily_unavailable"}`)
+				return
+			}
+			dpopGrant(n, w)
+		}, okSession)
+		obs := &recordingObserver{}
+		client := org.client(t, func(c *Configuration) { c.Observer = obs })
+		_, _, err := client.SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: "20111token"})
+		require.NoError(t, err, "status %d", status)
+		_, api := org.requests()
+		assert.Len(t, api, 1)
+		require.Len(t, obs.calls, 1)
+		assert.Equal(t, 1, obs.calls[0].Attempts, "the attempt whose token fetch failed was not sent")
+	}
+
+	down := newOAuthOrg(t, func(_ int, w http.ResponseWriter) {
+		writeJSON(w, http.StatusInternalServerError, `{"error":"server_error"}`)
+	}, okSession)
+	obs := &recordingObserver{}
+	_, _, err := down.client(t, func(c *Configuration) { c.Observer = obs }).SessionApi.GetSession(context.Background(), testSessionID)
+	require.Error(t, err)
+	require.Len(t, obs.calls, 1)
+	assert.Zero(t, obs.calls[0].Attempts)
+	assert.Empty(t, obs.attempts)
+}
+
+// A caller's HTTPClient follows redirects within the org, but never one of a
+// request that carries a DPoP proof: Go would copy the spent proof onto it.
+func TestPrivateKeyMode_noRedirectWithAProof(t *testing.T) {
+	org := newOAuthOrg(t, dpopGrant, func(_ int, w http.ResponseWriter) {
+		w.Header().Set("Location", "/elsewhere")
+		w.WriteHeader(http.StatusFound)
+	})
+	client := org.client(t, func(c *Configuration) { c.HTTPClient, c.MaxRetries = &http.Client{}, NoRetries })
+	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusFound, apiErr.StatusCode)
+	_, api := org.requests()
+	assert.Len(t, api, 1, "the redirect was not followed")
+}

@@ -75,3 +75,14 @@ func newOAuthError(resp *http.Response, code, description string, secrets ...str
 		RequestId:        serverText(resp.Header.Get("X-Okta-Request-Id"), maxOAuthCode, secrets...),
 	}
 }
+
+// shortened returns a copy of e with secrets shortened in the server's words:
+// those of the API call that needed the token, which the token endpoint may
+// echo too.
+func (e *OAuthError) shortened(secrets []string) *OAuthError {
+	cp := *e
+	cp.ErrorCode = serverText(e.ErrorCode, maxOAuthCode, secrets...)
+	cp.ErrorDescription = serverText(e.ErrorDescription, maxOAuthDescription, secrets...)
+	cp.RequestId = serverText(e.RequestId, maxOAuthCode, secrets...)
+	return &cp
+}

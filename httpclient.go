@@ -114,6 +114,11 @@ func sameOriginOnly(hc *http.Client, base string) *http.Client {
 		if !strings.EqualFold(req.URL.Scheme, org.Scheme) || !strings.EqualFold(req.URL.Host, org.Host) {
 			return http.ErrUseLastResponse
 		}
+		if req.Header.Get("DPoP") != "" {
+			// Go copies the header: the redirect would carry a spent proof
+			// for another URL. Only do sends requests with proofs.
+			return http.ErrUseLastResponse
+		}
 		if next != nil {
 			return next(req, via)
 		}

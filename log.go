@@ -2,6 +2,7 @@ package okta
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -40,7 +41,7 @@ func (c *APIClient) endAttempt(ctx context.Context, r *call, resp *http.Response
 	if !debug && c.cfg.Observer == nil {
 		return
 	}
-	info := AttemptInfo{Op: r.op, Method: r.method, Attempt: r.sent() + 1, Outcome: outcomeOf(err),
+	info := AttemptInfo{Op: r.op, Method: r.method, Attempt: r.sends, Outcome: outcomeOf(err),
 		Duration: time.Since(start), RateLimitRemaining: -1}
 	if resp != nil {
 		info.StatusCode = resp.StatusCode
@@ -82,7 +83,7 @@ func (c *APIClient) retrying(ctx context.Context, r *call, apiErr *APIError, wai
 	if c.cfg.Observer == nil && !c.logEnabled(ctx, slog.LevelWarn) {
 		return
 	}
-	w := WaitInfo{Op: r.op, Reason: retryReason(apiErr), Retry: true, Attempt: r.sent() + 2, Duration: wait}
+	w := WaitInfo{Op: r.op, Reason: retryReason(apiErr), Retry: true, Attempt: r.sends + 1, Duration: wait}
 	var requestID string
 	if apiErr != nil {
 		w.StatusCode, requestID = apiErr.StatusCode, apiErr.RequestId
@@ -121,13 +122,7 @@ func (c *APIClient) waiting(ctx context.Context, w WaitInfo, more ...slog.Attr) 
 // endCall reports a call of r that started at start and returns resp and
 // err to Observer.OnCall. do calls it only when an Observer is set.
 func (c *APIClient) endCall(r *call, start time.Time, resp *http.Response, err error) {
-	info := CallInfo{Op: r.op, Outcome: outcomeOf(err), Attempts: r.sent(), Duration: time.Since(start)}
-	switch info.Outcome {
-	case OutcomeInvalid, OutcomeThrottled, OutcomeError:
-		// the last attempt was not sent
-	default:
-		info.Attempts++
-	}
+	info := CallInfo{Op: r.op, Outcome: outcomeOf(err), Attempts: r.sends, Duration: time.Since(start)}
 	if resp != nil {
 		info.StatusCode = resp.StatusCode
 	}
@@ -138,9 +133,9 @@ func (c *APIClient) endCall(r *call, start time.Time, resp *http.Response, err e
 // token endpoint at endpoint (the URL, without a query), which took took:
 // Debug when it succeeded, Warn with err when it failed. The token fetcher
 // calls it once per request to the token endpoint, DPoP nonce retries
-// included. err's text must hold no secret: not the client assertion, the
-// DPoP proof, the private key or a token; the endpoint's status, error and
-// error_description are fine. See
+// included. Of err it logs the outcome and, for an *OAuthError, the status
+// and OAuth error code: never free text, which could hold what a hostile
+// token endpoint echoed. See
 // https://developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp/main/.
 func (c *APIClient) logTokenFetch(ctx context.Context, endpoint string, took time.Duration, err error) {
 	level := slog.LevelDebug
@@ -152,7 +147,14 @@ func (c *APIClient) logTokenFetch(ctx context.Context, endpoint string, took tim
 	}
 	attrs := []slog.Attr{slog.String("endpoint", endpoint), slog.Duration("duration", took)}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		// No free text: the fetch's error is shared by every call that
+		// waited for it, so it cannot be shortened of their secrets, and a
+		// token endpoint may echo what an API call was sent.
+		var oe *OAuthError
+		if errors.As(err, &oe) {
+			attrs = append(attrs, slog.Int("status", oe.StatusCode), slog.String("error_code", oe.ErrorCode))
+		}
+		attrs = append(attrs, slog.String("outcome", string(outcomeOf(err))))
 	}
 	c.cfg.Logger.LogAttrs(ctx, level, msgTokenFetch, attrs...)
 }

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -165,7 +165,8 @@ func TestLog_tokenFetch(t *testing.T) {
 	ctx := context.Background()
 	const endpoint = "https://dev-123456.okta.com/oauth2/v1/token"
 	c.logTokenFetch(ctx, endpoint, 30*time.Millisecond, nil)
-	c.logTokenFetch(ctx, endpoint, 40*time.Millisecond, errors.New("401 invalid_client"))
+	c.logTokenFetch(ctx, endpoint, 40*time.Millisecond, fmt.Errorf("oauth2 token endpoint: %w",
+		&OAuthError{StatusCode: 401, ErrorCode: "invalid_client", ErrorDescription: "echoed " + testToken}))
 	recs := records(t, &buf)
 	require.Len(t, recs, 2)
 	assert.Equal(t, "DEBUG", recs[0]["level"])
@@ -173,7 +174,9 @@ func TestLog_tokenFetch(t *testing.T) {
 	assert.Equal(t, endpoint, recs[0]["endpoint"])
 	assert.NotContains(t, recs[0], "error")
 	assert.Equal(t, "WARN", recs[1]["level"])
-	assert.Equal(t, "401 invalid_client", recs[1]["error"])
+	assert.Equal(t, 401.0, recs[1]["status"])
+	assert.Equal(t, "invalid_client", recs[1]["error_code"])
+	assert.NotContains(t, buf.String(), testToken, "no free text of the error")
 
 	buf.Reset()
 	c = NewAPIClient(&Configuration{BasePath: "https://dev-123456.okta.com", Logger: logTo(&buf, slog.LevelWarn)})

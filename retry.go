@@ -44,19 +44,24 @@ type retryPlan struct {
 // Idempotent operations (every one but CreateSession: GetSession,
 // RefreshSession, EndSession, the current-session operations and
 // RevokeUserSessions) retry on 429, 502, 503, 504 and transport failures, a
-// body cut off part-way included. CreateSession uses up a one-time token, so it retries only when
-// Okta did not process it: on 429, and on a transport error from before a
-// connection existed (a failed dial).
+// body cut off part-way included. CreateSession uses up a one-time token, so
+// it retries only when Okta did not process it: on 429, and on a transport
+// error from before a connection existed (a failed dial). In "PrivateKey"
+// mode, every operation retries when the token request before its API request
+// failed (429, 502, 503, 504, a transport failure): the API request was never
+// sent.
 func (c *APIClient) planRetry(ctx context.Context, r *call, apiErr *APIError, err error) retryPlan {
 	now := c.cfg.Clock.Now()
 	var p retryPlan
-	var urlErr *url.Error
+	var (
+		urlErr   *url.Error
+		oauthErr *OAuthError
+	)
 	switch {
 	case apiErr != nil && apiErr.StatusCode == http.StatusTooManyRequests:
 		p.wait, p.retry = c.rateLimitWait(apiErr, r.attempt, now), true
 		p.retryAt = now.Add(p.wait)
-	case apiErr != nil && (apiErr.StatusCode == http.StatusBadGateway ||
-		apiErr.StatusCode == http.StatusServiceUnavailable || apiErr.StatusCode == http.StatusGatewayTimeout):
+	case apiErr != nil && retryableStatus(apiErr.StatusCode):
 		p.wait, p.retry = c.backoff(r.attempt), r.idempotent
 		if d, ok := retryAfter(apiErr.Response, now); ok {
 			// Retry-After is the least wait; the backoff stays the floor,
@@ -64,13 +69,29 @@ func (c *APIClient) planRetry(ctx context.Context, r *call, apiErr *APIError, er
 			p.wait = max(d, p.wait)
 			p.retryAt = now.Add(p.wait)
 		}
+	case apiErr == nil && errors.As(err, &oauthErr):
+		// The token endpoint was busy (429, 502, 503, 504): no API request
+		// was sent, so any operation may try again, as after a failed dial.
+		p.wait, p.retry = c.backoff(r.attempt), retryableStatus(oauthErr.StatusCode)
 	case apiErr == nil && errors.As(err, &urlErr):
-		p.wait, p.retry = c.backoff(r.attempt), r.idempotent || neverSent(err)
+		// A transport failure of the API request, or of the token request
+		// before it (then the API request was never sent).
+		p.wait, p.retry = c.backoff(r.attempt), r.idempotent || neverSent(err) || !r.lastSent
 	}
 	if r.attempt >= c.cfg.MaxRetries || ctx.Err() != nil || p.wait > c.cfg.MaxRetryWait {
 		p.retry = false
 	}
 	return p
+}
+
+// retryableStatus reports whether an answer of this status may succeed when
+// tried again: 429 and the gateway errors 502, 503 and 504.
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 // rateLimitWait is how long to wait after a 429: Retry-After when the answer
