@@ -47,3 +47,35 @@ func TestRun_help(t *testing.T) {
 	assert.Contains(t, out.String(), "-fake-clock")
 	assert.Equal(t, 2, exitCode(run([]string{"-nope"}, &bytes.Buffer{}, func() {})))
 }
+
+func TestRun_refusesBadArguments(t *testing.T) {
+	for name, args := range map[string][]string{
+		"a boolean flag's value apart":        {"-fake-clock", "false", "-addr", "127.0.0.1:0"},
+		"a stray argument at the end":         {"-addr", "127.0.0.1:0", "extra"},
+		"a negative maximum lifetime":         {"-addr", "127.0.0.1:0", "-max-lifetime", "-1s"},
+		"a negative idle timeout":             {"-addr", "127.0.0.1:0", "-idle-timeout", "-1s"},
+		"a negative rate limit":               {"-addr", "127.0.0.1:0", "-rate-limit", "-1"},
+		"a token with a newline":              {"-addr", "127.0.0.1:0", "-token", "00dev\ntoken"},
+		"a token with a DEL":                  {"-addr", "127.0.0.1:0", "-token", "00dev\x7ftoken"},
+		"a token with its scheme":             {"-addr", "127.0.0.1:0", "-token", "SSWS 00devtoken"},
+		"a token with its scheme, lower case": {"-addr", "127.0.0.1:0", "-token", "ssws 00devtoken"},
+		"an access token with a CR":           {"-addr", "127.0.0.1:0", "-access-token", "00access\r"},
+		"an access token with its scheme":     {"-addr", "127.0.0.1:0", "-access-token", "Bearer 00access"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(args, &out, func() { t.Error("served") })
+			require.Error(t, err)
+			assert.Equal(t, 2, exitCode(err))
+			assert.NotContains(t, err.Error()+out.String(), "00dev", "the token is not printed")
+		})
+	}
+}
+
+func TestRun_acceptsWhatItRefusesNearly(t *testing.T) {
+	var out bytes.Buffer
+	err := run([]string{"-fake-clock=false", "-max-lifetime", "0", "-token", "00SSWS-token", "-addr", "127.0.0.1:0"}, &out, func() {})
+	require.NoError(t, err)
+	assert.Regexp(t, `OKTA_CLIENT_ORGURL=http://127\.0\.0\.1:\d+\n`, out.String(), "the flags after -fake-clock=false are read")
+	assert.NotContains(t, out.String(), ":8089", "not the default address")
+}

@@ -6,11 +6,22 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 
 	okta "github.com/oktasessions/okta-session-go"
 )
 
 func main() {
+	var unset []string
+	for _, name := range []string{"OKTA_CLIENT_ORGURL", "OKTA_CLIENT_CLIENTID", "OKTA_CLIENT_PRIVATEKEY_FILE", "OKTA_SESSION_ID"} {
+		if os.Getenv(name) == "" {
+			unset = append(unset, name)
+		}
+	}
+	if unset != nil {
+		log.Fatalf("set %s in the environment", strings.Join(unset, ", "))
+	}
+
 	key, err := os.ReadFile(os.Getenv("OKTA_CLIENT_PRIVATEKEY_FILE")) // PEM (PKCS#1, PKCS#8, SEC1) or a private JWK
 	if err != nil {
 		log.Fatal(err)

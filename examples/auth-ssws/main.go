@@ -5,11 +5,22 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 
 	okta "github.com/oktasessions/okta-session-go"
 )
 
 func main() {
+	var unset []string
+	for _, name := range []string{"OKTA_CLIENT_ORGURL", "OKTA_CLIENT_TOKEN", "OKTA_SESSION_ID"} {
+		if os.Getenv(name) == "" {
+			unset = append(unset, name)
+		}
+	}
+	if unset != nil {
+		log.Fatalf("set %s in the environment", strings.Join(unset, ", "))
+	}
+
 	cfg := okta.NewConfiguration()
 	cfg.BasePath = os.Getenv("OKTA_CLIENT_ORGURL") // https://dev-123456.okta.com
 	cfg.AuthorizationMode = "SSWS"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 
 	"golang.org/x/oauth2"
 
@@ -12,6 +13,16 @@ import (
 )
 
 func main() {
+	var unset []string
+	for _, name := range []string{"OKTA_CLIENT_ORGURL", "OKTA_ACCESS_TOKEN", "OKTA_SESSION_ID"} {
+		if os.Getenv(name) == "" {
+			unset = append(unset, name)
+		}
+	}
+	if unset != nil {
+		log.Fatalf("set %s in the environment", strings.Join(unset, ", "))
+	}
+
 	// Any oauth2.TokenSource: here a fixed access token; in a service, one
 	// that fetches and caches tokens (oauth2.ReuseTokenSource).
 	tokens := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: os.Getenv("OKTA_ACCESS_TOKEN")})
