@@ -50,6 +50,10 @@ func newOptions(opts []Option) (options, error) {
 		return o, errors.New("idle timeout must be positive")
 	case o.rateLimit <= 0 || o.concurrency <= 0:
 		return o, errors.New("rate and concurrency limits must be positive")
+	case o.maxLifetime < 0:
+		return o, errors.New("the maximum lifetime must not be negative (0 is no cap)")
+	case !usableToken(o.apiToken) || o.accessToken != "" && !usableToken(o.accessToken):
+		return o, errors.New("a token must be printable, with no space: the token itself, without its scheme")
 	}
 	return o, nil
 }
@@ -92,3 +96,14 @@ func WithServiceApp(app ServiceApp) Option {
 // "localhost:8089" (which listens on 127.0.0.1); it must be a loopback
 // address. The default is a free port on 127.0.0.1. NewInProcess refuses it.
 func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }
+
+// usableToken reports whether a client can send t as the credential of an
+// Authorization header: printable ASCII without spaces, so no scheme.
+func usableToken(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i] <= ' ' || t[i] >= 0x7f {
+			return false
+		}
+	}
+	return t != ""
+}

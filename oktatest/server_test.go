@@ -77,3 +77,17 @@ func TestReadmeSnippet(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "ann@example.com", s.Login)
 }
+
+// Options a client could never use are refused when the server starts.
+func TestStart_refusesUnusableOptions(t *testing.T) {
+	for name, opt := range map[string]oktatest.Option{
+		"negative max lifetime":     oktatest.WithMaxLifetime(-time.Second),
+		"API token with its scheme": oktatest.WithAPIToken("SSWS abc"),
+		"API token with a newline":  oktatest.WithAPIToken("abc\ndef"),
+		"access token with a space": oktatest.WithAccessToken("Bearer abc"),
+	} {
+		srv, err := oktatest.Start(opt)
+		assert.Error(t, err, name)
+		assert.Nil(t, srv, name)
+	}
+}
