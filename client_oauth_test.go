@@ -564,3 +564,21 @@ func TestPrivateKeyMode_noRedirectWithAProof(t *testing.T) {
 	_, api := org.requests()
 	assert.Len(t, api, 1, "the redirect was not followed")
 }
+
+// A token request whose connection breaks: the API request was never sent,
+// so even CreateSession is retried.
+func TestPrivateKeyMode_tokenConnectionLostCreateRetried(t *testing.T) {
+	org := newOAuthOrg(t, func(n int, w http.ResponseWriter) {
+		if n == 0 {
+			c, _, _ := w.(http.Hijacker).Hijack()
+			c.Close()
+			return
+		}
+		dpopGrant(n, w)
+	}, okSession)
+	_, _, err := org.client(t, nil).SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: "20111token"})
+	require.NoError(t, err)
+	tokens, api := org.requests()
+	assert.Len(t, tokens, 2)
+	assert.Len(t, api, 1)
+}

@@ -176,3 +176,18 @@ func TestPlanRetry_retryAfterZeroKeepsTheBackoff(t *testing.T) {
 		}
 	}
 }
+
+// Retry-After on a 502, 503 or 504 is honoured: a longer one than the
+// backoff is the wait, and RetryAt.
+func TestPlanRetry_retryAfterOnGatewayErrors(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
+	for _, status := range []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
+		e := answer429(map[string]string{"Retry-After": "5"})
+		e.StatusCode, e.Response.StatusCode = status, status
+		p := c.planRetry(context.Background(), &call{idempotent: true}, e, e)
+		assert.True(t, p.retry)
+		assert.Equal(t, 5*time.Second, p.wait, "status %d", status)
+		assert.Equal(t, now.Add(5*time.Second), p.retryAt)
+	}
+}
