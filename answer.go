@@ -77,7 +77,7 @@ func checkAnswer(r *call, resp *http.Response) error {
 		resp.Body = http.NoBody
 		return newAPIError(r, resp, nil)
 	}
-	ok := resp.StatusCode <= 299
+	ok := isSuccess(resp.StatusCode)
 	body := &answerBody{r: resp.Body, left: maxSessionBody}
 	if !ok {
 		body.left = maxErrorBody
@@ -120,6 +120,9 @@ func readFailure(resp *http.Response, err error) error {
 	}
 	return err
 }
+
+// isSuccess reports whether status is a 2xx, a success.
+func isSuccess(status int) bool { return status >= 200 && status <= 299 }
 
 // answerBody reads a body up to a cap, as http.MaxBytesReader does, and
 // records a read that failed, as opposed to one that found the end or the cap.

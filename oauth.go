@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -49,7 +48,7 @@ type tokenProvider struct {
 	clock      Clock
 	timeout    time.Duration // bounds one token fetch (both requests of a nonce retry), besides the caller's context
 	userAgent  string
-	header     map[string]string // Configuration.DefaultHeader: set on token requests too
+	header     map[string]string // Configuration.DefaultHeader of the client's own copy (never changed): set on token requests too
 
 	// logFetch records each token request (APIClient.logTokenFetch); nil
 	// logs nothing.
@@ -99,7 +98,7 @@ func newTokenProvider(cfg *Configuration, base string, hc *http.Client) (*tokenP
 	return &tokenProvider{
 		tokenURL: base + tokenPath, clientID: cfg.ClientID, scope: strings.Join(cfg.Scopes, " "),
 		assertion: assertion, dpop: dpop, httpClient: hc, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
-		userAgent: fullUserAgent(cfg), header: maps.Clone(cfg.DefaultHeader),
+		userAgent: fullUserAgent(cfg), header: cfg.DefaultHeader,
 	}, nil
 }
 
@@ -239,7 +238,7 @@ type tokenResponse struct {
 func parseTokenResponse(resp *http.Response, body []byte, now time.Time, secrets ...string) (*accessToken, error) {
 	var tr tokenResponse
 	jsonErr := json.Unmarshal(body, &tr)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if !isSuccess(resp.StatusCode) {
 		return nil, newOAuthError(resp, tr.Error, tr.ErrorDescription, secrets...)
 	}
 	var problem string
