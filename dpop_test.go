@@ -79,6 +79,39 @@ func TestDPoPKey_proof(t *testing.T) {
 	}
 }
 
+// TestDPoPKey_headerIsGoJoses holds the protected header that newDPoPKey
+// makes once to what a go-jose Signer with the same key makes for every
+// proof, byte for byte: alg, the embedded public jwk, typ.
+func TestDPoPKey_headerIsGoJoses(t *testing.T) {
+	ec, rsaKey := testECKey(), testRSAKey()
+	for _, tt := range []struct {
+		name   string
+		signer crypto.Signer // given to newDPoPKey
+		key    any           // given to go-jose
+		alg    jose.SignatureAlgorithm
+	}{
+		{"P-256", ec, ec, jose.ES256},
+		{"RSA", rsaKey, rsaKey, jose.RS256},
+		{"P-256 signer (HSM)", hsmSigner{ec}, ec, jose.ES256},
+		{"RSA signer (HSM)", hsmSigner{rsaKey}, rsaKey, jose.RS256},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			k, err := newDPoPKey(tt.signer)
+			require.NoError(t, err)
+			signer, err := jose.NewSigner(jose.SigningKey{Algorithm: tt.alg, Key: tt.key},
+				(&jose.SignerOptions{EmbedJWK: true}).WithType("dpop+jwt"))
+			require.NoError(t, err)
+			jws, err := signer.Sign([]byte(`{"jti":"x"}`))
+			require.NoError(t, err)
+			want, err := jws.CompactSerialize()
+			require.NoError(t, err)
+			p, err := k.proof("GET", "https://acme.okta.com/", time.Now(), "", "")
+			require.NoError(t, err)
+			assert.Equal(t, strings.SplitN(want, ".", 2)[0], strings.SplitN(p, ".", 2)[0])
+		})
+	}
+}
+
 // mustHeaderAlg returns the alg of a compact JWS.
 func mustHeaderAlg(t *testing.T, jws string) string {
 	t.Helper()

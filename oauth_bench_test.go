@@ -16,8 +16,9 @@ import (
 //
 //	go test -run '^$' -bench Proof -benchmem
 //
-// The budget of a proof (claims marshalled, then signed and serialized by
-// go-jose) is 1.3x the signature; dpopKey says what it costs and why.
+// The budget of a proof (claims marshalled, signed by go-jose's cryptosigner
+// under a header made once per key) is 1.3x the signature; dpopKey says what
+// it costs and why.
 
 // BenchmarkProofBareSignature is one ecdsa.SignASN1 of a SHA-256 digest.
 func BenchmarkProofBareSignature(b *testing.B) {
