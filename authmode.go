@@ -94,7 +94,7 @@ func (c *Configuration) validatePrivateKeyMode() error {
 		return err
 	}
 	if c.DPoPKey != nil {
-		_, err := signatureAlgorithm("DPoPKey", publicKey(c.DPoPKey))
+		_, _, err := checkDPoPKey(c.DPoPKey)
 		return err
 	}
 	return nil

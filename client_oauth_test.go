@@ -482,12 +482,24 @@ func TestPrivateKeyMode_tokenRequestHeadersAndCap(t *testing.T) {
 	require.Len(t, tokens, 1)
 	testHeader(t, tokens[0], "X-Tenant", "acme")
 
-	huge := newOAuthOrg(t, func(_ int, w http.ResponseWriter) {
-		writeJSON(w, http.StatusOK, `{"access_token":"`+strings.Repeat("a", maxTokenBody)+`","token_type":"DPoP"}`)
-	}, okSession)
-	_, _, err = huge.client(t, nil).SessionApi.GetSession(context.Background(), testSessionID)
-	var tooLarge *http.MaxBytesError
-	assert.ErrorAs(t, err, &tooLarge)
+	// An answer over the cap is still an *OAuthError with its status, so
+	// that a 401 matches ErrUnauthorized and a 503 is retried.
+	for status, retries := range map[int]int{http.StatusOK: 0, http.StatusUnauthorized: 0, http.StatusServiceUnavailable: DefaultMaxRetries} {
+		huge := newOAuthOrg(t, func(_ int, w http.ResponseWriter) {
+			writeJSON(w, status, `{"access_token":"`+strings.Repeat("a", maxTokenBody)+`","token_type":"DPoP"}`)
+		}, okSession)
+		_, _, err = huge.client(t, nil).SessionApi.GetSession(context.Background(), testSessionID)
+		var oe *OAuthError
+		require.ErrorAs(t, err, &oe, status)
+		assert.Equal(t, status, oe.StatusCode)
+		assert.NotEmpty(t, oe.ErrorDescription, status)
+		tokens, api := huge.requests()
+		assert.Len(t, tokens, 1+retries, status)
+		assert.Empty(t, api, status)
+		if status == http.StatusUnauthorized {
+			assert.ErrorIs(t, err, ErrUnauthorized)
+		}
+	}
 }
 
 // A token endpoint that echoes what the API call was sent (here, after an

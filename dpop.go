@@ -61,8 +61,7 @@ func newDPoPKey(s crypto.Signer) (*dpopKey, error) {
 		}
 		s = k
 	}
-	pub := publicKey(s)
-	alg, err := signatureAlgorithm("DPoPKey", pub)
+	pub, alg, err := checkDPoPKey(s)
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +75,39 @@ func newDPoPKey(s crypto.Signer) (*dpopKey, error) {
 		return nil, &ValidationError{Field: "DPoPKey", Reason: "cannot sign with this key"}
 	}
 	return k, nil
+}
+
+// checkDPoPKey returns the public key of a DPoPKey and its signature
+// algorithm. It refuses, with a *ValidationError naming DPoPKey, a key other
+// than RSA (2048 bits or more) or EC P-256, and an *ecdsa.PrivateKey or
+// *rsa.PrivateKey that is broken: a private half missing, out of range, or
+// not the one of its public half. Go signs with a mismatched EC key without
+// complaint, making proofs no server accepts, and panics on one without D.
+func checkDPoPKey(s crypto.Signer) (crypto.PublicKey, jose.SignatureAlgorithm, error) {
+	pub := publicKey(s)
+	alg, err := signatureAlgorithm("DPoPKey", pub)
+	if err != nil {
+		return nil, "", err
+	}
+	ok := true
+	switch k := s.(type) {
+	case *ecdsa.PrivateKey:
+		ok = k.D != nil && k.X != nil && k.Y != nil
+		if ok {
+			raw, err := k.Bytes() // an error for a D out of range
+			var derived *ecdsa.PrivateKey
+			if err == nil {
+				derived, err = ecdsa.ParseRawPrivateKey(k.Curve, raw)
+			}
+			ok = err == nil && derived.PublicKey.Equal(&k.PublicKey)
+		}
+	case *rsa.PrivateKey:
+		ok = k.Validate() == nil
+	}
+	if !ok {
+		return nil, "", &ValidationError{Field: "DPoPKey", Reason: "is a private key whose parts are missing or do not match"}
+	}
+	return pub, alg, nil
 }
 
 // protectedHeader returns the base64url protected header that a go-jose

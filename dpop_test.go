@@ -5,7 +5,9 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
@@ -157,9 +159,15 @@ func (s stubSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
 	return s.sig, s.err
 }
 
+// newDPoPKey, and Validate before it, refuse a key they cannot sign with,
+// and a Go private key whose parts are missing or do not match: Go would
+// sign with a mismatched EC key without complaint (proofs no server accepts)
+// and panic on an EC key without D.
 func TestNewDPoPKey_refused(t *testing.T) {
 	p384 := must(ecdsa.GenerateKey(elliptic.P384(), rand.Reader))
 	var nilEC *ecdsa.PrivateKey
+	ec, other := testECKey(), must(ecdsa.GenerateKey(elliptic.P256(), rand.Reader))
+	rsaKey, otherRSA := testRSAKey(), must(rsa.GenerateKey(rand.Reader, 2048))
 	for _, tt := range []struct {
 		name   string
 		signer crypto.Signer
@@ -168,11 +176,23 @@ func TestNewDPoPKey_refused(t *testing.T) {
 		{"P-384", p384},
 		{"nil public key", stubSigner{}},
 		{"typed nil public key", stubSigner{pub: (*ecdsa.PublicKey)(nil)}},
+		{"EC, public half of another key", &ecdsa.PrivateKey{PublicKey: other.PublicKey, D: ec.D}},
+		{"EC, no D", &ecdsa.PrivateKey{PublicKey: ec.PublicKey}},
+		{"EC, zero D", &ecdsa.PrivateKey{PublicKey: ec.PublicKey, D: new(big.Int)}},
+		{"EC, D past the order", &ecdsa.PrivateKey{PublicKey: ec.PublicKey, D: new(big.Int).Lsh(big.NewInt(1), 300)}},
+		{"EC, no X", &ecdsa.PrivateKey{PublicKey: ecdsa.PublicKey{Curve: elliptic.P256(), Y: ec.Y}, D: ec.D}},
+		{"RSA, primes of another key", &rsa.PrivateKey{PublicKey: rsaKey.PublicKey, D: otherRSA.D, Primes: otherRSA.Primes}},
+		{"RSA, no D", &rsa.PrivateKey{PublicKey: rsaKey.PublicKey, Primes: rsaKey.Primes}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var ve *ValidationError
 			_, err := newDPoPKey(tt.signer)
 			require.True(t, errors.As(err, &ve), "want a *ValidationError, got %v", err)
+			assert.Equal(t, "DPoPKey", ve.Field)
+
+			cfg := &Configuration{Subdomain: "acme", ClientID: testClientID, Scopes: []string{"okta.sessions.read"},
+				PrivateKey: pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(testECKey()))), DPoPKey: tt.signer}
+			require.ErrorAs(t, cfg.Validate(), &ve)
 			assert.Equal(t, "DPoPKey", ve.Field)
 		})
 	}

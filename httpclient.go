@@ -63,6 +63,12 @@ func NewHTTPClient() *http.Client {
 // context ended is closed. It costs a goroutine per attempt, and only clients
 // given in Configuration.HTTPClient have it: Go's own transport honours the
 // context.
+//
+// A RoundTripper that panics panics in the caller's goroutine, as it would
+// under http.Client, with the same value (the stack is the caller's): on the
+// goroutine that runs it, the panic would end the whole program, out of the
+// caller's reach. A panic after the context ended is dropped with the
+// answer.
 type contextBound struct{ rt http.RoundTripper }
 
 // RoundTrip sends req through the wrapped RoundTripper, or gives up with the
@@ -73,16 +79,24 @@ func (b contextBound) RoundTrip(req *http.Request) (*http.Response, error) {
 		rt = http.DefaultTransport
 	}
 	type result struct {
-		resp *http.Response
-		err  error
+		resp     *http.Response
+		err      error
+		panicked any // what rt panicked with, if it did
 	}
 	done := make(chan result, 1)
 	go func() {
-		resp, err := rt.RoundTrip(req)
-		done <- result{resp, err}
+		var r result
+		defer func() {
+			r.panicked = recover()
+			done <- r
+		}()
+		r.resp, r.err = rt.RoundTrip(req)
 	}()
 	select {
 	case r := <-done:
+		if r.panicked != nil {
+			panic(r.panicked)
+		}
 		return r.resp, r.err
 	case <-req.Context().Done():
 		go func() {

@@ -119,14 +119,7 @@ func (p *tokenProvider) token(ctx context.Context) (*accessToken, error) {
 			f = &tokenFlight{done: make(chan struct{})}
 			p.flight = f
 			p.mu.Unlock()
-			f.tok, f.err = p.fetch(ctx)
-			p.mu.Lock()
-			p.flight = nil
-			if f.err == nil {
-				p.cached = f.tok
-			}
-			p.mu.Unlock()
-			close(f.done)
+			p.fly(ctx, f)
 			return f.tok, f.err
 		}
 		p.mu.Unlock()
@@ -139,6 +132,31 @@ func (p *tokenProvider) token(ctx context.Context) (*accessToken, error) {
 			return f.tok, f.err
 		}
 	}
+}
+
+// errFetchPanicked is what the goroutines waiting for a token fetch get when
+// the fetch panicked (in a caller's Logger, Clock, HTTPClient transport or
+// DPoPKey signer).
+var errFetchPanicked = errors.New("oauth2 token request: the token fetch this call waited for panicked")
+
+// fly runs the fetch of flight f, which the caller started, and ends the
+// flight: it caches the token, clears p.flight and releases the waiters.
+// It does so in a defer, so that a fetch that panics ends its flight too:
+// its waiters get errFetchPanicked, the next call fetches again, and the
+// panic goes on up the goroutine that fetched. Without it, every later call
+// would wait for a flight that never lands.
+func (p *tokenProvider) fly(ctx context.Context, f *tokenFlight) {
+	f.err = errFetchPanicked // until fetch returns
+	defer func() {
+		p.mu.Lock()
+		p.flight = nil
+		if f.err == nil {
+			p.cached = f.tok
+		}
+		p.mu.Unlock()
+		close(f.done)
+	}()
+	f.tok, f.err = p.fetch(ctx)
 }
 
 // invalidate drops t from the cache, if it is still there, so that the next
@@ -196,6 +214,11 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	if err != nil {
 		return nil, fmt.Errorf("oauth2 token request: %w", err)
 	}
+	// The proof and the assertion are single-use: without a GetBody, Go's
+	// transport cannot resend the request by itself, which it does for a
+	// POST with an Idempotency-Key (a DefaultHeader may set one) when a
+	// reused connection breaks. Content-Length is still known and sent.
+	req.GetBody = nil
 	for k, v := range p.header {
 		req.Header.Set(k, v)
 	}
@@ -216,8 +239,8 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	switch {
 	case capped.readErr != nil:
 		return nil, fmt.Errorf("oauth2 token request: read the answer: %w", safeError(readFailure(resp, capped.readErr), assertion, proof))
-	case capped.left < 0:
-		return nil, fmt.Errorf("oauth2 token request: %w", &http.MaxBytesError{Limit: maxTokenBody})
+	case capped.left < 0: // still an OAuthError with its status: a 429 or 503 is retried
+		return nil, newOAuthError(resp, "", fmt.Sprintf("the answer is larger than %d KiB", maxTokenBody>>10))
 	}
 	return parseTokenResponse(resp, body, now, assertion, proof)
 }

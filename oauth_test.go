@@ -307,6 +307,64 @@ func TestTokenProvider_oneFetchFor64Callers(t *testing.T) {
 	}
 }
 
+// The token request's proof and assertion are single-use, so Go's transport
+// never resends the request by itself: not even with an Idempotency-Key (a
+// DefaultHeader may set one), which makes Go resend a POST whose reused
+// connection broke after the server read it.
+func TestTokenProvider_notReplayedByGo(t *testing.T) {
+	for _, key := range []string{"Idempotency-Key", "X-Idempotency-Key"} {
+		t.Run(key, func(t *testing.T) {
+			e := newTokenEndpoint(t, func(n int, _ tokenRequest, w http.ResponseWriter) {
+				if n == 1 { // the second request, on the first one's connection
+					c, _, err := w.(http.Hijacker).Hijack()
+					require.NoError(t, err)
+					c.Close()
+					return
+				}
+				grant(w, "DPoP", fmt.Sprint("tok-", n))
+			})
+			p, _ := newTestProvider(t, e, func(c *Configuration) { c.DefaultHeader = map[string]string{key: "k1"} })
+			_, err := p.fetch(context.Background())
+			require.NoError(t, err)
+			_, err = p.fetch(context.Background())
+			assert.Error(t, err, "a broken connection is the call's to retry, with a new proof")
+			assert.Equal(t, 2, len(e.requests()), "Go's transport resent a spent proof and assertion")
+		})
+	}
+}
+
+// A token fetch that panics (here in a caller's transport, which reaches the
+// fetching goroutine through contextBound) still ends its flight: the
+// goroutines waiting for it get an error, and the next call fetches again
+// instead of waiting forever for a flight that never lands.
+func TestTokenProvider_panicEndsTheFlight(t *testing.T) {
+	e := newTokenEndpoint(t, func(n int, _ tokenRequest, w http.ResponseWriter) { grant(w, "DPoP", fmt.Sprint("tok-", n)) })
+	p, _ := newTestProvider(t, e, nil)
+	good := p.httpClient
+	var flight *tokenFlight
+	p.httpClient = &http.Client{Transport: contextBound{rt: roundTripperFunc(func(*http.Request) (*http.Response, error) {
+		p.mu.Lock()
+		flight = p.flight
+		p.mu.Unlock()
+		panic("transport bug")
+	})}}
+	assert.PanicsWithValue(t, "transport bug", func() { _, _ = p.token(context.Background()) })
+	require.NotNil(t, flight)
+	select {
+	case <-flight.done:
+		assert.ErrorIs(t, flight.err, errFetchPanicked, "what the flight's waiters get")
+	default:
+		t.Fatal("the flight never landed: its waiters would wait forever")
+	}
+
+	p.httpClient = good
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	tok, err := p.token(ctx)
+	require.NoError(t, err, "the next call fetches again")
+	assert.Equal(t, "DPoP tok-0", tok.auth)
+}
+
 func TestTokenProvider_contextBoundsTheFetch(t *testing.T) {
 	block := make(chan struct{})
 	e := newTokenEndpoint(t, func(n int, _ tokenRequest, w http.ResponseWriter) {

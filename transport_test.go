@@ -176,6 +176,18 @@ func TestCallerTransportIgnoringContextIsBounded(t *testing.T) {
 	assert.ErrorIs(t, getWithin(t, client), context.DeadlineExceeded)
 }
 
+// A caller's RoundTripper that panics panics in the calling goroutine, with
+// its value, as under http.Client, where the caller can recover it: not on
+// the goroutine that bounds it by the context, which would end the program.
+func TestCallerTransportPanicReachesTheCaller(t *testing.T) {
+	rt := roundTripperFunc(func(*http.Request) (*http.Response, error) { panic("transport bug") })
+	client := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", APIToken: testToken,
+		HTTPClient: &http.Client{Transport: rt}, MaxRetries: NoRetries})
+	assert.PanicsWithValue(t, "transport bug", func() {
+		_, _, _ = client.SessionApi.GetSession(context.Background(), testSessionID)
+	})
+}
+
 // getWithin runs a GetSession of client and returns its error, failing the
 // test if the call has not returned within a few seconds: far past any of the
 // tests' deadlines, so that only a call that ignores its deadline trips it.

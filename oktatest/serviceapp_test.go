@@ -3,7 +3,9 @@ package oktatest
 import (
 	"crypto/ecdsa"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -153,4 +155,23 @@ func TestNewServiceApp(t *testing.T) {
 	assert.Equal(t, app.Scopes, cfg.Scopes)
 	assert.Equal(t, key, cfg.PrivateKey)
 	assert.NoError(t, cfg.Validate())
+}
+
+// Printing the Server or its AuthServer, with fmt or slog, shows neither the
+// API token nor an access token issued.
+func TestServerPrintsNoSecret(t *testing.T) {
+	srv, h := newAppServer(t)
+	token := h.issue(t, "okta.sessions.read")
+	var buf strings.Builder
+	for _, v := range []any{srv, srv.AuthServer()} {
+		for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+			fmt.Fprintf(&buf, format+"\n", v)
+		}
+		slog.New(slog.NewJSONHandler(&buf, nil)).Info("fake", "v", v)
+		slog.New(slog.NewTextHandler(&buf, nil)).Info("fake", "v", v)
+	}
+	out := buf.String()
+	assert.Contains(t, out, srv.URL)
+	assert.NotContains(t, out, srv.APIToken)
+	assert.NotContains(t, out, token)
 }
