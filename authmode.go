@@ -94,7 +94,7 @@ func (c *Configuration) validatePrivateKeyMode() error {
 		return err
 	}
 	if c.DPoPKey != nil {
-		_, _, err := checkDPoPKey(c.DPoPKey)
+		_, err := newDPoPKey(c.DPoPKey) // what NewAPIClient does: it signs nothing
 		return err
 	}
 	return nil

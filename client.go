@@ -193,10 +193,9 @@ func (r *call) authError(err error) error {
 // (context.Canceled, net.Error, ...) stay reachable for errors.Is/As.
 func (r *call) transportError(err error) error {
 	if ue, ok := err.(*url.Error); ok {
-		ue.URL = shortenSecrets(r.url, r.secret)
-		ue.Err = r.safeErr(ue.Err)
+		ue.URL = r.url
 	}
-	return fmt.Errorf("okta: %s: %w", r.op, err)
+	return fmt.Errorf("okta: %s: %w", r.op, r.safeErr(err))
 }
 
 // maxRepeats bounds the attempts repeated at once after a 401 in one call:
@@ -308,7 +307,7 @@ func (c *APIClient) attempt(ctx context.Context, r *call) (*http.Response, error
 		// caller's RoundTripper may not, so its body is closed then, and no
 		// read or drain of it outlives the attempt.
 		body := resp.Body
-		defer context.AfterFunc(ctx, func() { body.Close() })()
+		defer context.AfterFunc(ctx, func() { closeDetached(body) })()
 	}
 	err = checkAnswer(r, resp)
 	if c.throttle != nil {

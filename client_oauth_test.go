@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -416,11 +418,35 @@ func TestPrivateKeyMode_serverEchoesSecrets(t *testing.T) {
 			client := (&oauthOrg{srv: srv}).client(t, func(c *Configuration) { c.MaxRetries = NoRetries })
 			_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
 			require.Error(t, err)
+			if strings.Contains(name, "status line") {
+				var ue *url.Error
+				assert.ErrorAs(t, err, &ue, "made safe, still a transport failure")
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			assertNoSecret(t, printed(t, err), sent...)
 		})
 	}
+}
+
+// A token answer cut short (a body shorter than its Content-Length) is a
+// transport failure, a *url.Error, and the call that needed the token
+// retries it, as it would the same failure of its own request.
+func TestPrivateKeyMode_tokenAnswerCutShort(t *testing.T) {
+	org := newOAuthOrg(t, func(_ int, w http.ResponseWriter) {
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"access_token":"`))
+		c, _, _ := w.(http.Hijacker).Hijack() // hijacked after the header: the connection just ends
+		c.Close()
+	}, okSession)
+	_, _, err := org.client(t, nil).SessionApi.GetSession(context.Background(), testSessionID)
+	var ue *url.Error
+	require.ErrorAs(t, err, &ue)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	tokens, api := org.requests()
+	assert.Len(t, tokens, 1+DefaultMaxRetries)
+	assert.Empty(t, api)
 }
 
 // After an invalid_token repeat the call has sent two tokens; neither

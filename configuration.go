@@ -121,9 +121,9 @@ type Configuration struct {
 	// PrivateKeyID is the key's id (the JWT "kid"), when the app has several.
 	PrivateKeyID string
 	// DPoPKey binds the access tokens of "PrivateKey" mode to this client
-	// (DPoP, RFC 9449): an EC P-256 or RSA (2048 bits or more) crypto.Signer,
-	// such as a key held in a KMS. nil means a P-256 key the client
-	// generates, which suits most uses.
+	// (DPoP, RFC 9449): an EC P-256 or RSA (2048 to 4096 bits)
+	// crypto.Signer, such as a key held in a KMS. nil means a P-256 key the
+	// client generates, which suits most uses.
 	DPoPKey crypto.Signer
 
 	// MaxRetries is how many times a failed call may be retried; 0 means
@@ -152,8 +152,8 @@ type Configuration struct {
 	// errors; nil means the real clock. Tests set oktatest.FakeClock here so
 	// that waits take no time.
 	Clock Clock
-	// Logger receives the client's log records; nil is silent and costs
-	// nothing. Debug: one record per attempt sent ("okta: attempt": op,
+	// Logger receives the client's log records (one made by slog.New); nil
+	// is silent and costs nothing. Debug: one record per attempt sent ("okta: attempt": op,
 	// method, path with the session id shortened, attempt, status, outcome,
 	// duration, request_id, rate_limit_remaining, error) and per OAuth 2.0
 	// token fetch. Warn: every wait ("okta: retrying" before a retry,
@@ -257,8 +257,16 @@ func (c *Configuration) orgURL() (string, error) {
 			return "", &ValidationError{Field: v.field, Reason: "is negative"}
 		}
 	}
-	if c.Clock != nil && isNil(c.Clock) { // a typed nil would panic on the first wait
+	// A typed nil, or a zero slog.Logger (no handler), would panic on the
+	// first use, in every call.
+	if c.Clock != nil && isNil(c.Clock) {
 		return "", &ValidationError{Field: "Clock", Reason: "is a nil pointer; leave it nil for the real clock"}
+	}
+	if c.Observer != nil && isNil(c.Observer) {
+		return "", &ValidationError{Field: "Observer", Reason: "is a nil pointer; leave it nil for none"}
+	}
+	if c.Logger != nil && c.Logger.Handler() == nil {
+		return "", &ValidationError{Field: "Logger", Reason: "has no handler; make it with slog.New, or leave it nil"}
 	}
 	if !validHeaderValue(c.UserAgent) {
 		return "", &ValidationError{Field: "UserAgent", Reason: "contains a control character"}

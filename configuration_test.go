@@ -1,6 +1,7 @@
 package okta
 
 import (
+	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -61,6 +62,8 @@ func TestConfiguration_Validate(t *testing.T) {
 		{"port past int64", func(c *Configuration) { c.Host = "127.0.0.1:99999999999999999999" }, "Host"},
 		{"port 0", func(c *Configuration) { c.Host = "127.0.0.1:0" }, "Host"},
 		{"typed nil Clock", func(c *Configuration) { var clk *testClock; c.Clock = clk }, "Clock"},
+		{"typed nil Observer", func(c *Configuration) { var obs *recordingObserver; c.Observer = obs }, "Observer"},
+		{"zero slog.Logger", func(c *Configuration) { c.Logger = &slog.Logger{} }, "Logger"},
 		{"CRLF token", func(c *Configuration) { c.APIToken = "tok\r\nX-Evil: 1" }, "APIToken"},
 		{"CRLF user agent", func(c *Configuration) { c.UserAgent = "me\r\nX-Evil: 1" }, "UserAgent"},
 		{"Authorization default header", func(c *Configuration) { c.AddDefaultHeader("authorization", "SSWS x") }, "DefaultHeader"},

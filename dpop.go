@@ -77,35 +77,25 @@ func newDPoPKey(s crypto.Signer) (*dpopKey, error) {
 	return k, nil
 }
 
+// maxDPoPRSABits bounds an RSA DPoPKey: the proof carries the public key,
+// and go-jose, as other verifiers, refuses to parse a larger one.
+const maxDPoPRSABits = 4096
+
 // checkDPoPKey returns the public key of a DPoPKey and its signature
 // algorithm. It refuses, with a *ValidationError naming DPoPKey, a key other
-// than RSA (2048 bits or more) or EC P-256, and an *ecdsa.PrivateKey or
-// *rsa.PrivateKey that is broken: a private half missing, out of range, or
-// not the one of its public half. Go signs with a mismatched EC key without
-// complaint, making proofs no server accepts, and panics on one without D.
+// than RSA (2048 to 4096 bits) or EC P-256, and a Go private key that is not
+// whole (see wholeKey).
 func checkDPoPKey(s crypto.Signer) (crypto.PublicKey, jose.SignatureAlgorithm, error) {
 	pub := publicKey(s)
 	alg, err := signatureAlgorithm("DPoPKey", pub)
 	if err != nil {
 		return nil, "", err
 	}
-	ok := true
-	switch k := s.(type) {
-	case *ecdsa.PrivateKey:
-		ok = k.D != nil && k.X != nil && k.Y != nil
-		if ok {
-			raw, err := k.Bytes() // an error for a D out of range
-			var derived *ecdsa.PrivateKey
-			if err == nil {
-				derived, err = ecdsa.ParseRawPrivateKey(k.Curve, raw)
-			}
-			ok = err == nil && derived.PublicKey.Equal(&k.PublicKey)
-		}
-	case *rsa.PrivateKey:
-		ok = k.Validate() == nil
+	if k, ok := pub.(*rsa.PublicKey); ok && k.N.BitLen() > maxDPoPRSABits {
+		return nil, "", &ValidationError{Field: "DPoPKey", Reason: fmt.Sprintf("is an RSA key longer than %d bits, which a proof cannot carry", maxDPoPRSABits)}
 	}
-	if !ok {
-		return nil, "", &ValidationError{Field: "DPoPKey", Reason: "is a private key whose parts are missing or do not match"}
+	if !wholeKey(s) {
+		return nil, "", &ValidationError{Field: "DPoPKey", Reason: brokenKey}
 	}
 	return pub, alg, nil
 }

@@ -183,6 +183,8 @@ func TestNewDPoPKey_refused(t *testing.T) {
 		{"EC, no X", &ecdsa.PrivateKey{PublicKey: ecdsa.PublicKey{Curve: elliptic.P256(), Y: ec.Y}, D: ec.D}},
 		{"RSA, primes of another key", &rsa.PrivateKey{PublicKey: rsaKey.PublicKey, D: otherRSA.D, Primes: otherRSA.Primes}},
 		{"RSA, no D", &rsa.PrivateKey{PublicKey: rsaKey.PublicKey, Primes: rsaKey.Primes}},
+		{"RSA over 4096 bits", stubSigner{pub: &rsa.PublicKey{N: new(big.Int).Lsh(big.NewInt(1), 8191), E: 65537}}},
+		{"signer, P-256 public key without X and Y", stubSigner{pub: &ecdsa.PublicKey{Curve: elliptic.P256()}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var ve *ValidationError

@@ -3,6 +3,7 @@ package okta
 import (
 	"crypto/tls"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -101,11 +102,20 @@ func (b contextBound) RoundTrip(req *http.Request) (*http.Response, error) {
 	case <-req.Context().Done():
 		go func() {
 			if r := <-done; r.resp != nil {
-				r.resp.Body.Close()
+				closeDetached(r.resp.Body)
 			}
 		}()
 		return nil, req.Context().Err()
 	}
+}
+
+// closeDetached closes a caller's body on a goroutine of the client's own
+// (contextBound's late answers, the attempt's context.AfterFunc). A panic
+// in the caller's Close is dropped: on that goroutine it would end the
+// program, out of the caller's reach.
+func closeDetached(body io.Closer) {
+	defer func() { _ = recover() }()
+	_ = body.Close()
 }
 
 // sameOriginOnly returns a shallow copy of hc that stops at any redirect off

@@ -51,6 +51,9 @@ func newAssertionSigner(data, keyID string) (*assertionSigner, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !wholeKey(key) {
+		return nil, keyError(brokenKey)
+	}
 	switch {
 	case !validHeaderValue(keyID):
 		return nil, &ValidationError{Field: "PrivateKeyID", Reason: "contains a control character"}
@@ -83,6 +86,32 @@ func (a *assertionSigner) sign(clientID, audience string, now time.Time) (string
 		return "", fmt.Errorf("sign the client assertion: %w", err)
 	}
 	return s, nil
+}
+
+// brokenKey is the reason of a key that wholeKey refuses.
+const brokenKey = "is a private key whose parts are missing or do not match"
+
+// wholeKey reports whether an *ecdsa.PrivateKey or *rsa.PrivateKey is whole:
+// its private half present, in range, and the one of its public half (other
+// signers are taken as they are). Go signs with a mismatched EC key without
+// complaint, making signatures no server accepts, and panics on one without
+// D; go-jose reads an EC JWK's d without checking it against x and y.
+func wholeKey(s crypto.Signer) bool {
+	switch k := s.(type) {
+	case *ecdsa.PrivateKey:
+		if k.D == nil || k.X == nil || k.Y == nil {
+			return false
+		}
+		raw, err := k.Bytes() // an error for a D out of range
+		if err != nil {
+			return false
+		}
+		derived, err := ecdsa.ParseRawPrivateKey(k.Curve, raw)
+		return err == nil && derived.PublicKey.Equal(&k.PublicKey)
+	case *rsa.PrivateKey:
+		return k.Validate() == nil
+	}
+	return true
 }
 
 // keyError is the *ValidationError of an unusable PrivateKey.

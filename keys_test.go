@@ -1,6 +1,7 @@
 package okta
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -8,6 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -108,6 +110,15 @@ func TestNewAssertionSigner_badKeys(t *testing.T) {
 	p384 := must(ecdsa.GenerateKey(elliptic.P384(), rand.Reader))
 	_, edKey := must2(ed25519.GenerateKey(rand.Reader))
 	rsaPKCS1 := pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(testRSAKey()))
+	// ecJWK is the test EC key as a JWK with d replaced: go-jose checks
+	// only its length.
+	ecJWK := func(d []byte) string {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(jwkOf(t, testECKey(), "")), &m))
+		m["d"] = base64.RawURLEncoding.EncodeToString(d)
+		return string(must(json.Marshal(m)))
+	}
+	other := must(must(ecdsa.GenerateKey(elliptic.P256(), rand.Reader)).Bytes())
 	tests := []struct {
 		name, key, keyID, field string
 	}{
@@ -125,6 +136,9 @@ func TestNewAssertionSigner_badKeys(t *testing.T) {
 		{"public JWK", jwkOf(t, &testECKey().PublicKey, ""), "", "PrivateKey"},
 		{"symmetric JWK", `{"kty":"oct","k":"c2VjcmV0c2VjcmV0c2VjcmV0"}`, "", "PrivateKey"},
 		{"broken JWK", `{"kty":"EC","crv":"P-256","d":"AAAA"}`, "", "PrivateKey"},
+		{"EC JWK, d of another key", ecJWK(other), "", "PrivateKey"},
+		{"EC JWK, zero d", ecJWK(make([]byte, 32)), "", "PrivateKey"},
+		{"EC JWK, d past the order", ecJWK(bytes.Repeat([]byte{0xff}, 32)), "", "PrivateKey"},
 		{"kid differs from the JWK's", jwkOf(t, testECKey(), "one"), "other", "PrivateKeyID"},
 		{"kid with a newline", rsaPKCS1, "k\n1", "PrivateKeyID"},
 	}

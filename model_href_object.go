@@ -1,5 +1,11 @@
 package okta
 
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+)
+
 // HrefObject is a HAL link.
 type HrefObject struct {
 	// Href is the link's URI.
@@ -12,4 +18,41 @@ type HrefObject struct {
 	Templated bool `json:"templated,omitempty"`
 	// Hints describes what may be done with the link.
 	Hints *HrefHints `json:"hints,omitempty"`
+}
+
+// String prints the link with a session ID in its Href shortened (see
+// hrefWithoutSessionID): a session's self and refresh links hold its ID,
+// which is a bearer secret.
+func (o HrefObject) String() string {
+	return fmt.Sprintf("HrefObject{Href: %s, Name: %s}", hrefWithoutSessionID(o.Href), o.Name)
+}
+
+// GoString is String, so that %#v does not print a session ID either.
+func (o HrefObject) GoString() string { return o.String() }
+
+// LogValue describes the link to log/slog as String does.
+func (o HrefObject) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("Href", hrefWithoutSessionID(o.Href)), slog.String("Name", o.Name))
+}
+
+// hrefWithoutSessionID returns href with the path segment after each
+// "/sessions/" shortened by shortID.
+func hrefWithoutSessionID(href string) string {
+	const marker = "/sessions/"
+	var b strings.Builder
+	for {
+		i := strings.Index(href, marker)
+		if i < 0 {
+			b.WriteString(href)
+			return b.String()
+		}
+		b.WriteString(href[:i+len(marker)])
+		href = href[i+len(marker):]
+		end := strings.IndexAny(href, "/?#")
+		if end < 0 {
+			end = len(href)
+		}
+		b.WriteString(shortID(href[:end]))
+		href = href[end:]
+	}
 }

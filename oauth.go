@@ -109,8 +109,9 @@ func newTokenProvider(cfg *Configuration, base string, hc *http.Client) (*tokenP
 // fetches again.
 func (p *tokenProvider) token(ctx context.Context) (*accessToken, error) {
 	for {
+		now := p.clock.Now() // a caller's Clock: never called under p.mu, which a panic would leave locked
 		p.mu.Lock()
-		if t := p.cached; t != nil && p.clock.Now().Before(t.refreshAt) {
+		if t := p.cached; t != nil && now.Before(t.refreshAt) {
 			p.mu.Unlock()
 			return t, nil
 		}
@@ -226,11 +227,14 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", p.userAgent)
 	req.Header.Set("DPoP", proof)
+	// A transport failure is a *url.Error on top, as Do returns it (`Post
+	// ".../oauth2/v1/token": ...`), so that the call that needed the token
+	// still sees it as one, and retries it, once its own secrets are
+	// shortened (call.authError). Go's text may quote what the server sent,
+	// and the server may have echoed the assertion or the proof there.
 	resp, err := p.httpClient.Do(req)
 	if err != nil {
-		// Go's error may quote what the server sent, and the server may
-		// have echoed the assertion or the proof there.
-		return nil, fmt.Errorf("oauth2 token request: %w", safeError(err, assertion, proof))
+		return nil, safeError(err, assertion, proof)
 	}
 	defer resp.Body.Close()
 	p.tokenNonce.record(resp)
@@ -238,7 +242,8 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	body := readCapped(capped, maxTokenBody+1) // one byte more, to see the cap passed
 	switch {
 	case capped.readErr != nil:
-		return nil, fmt.Errorf("oauth2 token request: read the answer: %w", safeError(readFailure(resp, capped.readErr), assertion, proof))
+		return nil, safeError(&url.Error{Op: http.MethodPost, URL: p.tokenURL,
+			Err: fmt.Errorf("read the answer: %w", readFailure(resp, capped.readErr))}, assertion, proof)
 	case capped.left < 0: // still an OAuthError with its status: a 429 or 503 is retried
 		return nil, newOAuthError(resp, "", fmt.Sprintf("the answer is larger than %d KiB", maxTokenBody>>10))
 	}

@@ -365,6 +365,42 @@ func TestTokenProvider_panicEndsTheFlight(t *testing.T) {
 	assert.Equal(t, "DPoP tok-0", tok.auth)
 }
 
+// A caller's Clock that panics while the provider reads the cache leaves no
+// lock held: the next call gets its token.
+func TestTokenProvider_clockPanicLeavesNoLock(t *testing.T) {
+	e := newTokenEndpoint(t, func(n int, _ tokenRequest, w http.ResponseWriter) { grant(w, "DPoP", fmt.Sprint("tok-", n)) })
+	p, clock := newTestProvider(t, e, nil)
+	c := &panickyClock{Clock: clock}
+	p.clock = c
+	c.armed.Store(true)
+	assert.PanicsWithValue(t, "clock bug", func() { _, _ = p.token(context.Background()) })
+	c.armed.Store(false)
+	got := make(chan error, 1)
+	go func() {
+		_, err := p.token(context.Background())
+		got <- err
+	}()
+	select {
+	case err := <-got:
+		assert.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the provider's lock was left held")
+	}
+}
+
+// panickyClock is a Clock whose Now panics while armed.
+type panickyClock struct {
+	Clock
+	armed atomic.Bool
+}
+
+func (c *panickyClock) Now() time.Time {
+	if c.armed.Load() {
+		panic("clock bug")
+	}
+	return c.Clock.Now()
+}
+
 func TestTokenProvider_contextBoundsTheFetch(t *testing.T) {
 	block := make(chan struct{})
 	e := newTokenEndpoint(t, func(n int, _ tokenRequest, w http.ResponseWriter) {

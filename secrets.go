@@ -99,8 +99,15 @@ func serverText(s string, limit int, secrets ...string) string {
 // err, whose own text would still print the secret; Go's errors for a
 // malformed answer (a bad status line, header or Location) quote what the
 // server sent, and a hostile server can echo a request's credential, session
-// ID, token, client assertion or DPoP proof there.
+// ID, token, client assertion or DPoP proof there. A *url.Error stays one,
+// with secrets shortened in its URL and its Err made safe, so that a
+// transport failure is still recognised and retried as one.
 func safeError(err error, secrets ...string) error {
+	if ue, ok := err.(*url.Error); ok {
+		ue.URL = shortenSecrets(ue.URL, secrets...)
+		ue.Err = safeError(ue.Err, secrets...)
+		return ue
+	}
 	msg := err.Error()
 	if safe := serverText(msg, maxSummaryLen, secrets...); safe != msg {
 		return errors.New(safe)

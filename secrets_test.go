@@ -74,7 +74,11 @@ func TestNoSecretPrinted(t *testing.T) {
 	key := APIKey{Key: testToken}
 	all := []string{testToken, secretSessionID, secretToken, secretKey, secretPassword, secretHeader}
 	client := NewAPIClient(cfg)
-	for _, v := range []any{cfg, *cfg, s, &s, req, &req, key, &key, client, *client} {
+	org := "https://acme.okta.com/api/v1/"
+	links := SessionLinks{Self: &HrefObject{Href: org + "sessions/" + secretSessionID},
+		Refresh: &HrefObject{Href: org + "sessions/" + secretSessionID + "/lifecycle/refresh"},
+		User:    &HrefObject{Href: org + "users/00u1", Name: "Ann"}}
+	for _, v := range []any{cfg, *cfg, s, &s, req, &req, key, &key, client, *client, links, &links, *links.Self, links.Refresh} {
 		t.Run(fmt.Sprintf("%T", v), func(t *testing.T) {
 			out := printed(t, v)
 			assertNoSecret(t, out, all...)
@@ -83,6 +87,8 @@ func TestNoSecretPrinted(t *testing.T) {
 	// What is shown is still useful: the session's prefix, the header name,
 	// the client id, the host.
 	assert.Contains(t, printed(t, s), "102h...")
+	assert.Contains(t, printed(t, links), org+"sessions/102h.../lifecycle/refresh")
+	assert.Contains(t, printed(t, links), org+"users/00u1")
 	out := printed(t, cfg)
 	for _, want := range []string{"X-Api-Secret", "0oaCLIENT", "acme.okta.com", "[redacted]"} {
 		assert.Contains(t, out, want)

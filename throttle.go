@@ -122,17 +122,28 @@ func (t *throttle) acquire(ctx context.Context, op string, deadline time.Time) e
 	default:
 	}
 	start := time.Now()
-	defer func() { t.waited(ctx, op, WaitMaxConcurrency, time.Since(start)) }()
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
+	var err error
 	select {
 	case t.sem <- struct{}{}:
-		return nil
 	case <-ctx.Done():
-		return &ThrottleError{Op: op, Setting: "MaxConcurrency", Err: ctx.Err()}
+		err = &ThrottleError{Op: op, Setting: "MaxConcurrency", Err: ctx.Err()}
 	case <-timer.C:
-		return &ThrottleError{Op: op, Setting: "MaxConcurrency", Err: context.DeadlineExceeded}
+		err = &ThrottleError{Op: op, Setting: "MaxConcurrency", Err: context.DeadlineExceeded}
 	}
+	// The wait is reported with the slot held. If the report panics (a
+	// caller's Observer or Logger), the slot is given back: the caller
+	// never got it, and would never release it.
+	reported := false
+	defer func() {
+		if !reported && err == nil {
+			t.release()
+		}
+	}()
+	t.waited(ctx, op, WaitMaxConcurrency, time.Since(start))
+	reported = true
+	return err
 }
 
 // release frees the slot acquire took.

@@ -40,3 +40,31 @@ func TestThrottle_floorWaitNeverPassesTheDeadline(t *testing.T) {
 		assert.Less(t, clock.waits[waitsBefore], left, "a floor wait passed the deadline")
 	}
 }
+
+// A report of a MaxConcurrency wait that panics (a caller's Observer or
+// Logger) gives back the slot the wait got: the caller never received it,
+// and would never release it.
+func TestThrottle_panickingReportGivesTheSlotBack(t *testing.T) {
+	th := newThrottle(&Configuration{MaxConcurrency: 1, Clock: &testClock{now: time.Now()}},
+		func(context.Context, string, WaitReason, time.Duration) { panic("observer bug") })
+	// Until the acquire below has waited (it may get the slot before it
+	// blocks, and then reports nothing), try again.
+	for range 100 {
+		th.sem <- struct{}{} // the slot of a call in flight
+		panicked := make(chan any, 1)
+		go func() {
+			defer func() { panicked <- recover() }()
+			if th.acquire(context.Background(), "GetSession", time.Now().Add(time.Minute)) == nil {
+				th.release()
+			}
+		}()
+		time.Sleep(time.Millisecond) // let it block on the full semaphore
+		th.release()                 // the call in flight ends
+		if <-panicked == nil {
+			continue
+		}
+		assert.Equal(t, 0, len(th.sem), "the slot the panicking wait got was never given back")
+		return
+	}
+	t.Fatal("the acquire never waited")
+}

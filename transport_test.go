@@ -188,6 +188,54 @@ func TestCallerTransportPanicReachesTheCaller(t *testing.T) {
 	})
 }
 
+// A caller's body whose Close panics, closed by the client on a goroutine of
+// its own when the attempt ends (a body still being read, by
+// context.AfterFunc; an answer that came too late, by contextBound), does
+// not end the program. A Close the calling goroutine makes may panic there,
+// as the caller's own code would.
+func TestCallerBodyClosePanicIsContained(t *testing.T) {
+	for name, late := range map[string]bool{"body read past the deadline": false, "answer past the deadline": true} {
+		closes := int32(2) // by the client's goroutine, then by the calling one, whose read it ended
+		if late {
+			closes = 1 // by contextBound's goroutine only: the call returned at its deadline
+		}
+		t.Run(name, func(t *testing.T) {
+			body := &panickyCloseBody{blockingBody: blockingBody{closed: make(chan struct{})}}
+			rt := roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+				if late {
+					<-r.Context().Done()
+				}
+				return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}, nil
+			})
+			client := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", APIToken: testToken,
+				HTTPClient: &http.Client{Transport: rt}, MaxRetries: NoRetries, AttemptTimeout: 20 * time.Millisecond})
+			returned := make(chan struct{})
+			go func() {
+				defer close(returned)
+				defer func() { _ = recover() }() // a panic of the calling goroutine's own Close
+				_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+				assert.Error(t, err)
+			}()
+			<-returned
+			// The client's own goroutine has closed the body, and its panic
+			// has not ended the program.
+			require.Eventually(t, func() bool { return body.closes.Load() == closes }, 5*time.Second, time.Millisecond)
+		})
+	}
+}
+
+// panickyCloseBody is a blockingBody whose Close counts, then panics.
+type panickyCloseBody struct {
+	blockingBody
+	closes atomic.Int32
+}
+
+func (b *panickyCloseBody) Close() error {
+	_ = b.blockingBody.Close()
+	b.closes.Add(1)
+	panic("body close bug")
+}
+
 // getWithin runs a GetSession of client and returns its error, failing the
 // test if the call has not returned within a few seconds: far past any of the
 // tests' deadlines, so that only a call that ignores its deadline trips it.

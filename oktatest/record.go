@@ -12,7 +12,7 @@ import (
 )
 
 // Request is a request the server received, for assertions. Authorization
-// and cookie values are masked. Its JSON form is what the control API's
+// and cookie values are masked, and the signature of a DPoP proof. Its JSON form is what the control API's
 // GET /oktatest/v1/requests answers.
 type Request struct {
 	// Route is the route the request addressed.
@@ -105,9 +105,11 @@ func (rec *recorder) reset() {
 const redacted = "[redacted]"
 
 // maskHeader copies h with credential and cookie values masked: an
-// Authorization value keeps its scheme, a cookie its name. Keys are matched
-// whatever their case, as a handler of the caller's may be handed keys that
-// are not canonical.
+// Authorization value keeps its scheme, a cookie its name, a DPoP proof its
+// header and claims (what a test asserts on: jti, htm, ath, nonce) but not
+// its signature, so that it cannot be sent again. Keys are matched whatever
+// their case, as a handler of the caller's may be handed keys that are not
+// canonical.
 func maskHeader(h http.Header) http.Header {
 	out := h.Clone()
 	for key, values := range out {
@@ -116,6 +118,10 @@ func maskHeader(h http.Header) http.Header {
 			for i, v := range values {
 				values[i] = maskCredential(v)
 			}
+		case "Dpop":
+			for i, v := range values {
+				values[i] = maskProof(v)
+			}
 		case "Cookie":
 			for i, v := range values {
 				values[i] = maskCookies(v)
@@ -123,6 +129,15 @@ func maskHeader(h http.Header) http.Header {
 		}
 	}
 	return out
+}
+
+// maskProof masks the signature of a DPoP proof, a compact JWS; anything
+// else is masked whole.
+func maskProof(v string) string {
+	if i := strings.LastIndexByte(v, '.'); i > 0 && strings.Count(v, ".") == 2 {
+		return v[:i+1] + redacted
+	}
+	return redacted
 }
 
 // maskCredential masks an Authorization value but its scheme.

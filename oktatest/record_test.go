@@ -18,6 +18,7 @@ func TestRequests_recordedWithSecretsMasked(t *testing.T) {
 	req.Header.Add("Cookie", "sid=102secret; idx=102other")
 	req.Header.Add("Cookie", "theme")
 	req.Header.Set("X-Custom", "kept")
+	req.Header.Set("DPoP", "eyJ0eXAiOiJkcG9wK2p3dCJ9.eyJqdGkiOiJqMSJ9.c2lnbmF0dXJl")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -33,6 +34,7 @@ func TestRequests_recordedWithSecretsMasked(t *testing.T) {
 	assert.Equal(t, []string{"sid=[redacted]; idx=[redacted]", "theme=[redacted]"}, r.Header.Values("Cookie"))
 	assert.Equal(t, []string{"1", "2"}, r.Query["x"])
 	assert.Equal(t, "kept", r.Header.Get("X-Custom"))
+	assert.Equal(t, "eyJ0eXAiOiJkcG9wK2p3dCJ9.eyJqdGkiOiJqMSJ9.[redacted]", r.Header.Get("DPoP"), "a proof's claims kept, not its signature")
 	assert.Equal(t, t0, r.Time)
 	assert.Equal(t, http.StatusNotFound, r.Status)
 	assert.Equal(t, resp.Header.Get("X-Okta-Request-Id"), r.RequestID)
@@ -55,11 +57,13 @@ func TestRequests_masksHeadersWhateverTheirCase(t *testing.T) {
 	req.Header["authorization"] = []string{ssws(srv)}
 	req.Header["AUTHORIZATION"] = []string{"Bearer secret-access-token"}
 	req.Header["cookie"] = []string{"sid=102secret"}
+	req.Header["dpop"] = []string{"not-a-jws"}
 	srv.ServeHTTP(httptest.NewRecorder(), req)
 
 	reqs := srv.Requests()
 	require.Len(t, reqs, 1)
 	assert.Equal(t, http.Header{
 		"authorization": {"SSWS [redacted]"}, "AUTHORIZATION": {"Bearer [redacted]"}, "cookie": {"sid=[redacted]"},
+		"dpop": {"[redacted]"},
 	}, reqs[0].Header)
 }

@@ -170,6 +170,9 @@ func TestServerPrintsNoSecret(t *testing.T) {
 		slog.New(slog.NewJSONHandler(&buf, nil)).Info("fake", "v", v)
 		slog.New(slog.NewTextHandler(&buf, nil)).Info("fake", "v", v)
 	}
+	b, err := json.Marshal(srv)
+	require.NoError(t, err)
+	buf.Write(b)
 	out := buf.String()
 	assert.Contains(t, out, srv.URL)
 	assert.NotContains(t, out, srv.APIToken)
