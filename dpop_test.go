@@ -19,6 +19,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/stretchr/testify/assert"
@@ -270,4 +271,35 @@ func TestDPoPNonce_record(t *testing.T) {
 // asn1Sig encodes r and s as an ASN.1 ECDSA signature.
 func asn1Sig(r, s *big.Int) ([]byte, error) {
 	return asn1.Marshal(struct{ R, S *big.Int }{r, s})
+}
+
+// FuzzDPoPProof checks that a proof for any request URL and any nonce a
+// server may set (what the client keeps of a DPoP-Nonce header) is a JWS
+// that go-jose parses and verifies, carrying exactly those claims.
+//
+//	go test -run '^$' -fuzz FuzzDPoPProof -fuzztime 30s
+func FuzzDPoPProof(f *testing.F) {
+	f.Add("https://acme.okta.com/api/v1/sessions/102abc", "eyJ7S_zG.eyJH0-Z.HX4w-7v")
+	f.Add("https://acme.okta.com/api/v1/sessions/a%2F%22b\u2028", "")
+	f.Add("http://127.0.0.1:8089/oauth2/v1/token", "!#$%&'()*+,-./:;<=>?@[]^_`{|}~")
+	k, err := newDPoPKey(testECKey())
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, htu, nonce string) {
+		resp := &http.Response{Header: http.Header{}}
+		resp.Header.Set("DPoP-Nonce", nonce)
+		var n dpopNonce
+		nonce = n.record(resp) // only what the client would keep
+		p, err := k.proof("GET", htu, time.Unix(1_760_000_000, 0), tokenHash("tok"), nonce)
+		require.NoError(t, err)
+		jws, err := jose.ParseSignedCompact(p, []jose.SignatureAlgorithm{jose.ES256})
+		require.NoError(t, err)
+		payload, err := jws.Verify(&testECKey().PublicKey)
+		require.NoError(t, err)
+		var c proofClaims
+		require.NoError(t, json.Unmarshal(payload, &c))
+		if utf8.ValidString(htu) { // encoding/json writes U+FFFD for invalid UTF-8
+			assert.Equal(t, htu, c.HTU)
+		}
+		assert.Equal(t, nonce, c.Nonce)
+	})
 }
