@@ -206,7 +206,7 @@ func (l *loader) homeDir() string {
 // warn logs a Warn record to the chosen logger.
 func (l *loader) warn(msg string, args ...any) {
 	logger := l.logger
-	if logger == nil {
+	if logger == nil || !usableLogger(logger) { // Validate refuses an unusable one at the end
 		logger = slog.Default()
 	}
 	logger.Warn(msg, args...)

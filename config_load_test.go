@@ -267,6 +267,25 @@ func TestLoadConfiguration_unknownAsWarning(t *testing.T) {
 	}
 }
 
+// A logger without a handler given to WithLogger is refused like the
+// Configuration's Logger, with a *ValidationError; the warnings of the load
+// that came before go to slog.Default() instead of panicking.
+func TestLoadConfiguration_unusableLogger(t *testing.T) {
+	var fallback bytes.Buffer
+	def := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&fallback, nil)))
+	t.Cleanup(func() { slog.SetDefault(def) })
+	d := newDirs(t)
+	for _, logger := range []*slog.Logger{{}, slog.New((*slog.TextHandler)(nil))} {
+		_, err := LoadConfiguration(WithHomeDir(d.home), WithWorkDir(d.work), WithLogger(logger), WithUnknownAsWarning(),
+			WithEnviron([]string{"OKTA_CLIENT_ORGURL=" + orgURL, "OKTA_CLIENT_TOKEN=" + testToken, "OKTA_CLIENT_CACHE_ENABLED=true"}))
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, "Logger", ve.Field)
+	}
+	assert.Contains(t, fallback.String(), "OKTA_CLIENT_CACHE_ENABLED")
+}
+
 func TestLoadConfiguration_worldReadable(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no permission bits on Windows")

@@ -257,7 +257,7 @@ func (c *Configuration) orgURL() (string, error) {
 			return "", &ValidationError{Field: v.field, Reason: "is negative"}
 		}
 	}
-	// A typed nil, or a zero slog.Logger (no handler), would panic on the
+	// A typed nil, or a slog.Logger without a handler, would panic on the
 	// first use, in every call.
 	if c.Clock != nil && isNil(c.Clock) {
 		return "", &ValidationError{Field: "Clock", Reason: "is a nil pointer; leave it nil for the real clock"}
@@ -265,8 +265,11 @@ func (c *Configuration) orgURL() (string, error) {
 	if c.Observer != nil && isNil(c.Observer) {
 		return "", &ValidationError{Field: "Observer", Reason: "is a nil pointer; leave it nil for none"}
 	}
-	if c.Logger != nil && c.Logger.Handler() == nil {
+	if !usableLogger(c.Logger) {
 		return "", &ValidationError{Field: "Logger", Reason: "has no handler; make it with slog.New, or leave it nil"}
+	}
+	if c.HTTPClient != nil && c.HTTPClient.Transport != nil && isNil(c.HTTPClient.Transport) {
+		return "", &ValidationError{Field: "HTTPClient", Reason: "has a nil pointer as its Transport; leave Transport nil for Go's default"}
 	}
 	if !validHeaderValue(c.UserAgent) {
 		return "", &ValidationError{Field: "UserAgent", Reason: "contains a control character"}

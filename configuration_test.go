@@ -64,6 +64,8 @@ func TestConfiguration_Validate(t *testing.T) {
 		{"typed nil Clock", func(c *Configuration) { var clk *testClock; c.Clock = clk }, "Clock"},
 		{"typed nil Observer", func(c *Configuration) { var obs *recordingObserver; c.Observer = obs }, "Observer"},
 		{"zero slog.Logger", func(c *Configuration) { c.Logger = &slog.Logger{} }, "Logger"},
+		{"slog.Logger of a nil handler", func(c *Configuration) { c.Logger = slog.New((*slog.JSONHandler)(nil)) }, "Logger"},
+		{"nil pointer Transport", func(c *Configuration) { c.HTTPClient = &http.Client{Transport: (*http.Transport)(nil)} }, "HTTPClient"},
 		{"CRLF token", func(c *Configuration) { c.APIToken = "tok\r\nX-Evil: 1" }, "APIToken"},
 		{"CRLF user agent", func(c *Configuration) { c.UserAgent = "me\r\nX-Evil: 1" }, "UserAgent"},
 		{"Authorization default header", func(c *Configuration) { c.AddDefaultHeader("authorization", "SSWS x") }, "DefaultHeader"},

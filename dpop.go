@@ -94,6 +94,9 @@ func checkDPoPKey(s crypto.Signer) (crypto.PublicKey, jose.SignatureAlgorithm, e
 	if k, ok := pub.(*rsa.PublicKey); ok && k.N.BitLen() > maxDPoPRSABits {
 		return nil, "", &ValidationError{Field: "DPoPKey", Reason: fmt.Sprintf("is an RSA key longer than %d bits, which a proof cannot carry", maxDPoPRSABits)}
 	}
+	if !validPublicKey(pub) {
+		return nil, "", &ValidationError{Field: "DPoPKey", Reason: "has a public key that is not valid (a point off the curve, a bad RSA exponent)"}
+	}
 	if !wholeKey(s) {
 		return nil, "", &ValidationError{Field: "DPoPKey", Reason: brokenKey}
 	}

@@ -186,6 +186,8 @@ func TestNewDPoPKey_refused(t *testing.T) {
 		{"RSA, no D", &rsa.PrivateKey{PublicKey: rsaKey.PublicKey, Primes: rsaKey.Primes}},
 		{"RSA over 4096 bits", stubSigner{pub: &rsa.PublicKey{N: new(big.Int).Lsh(big.NewInt(1), 8191), E: 65537}}},
 		{"signer, P-256 public key without X and Y", stubSigner{pub: &ecdsa.PublicKey{Curve: elliptic.P256()}}},
+		{"signer, P-256 public key off the curve", stubSigner{pub: &ecdsa.PublicKey{Curve: elliptic.P256(), X: big.NewInt(1), Y: big.NewInt(2)}}},
+		{"signer, RSA exponent 1", stubSigner{pub: &rsa.PublicKey{N: rsaKey.N, E: 1}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var ve *ValidationError

@@ -125,3 +125,22 @@ func FuzzRateLimitHeaders(f *testing.F) {
 		checkRetryAt(t, c, now, h)
 	})
 }
+
+// FuzzSessionHref checks that printing any link a server sends neither
+// panics nor shows a session ID of nine characters or more whole.
+//
+//	go test -run '^$' -fuzz FuzzSessionHref -fuzztime 30s
+func FuzzSessionHref(f *testing.F) {
+	f.Add("https://acme.okta.com/api/v1/sessions/", "102hSECRETsessionID", "/lifecycle/refresh")
+	f.Add("https://acme.okta.com/api/v1/Sessions//", "102hSECRETsessionID", "?x=1")
+	f.Add("https://acme.okta.com/\u0130/sessions/", "102hSECRETsessionID", "#f")
+	f.Fuzz(func(t *testing.T, prefix, id, suffix string) {
+		if len(id) < shortIDMin || strings.ContainsAny(id, "/?#") || !strings.HasSuffix(strings.ToLower(prefix), "/sessions/") {
+			return
+		}
+		out := HrefObject{Href: prefix + id + suffix}.String()
+		if strings.Contains(out, id) && !strings.Contains(prefix+suffix, id) {
+			t.Fatalf("%q shows the session ID %q", out, id)
+		}
+	})
+}

@@ -88,6 +88,25 @@ func (a *assertionSigner) sign(clientID, audience string, now time.Time) (string
 	return s, nil
 }
 
+// validPublicKey reports whether pub, an *ecdsa.PublicKey or *rsa.PublicKey
+// that signatureAlgorithm accepted, can verify anything: a point on its
+// curve, an odd RSA exponent of at least 3 that fits an int32. A caller's
+// signer may report any public key; every signature it made would then
+// fail checkedSigner's check.
+func validPublicKey(pub crypto.PublicKey) bool {
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		if k.X == nil || k.Y == nil {
+			return false
+		}
+		_, err := k.ECDH()
+		return err == nil
+	case *rsa.PublicKey:
+		return k.E >= 3 && k.E%2 == 1 && k.E <= 1<<31-1
+	}
+	return false
+}
+
 // brokenKey is the reason of a key that wholeKey refuses.
 const brokenKey = "is a private key whose parts are missing or do not match"
 

@@ -171,3 +171,10 @@ func (c *APIClient) logPath(r *call) string {
 	}
 	return p
 }
+
+// usableLogger reports whether l is nil (silent) or a logger with a handler:
+// a zero slog.Logger, or one made with a nil handler, panics on every
+// record.
+func usableLogger(l *slog.Logger) bool {
+	return l == nil || !isNil(l.Handler())
+}

@@ -35,19 +35,23 @@ func (o HrefObject) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("Href", hrefWithoutSessionID(o.Href)), slog.String("Name", o.Name))
 }
 
-// hrefWithoutSessionID returns href with the path segment after each
-// "/sessions/" shortened by shortID.
+// hrefWithoutSessionID returns href with the first non-empty path segment
+// after each "/sessions/" (in any case) shortened by shortID.
 func hrefWithoutSessionID(href string) string {
 	const marker = "/sessions/"
 	var b strings.Builder
 	for {
-		i := strings.Index(href, marker)
+		i := indexFold(href, marker)
 		if i < 0 {
 			b.WriteString(href)
 			return b.String()
 		}
-		b.WriteString(href[:i+len(marker)])
-		href = href[i+len(marker):]
+		start := i + len(marker)
+		for start < len(href) && href[start] == '/' {
+			start++
+		}
+		b.WriteString(href[:start])
+		href = href[start:]
 		end := strings.IndexAny(href, "/?#")
 		if end < 0 {
 			end = len(href)
@@ -55,4 +59,16 @@ func hrefWithoutSessionID(href string) string {
 		b.WriteString(shortID(href[:end]))
 		href = href[end:]
 	}
+}
+
+// indexFold returns the index of the first instance of sub in s, matched
+// without regard to case, or -1. It compares byte windows of s, so the
+// index is always one of s's own (strings.ToLower may change lengths).
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }

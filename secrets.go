@@ -100,13 +100,19 @@ func serverText(s string, limit int, secrets ...string) string {
 // malformed answer (a bad status line, header or Location) quote what the
 // server sent, and a hostile server can echo a request's credential, session
 // ID, token, client assertion or DPoP proof there. A *url.Error stays one,
-// with secrets shortened in its URL and its Err made safe, so that a
-// transport failure is still recognised and retried as one.
+// a copy with secrets shortened in its URL and its Err made safe, so that a
+// transport failure is still recognised and retried as one. err itself is
+// never changed: a caller's transport may keep it, and a failed token fetch
+// hands one error to every call that waited for it.
 func safeError(err error, secrets ...string) error {
+	if err == nil {
+		return nil
+	}
 	if ue, ok := err.(*url.Error); ok {
-		ue.URL = shortenSecrets(ue.URL, secrets...)
-		ue.Err = safeError(ue.Err, secrets...)
-		return ue
+		cp := *ue
+		cp.URL = shortenSecrets(ue.URL, secrets...)
+		cp.Err = safeError(ue.Err, secrets...)
+		return &cp
 	}
 	msg := err.Error()
 	if safe := serverText(msg, maxSummaryLen, secrets...); safe != msg {

@@ -2,6 +2,7 @@ package okta
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -234,6 +235,36 @@ func (b *panickyCloseBody) Close() error {
 	_ = b.blockingBody.Close()
 	b.closes.Add(1)
 	panic("body close bug")
+}
+
+// An error a caller's transport returns is the caller's: the client makes
+// a safe copy for its own error and never changes the original, which the
+// transport may keep and return to many calls at once (a race, and texts
+// that change under their holders). One without an Err is an error, not a
+// panic.
+func TestCallerTransportErrorLeftAlone(t *testing.T) {
+	shared := &url.Error{Op: "Get", URL: "https://upstream.example/" + testSessionID, Err: errors.New("upstream down " + testSessionID)}
+	for name, returned := range map[string]*url.Error{"shared error": shared, "no Err": {Op: "Get", URL: "https://upstream.example/"}} {
+		t.Run(name, func(t *testing.T) {
+			want := *returned
+			rt := roundTripperFunc(func(*http.Request) (*http.Response, error) { return nil, returned })
+			client := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", APIToken: testToken,
+				HTTPClient: &http.Client{Transport: rt}, MaxRetries: NoRetries})
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+					var ue *url.Error
+					assert.ErrorAs(t, err, &ue)
+					assert.NotContains(t, err.Error(), testSessionID)
+				}()
+			}
+			wg.Wait()
+			assert.Equal(t, want, *returned, "the transport's error was changed")
+		})
+	}
 }
 
 // getWithin runs a GetSession of client and returns its error, failing the

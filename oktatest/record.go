@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// Request is a request the server received, for assertions. Authorization
-// and cookie values are masked, and the signature of a DPoP proof. Its JSON form is what the control API's
+// Request is a request the server received, for assertions. Authorization,
+// Proxy-Authorization and cookie values are masked, and the signature of a
+// DPoP proof; other headers are kept as sent. Its JSON form is what the control API's
 // GET /oktatest/v1/requests answers.
 type Request struct {
 	// Route is the route the request addressed.
@@ -105,7 +106,7 @@ func (rec *recorder) reset() {
 const redacted = "[redacted]"
 
 // maskHeader copies h with credential and cookie values masked: an
-// Authorization value keeps its scheme, a cookie its name, a DPoP proof its
+// Authorization or Proxy-Authorization value keeps its scheme, a cookie its name, a DPoP proof its
 // header and claims (what a test asserts on: jti, htm, ath, nonce) but not
 // its signature, so that it cannot be sent again. Keys are matched whatever
 // their case, as a handler of the caller's may be handed keys that are not
@@ -114,7 +115,7 @@ func maskHeader(h http.Header) http.Header {
 	out := h.Clone()
 	for key, values := range out {
 		switch http.CanonicalHeaderKey(key) {
-		case "Authorization":
+		case "Authorization", "Proxy-Authorization":
 			for i, v := range values {
 				values[i] = maskCredential(v)
 			}
