@@ -349,23 +349,52 @@ func TestValidate_authorization(t *testing.T) {
 	assert.Zero(t, mock.GetTotalCallCount())
 }
 
-// A request with a proof has a body Go's transport cannot rewind, so that it
-// never resends the request (and its spent proof) by itself, whatever its
-// method and headers (an Idempotency-Key makes a DELETE or POST replayable).
-func TestOAuthCall_notReplayable(t *testing.T) {
-	org := newOAuthOrg(t, dpopGrant, okSession)
-	p := org.client(t, nil).tokens
-	for _, m := range []string{http.MethodGet, http.MethodDelete, http.MethodPost} {
-		req := apiRequest(t, m, org.srv.URL+"/api/v1/sessions/abc")
-		req.Header.Set("Idempotency-Key", "k1")
-		require.NoError(t, p.call().authorize(context.Background(), req))
-		assert.Equal(t, emptyBody{}, req.Body, m)
-		assert.Nil(t, req.GetBody, m)
+// Go's transport never resends a request with a proof by itself, whatever
+// its method and headers (an Idempotency-Key makes any method replayable to
+// Go): when a reused connection breaks after the server read the request,
+// the call's own retry sends a new proof. A body-less POST without such a
+// key still goes out with Content-Length: 0, not chunked.
+func TestOAuthCall_notReplayedByGo(t *testing.T) {
+	ctx := context.Background()
+	ops := map[string]func(*APIClient) error{
+		"GetSession":     func(c *APIClient) error { _, _, err := c.SessionApi.GetSession(ctx, testSessionID); return err },
+		"RefreshSession": func(c *APIClient) error { _, _, err := c.SessionApi.RefreshSession(ctx, testSessionID); return err },
+		"EndSession":     func(c *APIClient) error { _, err := c.SessionApi.EndSession(ctx, testSessionID); return err },
 	}
-	req, err := http.NewRequest(http.MethodPost, org.srv.URL+"/api/v1/sessions", strings.NewReader(`{}`))
-	require.NoError(t, err)
-	require.NoError(t, p.call().authorize(context.Background(), req))
-	assert.Nil(t, req.GetBody, "a body it cannot rewind")
+	for name, op := range ops {
+		for _, key := range []string{"", "Idempotency-Key", "X-Idempotency-Key"} {
+			t.Run(name+" "+key, func(t *testing.T) {
+				org := newOAuthOrg(t, dpopGrant, func(n int, w http.ResponseWriter) {
+					switch {
+					case n == 1: // the call under test, on the warm-up's connection
+						c, _, err := w.(http.Hijacker).Hijack()
+						require.NoError(t, err)
+						c.Close()
+					case n == 2 && name == "EndSession":
+						w.WriteHeader(http.StatusNoContent)
+					default:
+						writeJSON(w, http.StatusOK, sessionJSON)
+					}
+				})
+				client := org.client(t, func(c *Configuration) {
+					if key != "" {
+						c.AddDefaultHeader(key, "k1")
+					}
+				})
+				_, _, err := client.SessionApi.GetSession(ctx, testSessionID) // warm-up: opens the connection
+				require.NoError(t, err)
+				require.NoError(t, op(client), "the call retries the broken attempt")
+				_, api := org.requests()
+				require.Len(t, api, 3, "warm-up, broken attempt, retry: Go resent nothing")
+				assert.NotEqual(t, api[1].Header.Get("DPoP"), api[2].Header.Get("DPoP"), "the retry's proof is new")
+				if last := api[2]; last.Method == http.MethodPost && key == "" {
+					// With a key, only a body Go cannot rewind, so of
+					// unknown length (chunked), keeps Go from resending.
+					assert.Empty(t, last.TransferEncoding, "a body-less POST sent chunked")
+				}
+			})
+		}
+	}
 }
 
 // A hostile token endpoint or API that echoes what the call sent (the client

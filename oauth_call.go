@@ -68,11 +68,29 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 // http.Transport) — with the same headers, so the same proof, which the
 // server may have seen already. A body it cannot rewind stops that, and do's
 // retry rules decide instead: a retry gets a new proof.
+//
+// A POST without an Idempotency-Key is never resent, so a body-less one
+// (RefreshSession) keeps its Content-Length: 0; with emptyBody it would go
+// out chunked. A GET or DELETE gets emptyBody, which Go probes (finding it
+// empty, it sends no body) at the cost of a goroutine.
 func unreplayable(req *http.Request) {
 	req.GetBody = nil
-	if req.Body == nil || req.Body == http.NoBody {
-		req.Body = emptyBody{}
+	if req.Body != nil && req.Body != http.NoBody {
+		return // a body without GetBody: Go cannot rewind it
 	}
+	if req.Method == http.MethodPost && !hasIdempotencyKey(req.Header) {
+		return
+	}
+	req.Body = emptyBody{}
+}
+
+// hasIdempotencyKey reports whether h has a header that makes Go's transport
+// take a request as idempotent, as http.Transport checks it: the key
+// present, whatever its value.
+func hasIdempotencyKey(h http.Header) bool {
+	_, a := h["Idempotency-Key"]
+	_, b := h["X-Idempotency-Key"]
+	return a || b
 }
 
 // emptyBody is an empty body that is not http.NoBody, so that Go's transport

@@ -23,6 +23,12 @@ const (
 	DefaultTokenLifetime = time.Hour
 	// MaxAssertionLifetime is the longest exp - iat of a client assertion.
 	MaxAssertionLifetime = time.Hour
+	// AssertionLeeway is how far a client assertion's iat, nbf and exp may
+	// be off the server's clock, as a server allows for clock skew. A client
+	// of a server on a fake clock (okta-fake -fake-clock) signs with the
+	// server's time, from GET /oktatest/v1/clock, once the clocks are
+	// further apart.
+	AssertionLeeway = time.Minute
 	// ProofWindow is how far a DPoP proof's iat may be from the server's
 	// clock, either way.
 	ProofWindow = time.Minute
@@ -283,7 +289,7 @@ func (a *AuthServer) checkAssertion(assertion, tokenURL string, now time.Time) (
 		return fail("The client_assertion signature is invalid.")
 	}
 	expected := jwt.Expected{Issuer: app.ClientID, Subject: app.ClientID, AnyAudience: jwt.Audience{tokenURL}, Time: now}
-	if claims.ValidateWithLeeway(expected, 0) != nil {
+	if claims.ValidateWithLeeway(expected, AssertionLeeway) != nil {
 		return fail("The client_assertion iss, sub, aud or time claims are invalid.")
 	}
 	iat := now
@@ -293,7 +299,7 @@ func (a *AuthServer) checkAssertion(assertion, tokenURL string, now time.Time) (
 	switch {
 	case claims.Expiry == nil || claims.Expiry.Time().Sub(iat) > MaxAssertionLifetime:
 		return fail("The client_assertion must expire within an hour of its iat.")
-	case claims.ID == "" || !a.remember("assertion "+app.ClientID+" "+claims.ID, claims.Expiry.Time(), now):
+	case claims.ID == "" || !a.remember("assertion "+app.ClientID+" "+claims.ID, claims.Expiry.Time().Add(AssertionLeeway), now):
 		return fail("The client_assertion token has no jti or has already been used.")
 	}
 	return app, nil

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -142,7 +143,8 @@ func (a *AuthServer) checkProof(proof, method, rawURL, token, nonce string, now 
 		return "", "The DPoP proof is not a valid JWS."
 	}
 	h := jws.Signatures[0].Protected
-	if h.ExtraHeaders[jose.HeaderType] != "dpop+jwt" || h.JSONWebKey == nil || !h.JSONWebKey.IsPublic() {
+	typ, _ := h.ExtraHeaders[jose.HeaderType].(string) // a media type: any case (RFC 7515 section 4.1.9)
+	if !strings.EqualFold(typ, "dpop+jwt") || h.JSONWebKey == nil || !h.JSONWebKey.IsPublic() {
 		return "", "The DPoP proof must have typ dpop+jwt and a public jwk."
 	}
 	payload, err := jws.Verify(h.JSONWebKey)
@@ -158,7 +160,7 @@ func (a *AuthServer) checkProof(proof, method, rawURL, token, nonce string, now 
 	}
 	iat := c.IAT.Time()
 	switch {
-	case c.HTM != method || c.HTU != withoutQuery(rawURL):
+	case c.HTM != method || normalHTU(c.HTU) != normalHTU(rawURL):
 		return "", "The DPoP proof htm or htu does not match the request."
 	case iat.Before(now.Add(-ProofWindow)) || iat.After(now.Add(ProofWindow)):
 		return "", "The DPoP proof iat is outside the acceptable window."
@@ -176,14 +178,57 @@ func (a *AuthServer) checkProof(proof, method, rawURL, token, nonce string, now 
 	return base64.RawURLEncoding.EncodeToString(sum), ""
 }
 
-// withoutQuery strips the query and fragment of a URL.
-func withoutQuery(rawURL string) string {
+// normalHTU is a URL as a DPoP proof's htu is compared (RFC 9449 section
+// 4.3, after RFC 3986 section 6.2.2 and 6.2.3): without query and
+// fragment, scheme and host in lower case, no default port, an empty path as
+// "/", percent-escapes of unreserved characters decoded and the others in
+// upper case. A URL that does not parse is compared as it is.
+func normalHTU(rawURL string) string {
 	u, err := url.Parse(rawURL)
-	if err != nil {
+	if err != nil || u.Opaque != "" {
 		return rawURL
 	}
-	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
-	return u.String()
+	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
+	if scheme == "http" && port == "80" || scheme == "https" && port == "443" {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	path := normalEscapes(u.EscapedPath())
+	if path == "" {
+		path = "/"
+	}
+	return scheme + "://" + host + path
+}
+
+// normalEscapes decodes the percent-escapes of unreserved characters in an
+// escaped path and writes the others' hex digits in upper case.
+func normalEscapes(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '%' && i+2 < len(p) {
+			if c, err := strconv.ParseUint(p[i+1:i+3], 16, 8); err == nil {
+				if unreserved(byte(c)) {
+					b.WriteByte(byte(c))
+				} else {
+					b.WriteString("%" + strings.ToUpper(p[i+1:i+3]))
+				}
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+// unreserved reports whether c is an unreserved character of RFC 3986.
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~", c) >= 0
 }
 
 // accessTokenHash is a DPoP proof's ath of a token.

@@ -206,7 +206,11 @@ func TestAuthServer_assertionRefused(t *testing.T) {
 		edit func(h *authHarness, a *assertion)
 	}{
 		{"wrong key", func(_ *authHarness, a *assertion) { a.key = otherECKey() }},
-		{"expired", func(h *authHarness, a *assertion) { a.exp = h.clock.Now().Add(-time.Second) }},
+		{"expired past the leeway", func(h *authHarness, a *assertion) { a.exp = h.clock.Now().Add(-AssertionLeeway - time.Second) }},
+		{"issued past the leeway ahead", func(h *authHarness, a *assertion) {
+			a.iat = h.clock.Now().Add(AssertionLeeway + time.Second)
+			a.exp = a.iat.Add(5 * time.Minute)
+		}},
 		{"exp more than an hour after iat", func(h *authHarness, a *assertion) { a.exp = h.clock.Now().Add(61 * time.Minute) }},
 		{"wrong aud", func(_ *authHarness, a *assertion) { a.aud = "https://other.okta.com/oauth2/v1/token" }},
 		{"sub is not iss", func(_ *authHarness, a *assertion) { a.sub = "someone" }},
@@ -225,12 +229,13 @@ func TestAuthServer_assertionRefused(t *testing.T) {
 			assertOAuthError(t, got, http.StatusUnauthorized, "invalid_client")
 		})
 	}
-	// At the very instant of its exp, which the fake's frozen clock can
-	// hold, an assertion is still valid, and still remembered.
+	// Up to the very instant of its exp plus the leeway, which the fake's
+	// frozen clock can hold, an assertion is still valid, and still
+	// remembered.
 	t.Run("replayed at its expiry", func(t *testing.T) {
 		h := newECHarness(t)
 		a := h.goodAssertion()
-		a.exp = h.clock.Now()
+		a.iat, a.exp = h.clock.Now().Add(-2*AssertionLeeway), h.clock.Now().Add(-AssertionLeeway)
 		signed := a.sign(t)
 		require.Equal(t, http.StatusOK, h.post(t, signed, "okta.sessions.read", h.goodProof().sign(t)).status)
 		got := h.post(t, signed, "okta.sessions.read", h.goodProof().sign(t))
@@ -244,6 +249,58 @@ func TestAuthServer_assertionRefused(t *testing.T) {
 		got := h.post(t, signed, "okta.sessions.read", h.goodProof().sign(t))
 		assertOAuthError(t, got, http.StatusUnauthorized, "invalid_client")
 	})
+}
+
+// A server allows for clock skew: an assertion signed by a clock a little
+// ahead or behind, and a proof whose htu or typ is written differently but
+// means the same (RFC 9449 section 4.3, RFC 7515 section 4.1.9), are taken.
+func TestAuthServer_leniency(t *testing.T) {
+	tests := []struct {
+		name  string
+		editA func(h *authHarness, a *assertion)
+		editP func(h *authHarness, p *proof)
+	}{
+		{"assertion from a clock ahead", func(h *authHarness, a *assertion) {
+			a.iat = h.clock.Now().Add(AssertionLeeway - time.Second)
+			a.exp = a.iat.Add(5 * time.Minute)
+		}, nil},
+		{"assertion from a clock behind", func(h *authHarness, a *assertion) {
+			a.iat = h.clock.Now().Add(-5 * time.Minute)
+			a.exp = h.clock.Now().Add(-AssertionLeeway + time.Second)
+		}, nil},
+		{"typ in upper case", nil, func(_ *authHarness, p *proof) { p.typ = "DPoP+JWT" }},
+		{"htu with scheme and host in upper case", nil, func(_ *authHarness, p *proof) {
+			p.htu = strings.ToUpper(p.htu[:len("http://127.0.0.1")]) + p.htu[len("http://127.0.0.1"):]
+		}},
+		{"htu with an escaped unreserved character", nil, func(_ *authHarness, p *proof) { p.htu = strings.Replace(p.htu, "/oauth2/", "/%6Fauth2/", 1) }},
+		{"htu with a query", nil, func(_ *authHarness, p *proof) { p.htu += "?x=1" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newECHarness(t)
+			a, p := h.goodAssertion(), h.goodProof()
+			if tt.editA != nil {
+				tt.editA(h, &a)
+			}
+			if tt.editP != nil {
+				tt.editP(h, &p)
+			}
+			got := h.post(t, a.sign(t), "okta.sessions.read", p.sign(t))
+			assert.Equal(t, http.StatusOK, got.status, got.body)
+		})
+	}
+}
+
+func TestNormalHTU(t *testing.T) {
+	for in, want := range map[string]string{
+		"HTTPS://Acme.Okta.COM:443/api/v1/sessions/a%2fb?x=1#f": "https://acme.okta.com/api/v1/sessions/a%2Fb",
+		"http://127.0.0.1:80":               "http://127.0.0.1/",
+		"http://127.0.0.1:8089/%7Euser/%41": "http://127.0.0.1:8089/~user/A",
+		"http://[::1]:8089/x":               "http://[::1]:8089/x",
+		"http://h/%zz":                      "http://h/%zz",
+	} {
+		assert.Equal(t, want, normalHTU(in), in)
+	}
 }
 
 func TestAuthServer_proofRefused(t *testing.T) {

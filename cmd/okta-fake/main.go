@@ -73,7 +73,7 @@ func run(args []string, out io.Writer, wait func()) error {
 	concurrency := fs.Int("concurrency-limit", oktatest.DefaultConcurrencyLimit, "requests in flight at once")
 	idle := fs.Duration("idle-timeout", oktatest.DefaultIdleTimeout, "session idle timeout")
 	maxLife := fs.Duration("max-lifetime", 0, "maximum session lifetime (0: none)")
-	fakeClock := fs.Bool("fake-clock", false, "run on a clock that moves only by POST /oktatest/v1/clock/advance (starts at the current time)")
+	fakeClock := fs.Bool("fake-clock", false, "run on a clock that moves only by POST /oktatest/v1/clock/advance (starts at the current time; a service app's client then signs with GET /oktatest/v1/clock's time)")
 	app := newAppFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
