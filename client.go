@@ -335,19 +335,15 @@ func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, err
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if !r.idempotent {
-		// Go's transport resends a request with a body it can rewind when
-		// an Idempotency-Key header (a DefaultHeader) marks it so and its
-		// reused connection broke: CreateSession's one-time token would
-		// reach Okta twice. Only do's retry rules may resend it.
-		req.GetBody = nil
-	}
 	req.Header.Set("User-Agent", c.userAgent)
 	if r.attempt > 0 {
 		req.Header.Set("X-Okta-Retry-Count", strconv.Itoa(r.attempt))
 		if r.retryFor != "" {
 			req.Header.Set("X-Okta-Retry-For", r.retryFor)
 		}
+	}
+	if !r.idempotent {
+		unreplayable(req) // CreateSession's one-time token: only do's rules may resend it
 	}
 	if err := r.cred.authorize(ctx, req); err != nil {
 		return nil, err

@@ -215,11 +215,6 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	if err != nil {
 		return nil, fmt.Errorf("oauth2 token request: %w", err)
 	}
-	// The proof and the assertion are single-use: without a GetBody, Go's
-	// transport cannot resend the request by itself, which it does for a
-	// POST with an Idempotency-Key (a DefaultHeader may set one) when a
-	// reused connection breaks. Content-Length is still known and sent.
-	req.GetBody = nil
 	for k, v := range p.header {
 		req.Header.Set(k, v)
 	}
@@ -227,6 +222,7 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", p.userAgent)
 	req.Header.Set("DPoP", proof)
+	unreplayable(req) // the proof and the assertion are single-use
 	// A transport failure is a *url.Error on top, as Do returns it (`Post
 	// ".../oauth2/v1/token": ...`), so that the call that needed the token
 	// still sees it as one, and retries it, once its own secrets are

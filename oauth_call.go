@@ -2,7 +2,6 @@ package okta
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -60,45 +59,6 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 	unreplayable(req)
 	return nil
 }
-
-// unreplayable makes req, which carries a DPoP proof, one that Go's transport
-// never resends by itself. It resends a request whose reused connection broke
-// before the answer when it can rewind the body (no body, or a GetBody) and
-// the method is idempotent or an Idempotency-Key header is set (see
-// http.Transport) — with the same headers, so the same proof, which the
-// server may have seen already. A body it cannot rewind stops that, and do's
-// retry rules decide instead: a retry gets a new proof.
-//
-// A POST without an Idempotency-Key is never resent, so a body-less one
-// (RefreshSession) keeps its Content-Length: 0; with emptyBody it would go
-// out chunked. A GET or DELETE gets emptyBody, which Go probes (finding it
-// empty, it sends no body) at the cost of a goroutine.
-func unreplayable(req *http.Request) {
-	req.GetBody = nil
-	if req.Body != nil && req.Body != http.NoBody {
-		return // a body without GetBody: Go cannot rewind it
-	}
-	if req.Method == http.MethodPost && !hasIdempotencyKey(req.Header) {
-		return
-	}
-	req.Body = emptyBody{}
-}
-
-// hasIdempotencyKey reports whether h has a header that makes Go's transport
-// take a request as idempotent, as http.Transport checks it: the key
-// present, whatever its value.
-func hasIdempotencyKey(h http.Header) bool {
-	_, a := h["Idempotency-Key"]
-	_, b := h["X-Idempotency-Key"]
-	return a || b
-}
-
-// emptyBody is an empty body that is not http.NoBody, so that Go's transport
-// cannot tell it is empty before it reads it, and sends no body for it.
-type emptyBody struct{}
-
-func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
-func (emptyBody) Close() error             { return nil }
 
 // retryAfterUnauthorized looks at the answer to an attempt that authorize
 // prepared (nil when the attempt got none): it records the API's DPoP-Nonce,
