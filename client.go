@@ -236,7 +236,7 @@ func (c *APIClient) do(ctx context.Context, r *call) (resp *http.Response, err e
 		if !plan.retry || plan.wait >= time.Until(r.deadline) {
 			return resp, err
 		}
-		c.retrying(ctx, r, apiErr, plan.wait)
+		c.retrying(ctx, r, plan)
 		if werr := c.sleep(ctx, plan.wait); werr != nil {
 			return resp, fmt.Errorf("%w (stopped waiting to retry: %w)", err, werr)
 		}

@@ -76,19 +76,14 @@ func (c *APIClient) endAttempt(ctx context.Context, r *call, resp *http.Response
 	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, msgAttempt, attrs...)
 }
 
-// retrying reports the wait before the retry of r that follows a failed
-// attempt (apiErr when the answer was an error, nil when none came): one
-// Warn record and Observer.OnWait.
-func (c *APIClient) retrying(ctx context.Context, r *call, apiErr *APIError, wait time.Duration) {
+// retrying reports the wait before the retry of r that plan (planRetry's)
+// calls for: one Warn record and Observer.OnWait.
+func (c *APIClient) retrying(ctx context.Context, r *call, plan retryPlan) {
 	if c.cfg.Observer == nil && !c.logEnabled(ctx, slog.LevelWarn) {
 		return
 	}
-	w := WaitInfo{Op: r.op, Reason: retryReason(apiErr), Retry: true, Attempt: r.sends + 1, Duration: wait}
-	var requestID string
-	if apiErr != nil {
-		w.StatusCode, requestID = apiErr.StatusCode, apiErr.RequestId
-	}
-	c.waiting(ctx, w, slog.String("request_id", requestID))
+	w := WaitInfo{Op: r.op, Reason: plan.reason, Retry: true, Attempt: r.sends + 1, Duration: plan.wait, StatusCode: plan.status}
+	c.waiting(ctx, w, slog.String("request_id", plan.requestID))
 }
 
 // throttled reports a wait of the call op in the client's throttle: one Warn

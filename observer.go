@@ -2,7 +2,6 @@ package okta
 
 import (
 	"errors"
-	"net/http"
 	"net/url"
 	"time"
 )
@@ -171,19 +170,4 @@ func failure(err error) Outcome {
 		return OutcomeTransport
 	}
 	return OutcomeError
-}
-
-// retryReason is the reason of the wait before retrying an attempt that
-// failed with apiErr, or with no answer when apiErr is nil, as planRetry
-// tells them apart.
-func retryReason(apiErr *APIError) WaitReason {
-	switch {
-	case apiErr == nil:
-		return WaitTransport
-	case apiErr.StatusCode != http.StatusTooManyRequests:
-		return WaitServerError
-	case apiErr.RateLimit.IsConcurrencyLimit():
-		return WaitConcurrencyLimit
-	}
-	return WaitRateLimit
 }

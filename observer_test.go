@@ -192,3 +192,30 @@ func TestObserver_throttleWaits(t *testing.T) {
 		assert.Contains(t, calls, CallInfo{Op: "GetSession", Outcome: OutcomeThrottled})
 	})
 }
+
+// A wait before retrying after the token endpoint failed is reported with
+// the reason and status of that failure, as planRetry classed it: a busy
+// token endpoint is a rate limit or a server error, not a network failure.
+func TestObserver_tokenEndpointWaits(t *testing.T) {
+	for _, tt := range []struct {
+		status int
+		want   WaitReason
+	}{
+		{http.StatusTooManyRequests, WaitRateLimit},
+		{http.StatusServiceUnavailable, WaitServerError},
+	} {
+		org := newOAuthOrg(t, func(n int, w http.ResponseWriter) {
+			if n == 0 {
+				oauthError(w, tt.status, "temporarily_unavailable", "busy", "")
+				return
+			}
+			dpopGrant(n, w)
+		}, okSession)
+		obs := &recordingObserver{}
+		_, _, err := org.client(t, func(c *Configuration) { c.Observer = obs }).SessionApi.GetSession(context.Background(), testSessionID)
+		require.NoError(t, err)
+		_, _, waits := obs.zeroDurations()
+		require.Len(t, waits, 1, tt.status)
+		assert.Equal(t, WaitInfo{Op: "GetSession", Reason: tt.want, Retry: true, Attempt: 1, StatusCode: tt.status}, waits[0])
+	}
+}

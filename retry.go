@@ -34,6 +34,11 @@ type retryPlan struct {
 	retry   bool          // whether to try again
 	wait    time.Duration // how long to wait first
 	retryAt time.Time     // for APIError.RetryAt: when a retry may succeed, on the client's clock; zero when unknown
+	// For the report of the wait (WaitInfo): why, and the answer's status
+	// and request id (zero when no answer came).
+	reason    WaitReason
+	status    int
+	requestID string
 }
 
 // planRetry applies the retry rules to the failed attempt r.attempt, whose
@@ -57,12 +62,19 @@ func (c *APIClient) planRetry(ctx context.Context, r *call, apiErr *APIError, er
 		urlErr   *url.Error
 		oauthErr *OAuthError
 	)
+	if apiErr != nil {
+		p.status, p.requestID = apiErr.StatusCode, apiErr.RequestId
+	}
 	switch {
 	case apiErr != nil && apiErr.StatusCode == http.StatusTooManyRequests:
 		p.wait, p.retry = c.rateLimitWait(apiErr, r.attempt, now), true
 		p.retryAt = now.Add(p.wait)
+		p.reason = WaitRateLimit
+		if apiErr.RateLimit.IsConcurrencyLimit() {
+			p.reason = WaitConcurrencyLimit
+		}
 	case apiErr != nil && retryableStatus(apiErr.StatusCode):
-		p.wait, p.retry = c.backoff(r.attempt), r.idempotent
+		p.wait, p.retry, p.reason = c.backoff(r.attempt), r.idempotent, WaitServerError
 		if d, ok := retryAfter(apiErr.Response, now); ok {
 			// Retry-After is the least wait; the backoff stays the floor,
 			// so that "Retry-After: 0" cannot make a hot loop.
@@ -73,10 +85,14 @@ func (c *APIClient) planRetry(ctx context.Context, r *call, apiErr *APIError, er
 		// The token endpoint was busy (429, 502, 503, 504): no API request
 		// was sent, so any operation may try again, as after a failed dial.
 		p.wait, p.retry = c.backoff(r.attempt), retryableStatus(oauthErr.StatusCode)
+		p.status, p.requestID, p.reason = oauthErr.StatusCode, oauthErr.RequestId, WaitServerError
+		if oauthErr.StatusCode == http.StatusTooManyRequests {
+			p.reason = WaitRateLimit
+		}
 	case apiErr == nil && errors.As(err, &urlErr):
 		// A transport failure of the API request, or of the token request
 		// before it (then the API request was never sent).
-		p.wait, p.retry = c.backoff(r.attempt), r.idempotent || neverSent(err) || !r.lastSent
+		p.wait, p.retry, p.reason = c.backoff(r.attempt), r.idempotent || neverSent(err) || !r.lastSent, WaitTransport
 	}
 	if r.attempt >= c.cfg.MaxRetries || ctx.Err() != nil || p.wait > c.cfg.MaxRetryWait {
 		p.retry = false
