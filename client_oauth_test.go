@@ -526,8 +526,8 @@ func TestPrivateKeyMode_tokenFetchesLogged(t *testing.T) {
 }
 
 // Token requests carry the DefaultHeaders as API requests do, and a token
-// answer over its cap is an *http.MaxBytesError, not a cut-off body taken for
-// bad JSON.
+// answer over its cap is an *OAuthError with its status, not a cut-off body
+// taken for bad JSON.
 func TestPrivateKeyMode_tokenRequestHeadersAndCap(t *testing.T) {
 	org := newOAuthOrg(t, dpopGrant, okSession)
 	client := org.client(t, func(c *Configuration) { c.AddDefaultHeader("X-Tenant", "acme") })

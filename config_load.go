@@ -74,11 +74,11 @@ func WithoutSource(sources ...ConfigSource) LoadOption {
 // expected, and never holds the value, which may be a secret.
 type ConfigError struct {
 	// Source is the environment variable, such as "OKTA_CLIENT_TOKEN", or the
-	// path of the YAML file; empty when no source set a required setting. An
-	// unknown variable name is shown whole only when it is at most 32 bytes of
-	// letters, '_', '.' and '-'; else shortened to its first four characters,
-	// such as "OKTA...",
-	// since it may hold a value.
+	// path of the YAML file; empty when no source set a required setting. Of
+	// an unknown variable, the part after OKTA_CLIENT_ is shown whole only
+	// when it is at most 32 bytes of letters, '_', '.' and '-'; else it is
+	// shortened to its first four characters ("OKTA_CLIENT_TOKE..."), since
+	// it may hold a value.
 	Source string
 	// Key is the YAML key, such as "okta.client.orgUrl"; empty for a variable
 	// and for a problem with a whole file. An unknown key is shortened as an

@@ -20,8 +20,8 @@ import (
 // /api/v1/sessions/me), or, in "PrivateKey" mode, an OAuth 2.0 access token
 // (oauthCall), whose authorize fetches the token when none is cached and
 // signs a fresh DPoP proof for each attempt, and whose
-// retryAfterUnauthorized may ask do for exactly one more attempt after a 401
-// with "use_dpop_nonce" or "invalid_token". See
+// retryAfterUnauthorized may ask do for one more attempt after a 401, at
+// most once per reason ("use_dpop_nonce", "invalid_token") in a call. See
 // https://developer.okta.com/docs/guides/dpop/nonoktaresourceserver/main/.
 type credential interface {
 	// authorize sets the headers that authenticate req, one attempt; ctx

@@ -181,7 +181,8 @@ func sameOriginOnly(hc *http.Client, base string) *http.Client {
 		}
 		if req.Header.Get("DPoP") != "" {
 			// Go copies the header: the redirect would carry a spent proof
-			// for another URL. Only do sends requests with proofs.
+			// for another URL. API attempts and token requests carry one;
+			// a new proof is only ever made for a new attempt.
 			return http.ErrUseLastResponse
 		}
 		if next != nil {

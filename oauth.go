@@ -36,7 +36,8 @@ const (
 
 // tokenProvider gets and caches the access tokens of "PrivateKey" mode: the
 // client-credentials grant with a private_key_jwt client assertion, every
-// request carrying a DPoP proof. It is safe for concurrent use; one token
+// token request carrying a DPoP proof (and every API request too when the
+// token comes back DPoP-bound). It is safe for concurrent use; one token
 // request at a time serves every goroutine waiting for a token.
 type tokenProvider struct {
 	tokenURL   string

@@ -105,7 +105,9 @@ type AttemptInfo struct {
 	Op string
 	// Method is the HTTP method.
 	Method string
-	// Attempt is 1 for the first try, 2 for the first retry, and so on.
+	// Attempt counts the attempts sent in the call: 1 for the first, 2 for
+	// the next, whether a retry or a repeat at once after a 401 (a DPoP
+	// nonce, a new token).
 	Attempt int
 	// Outcome is how the attempt ended.
 	Outcome Outcome
@@ -126,8 +128,9 @@ type WaitInfo struct {
 	Reason WaitReason
 	// Retry is true for a wait before a retry, false for a throttle wait.
 	Retry bool
-	// Attempt is the attempt the wait comes before: 2 for the wait before
-	// the first retry.
+	// Attempt is the attempt the wait comes before, counted as
+	// AttemptInfo.Attempt: 2 for the wait before the first retry, 1 when
+	// the failure was the token request before the first attempt.
 	Attempt int
 	// StatusCode is the status of the answer being retried; 0 for a
 	// throttle wait or when there was no answer.

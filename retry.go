@@ -111,7 +111,8 @@ func retryableStatus(code int) bool {
 }
 
 // rateLimitWait is how long to wait after a 429: Retry-After when the answer
-// has it; else until X-Rate-Limit-Reset by the server's Date header (the
+// has it, never less than the backoff (so that "Retry-After: 0" cannot make
+// a hot loop); else until X-Rate-Limit-Reset by the server's Date header (the
 // server's clock) plus a second, or by the local clock when Date is missing
 // or odd; a short backoff for Okta's concurrency limit, whose reset is only
 // an estimate. Reset waits get up to resetJitter added.
