@@ -342,11 +342,13 @@ func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, err
 			req.Header.Set("X-Okta-Retry-For", r.retryFor)
 		}
 	}
-	if !r.idempotent {
-		unreplayable(req) // CreateSession's one-time token: only do's rules may resend it
-	}
 	if err := r.cred.authorize(ctx, req); err != nil {
 		return nil, err
+	}
+	if !r.idempotent || req.Header.Get("DPoP") != "" {
+		// CreateSession's one-time token, a DPoP proof: only do's rules
+		// may send them again.
+		unreplayable(req)
 	}
 	return req, nil
 }

@@ -241,6 +241,8 @@ func (n *dpopNonce) record(resp *http.Response) string {
 			return ""
 		}
 	}
-	n.v.Store(&v)
+	if n.get() != v { // the same nonce again, as most answers bring, stores nothing
+		n.v.Store(&v)
+	}
 	return v
 }

@@ -41,9 +41,11 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c.tok = tok
-	_, token, _ := strings.Cut(tok.auth, " ")
-	c.sent = append(c.sent, token)
+	if tok != c.tok { // a retry with the same token adds no secret
+		_, token, _ := strings.Cut(tok.auth, " ")
+		c.sent = append(c.sent, token)
+		c.tok = tok
+	}
 	req.Header.Set("Authorization", tok.auth)
 	if tok.ath == "" { // Bearer: the API gets no proofs
 		req.Header.Del("DPoP")
@@ -55,8 +57,7 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 		return err
 	}
 	c.sent = append(c.sent, proof)
-	req.Header.Set("DPoP", proof)
-	unreplayable(req)
+	req.Header.Set("DPoP", proof) // which makes newRequest make req unreplayable
 	return nil
 }
 
