@@ -286,25 +286,26 @@ func isJSON(ct string) bool {
 // serverText, since a hostile or confused server may echo the request's
 // secrets anywhere; Body() alone keeps the raw bytes.
 func newAPIError(r *call, resp *http.Response, body []byte) *APIError {
+	sec := r.secrets() // once for the many strings below
 	e := &APIError{
 		Op:         r.op,
 		StatusCode: resp.StatusCode,
-		RequestId:  r.serverText(resp.Header.Get("X-Okta-Request-Id"), maxCodeLen),
+		RequestId:  serverText(resp.Header.Get("X-Okta-Request-Id"), maxCodeLen, sec...),
 		Response:   resp,
 		body:       body,
 	}
 	e.RateLimit, _ = ParseRateLimit(resp)
-	e.Challenge = newChallenge(r, resp)
+	e.Challenge = newChallenge(resp, sec)
 	var m ModelError
 	if json.Unmarshal(body, &m) != nil {
 		return e
 	}
-	e.ErrorCode = r.serverText(m.ErrorCode, maxCodeLen)
-	e.ErrorSummary = r.serverText(m.ErrorSummary, maxSummaryLen)
-	e.ErrorLink = r.serverText(m.ErrorLink, maxCodeLen)
-	e.ErrorId = r.serverText(m.ErrorId, maxCodeLen)
+	e.ErrorCode = serverText(m.ErrorCode, maxCodeLen, sec...)
+	e.ErrorSummary = serverText(m.ErrorSummary, maxSummaryLen, sec...)
+	e.ErrorLink = serverText(m.ErrorLink, maxCodeLen, sec...)
+	e.ErrorId = serverText(m.ErrorId, maxCodeLen, sec...)
 	for _, cause := range m.ErrorCauses[:min(len(m.ErrorCauses), maxCauses)] {
-		e.ErrorCauses = append(e.ErrorCauses, ErrorCause{ErrorSummary: r.serverText(cause.ErrorSummary, maxSummaryLen)})
+		e.ErrorCauses = append(e.ErrorCauses, ErrorCause{ErrorSummary: serverText(cause.ErrorSummary, maxSummaryLen, sec...)})
 	}
 	return e
 }

@@ -83,8 +83,7 @@ func (a *SessionApiService) currentOp(ctx context.Context, op, method, suffix st
 		invalid:    checkSessionCookie(cookie),
 	}
 	if r.invalid == nil {
-		r.secret = cookie.Value
-		r.cred = sessionCookie{name: cookie.Name, value: cookie.Value}
+		r.cred = sessionCookie{name: cookie.Name, value: cookie.Value} // its secrets() give the cookie
 	}
 	return a.client.do(ctx, r)
 }

@@ -24,20 +24,21 @@ type Challenge struct {
 	Scope string
 }
 
-// newChallenge returns the Challenge of a 401 or 403 answer to r: the first
-// Bearer or DPoP challenge of its WWW-Authenticate headers, or nil when
-// there is none.
-func newChallenge(r *call, resp *http.Response) *Challenge {
+// newChallenge returns the Challenge of a 401 or 403 answer: the first
+// Bearer or DPoP challenge of its WWW-Authenticate headers, with the call's
+// secrets shortened in its fields (see serverText), or nil when there is
+// none.
+func newChallenge(resp *http.Response, secrets []string) *Challenge {
 	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
 		return nil
 	}
 	for _, ch := range parseChallenges(resp.Header.Values("WWW-Authenticate")) {
 		if strings.EqualFold(ch.scheme, "Bearer") || strings.EqualFold(ch.scheme, "DPoP") {
 			return &Challenge{
-				Scheme:           r.serverText(ch.scheme, maxCodeLen),
-				Error:            r.serverText(ch.params["error"], maxCodeLen),
-				ErrorDescription: r.serverText(ch.params["error_description"], maxSummaryLen),
-				Scope:            r.serverText(ch.params["scope"], maxSummaryLen),
+				Scheme:           serverText(ch.scheme, maxCodeLen, secrets...),
+				Error:            serverText(ch.params["error"], maxCodeLen, secrets...),
+				ErrorDescription: serverText(ch.params["error_description"], maxSummaryLen, secrets...),
+				Scope:            serverText(ch.params["scope"], maxSummaryLen, secrets...),
 			}
 		}
 	}

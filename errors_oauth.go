@@ -68,17 +68,15 @@ const (
 // description cut to size, stripped of control characters, with every
 // secret of the request shortened.
 func newOAuthError(resp *http.Response, code, description string, secrets ...string) *OAuthError {
-	return &OAuthError{
-		StatusCode:       resp.StatusCode,
-		ErrorCode:        serverText(code, maxOAuthCode, secrets...),
-		ErrorDescription: serverText(description, maxOAuthDescription, secrets...),
-		RequestId:        serverText(resp.Header.Get("X-Okta-Request-Id"), maxOAuthCode, secrets...),
-	}
+	raw := &OAuthError{StatusCode: resp.StatusCode, ErrorCode: code, ErrorDescription: description, RequestId: resp.Header.Get("X-Okta-Request-Id")}
+	return raw.shortened(secrets)
 }
 
-// shortened returns a copy of e with secrets shortened in the server's words:
-// those of the API call that needed the token, which the token endpoint may
-// echo too.
+// shortened returns a copy of e with secrets shortened in the server's words
+// and each field cut to size and stripped of control characters (see
+// serverText): the token request's secrets, when newOAuthError builds it,
+// then those of the API call that needed the token, which the token
+// endpoint may echo too.
 func (e *OAuthError) shortened(secrets []string) *OAuthError {
 	cp := *e
 	cp.ErrorCode = serverText(e.ErrorCode, maxOAuthCode, secrets...)
