@@ -28,24 +28,11 @@ const (
 // In "PrivateKey" mode it parses PrivateKey and checks DPoPKey, so that a
 // bad key fails here and not at the first call.
 func (c *Configuration) validateAuthorization() error {
-	type field struct {
-		name string
-		set  bool
-	}
-	type modeFields struct {
-		mode   string
-		fields []field
-	}
-	modes := []modeFields{
-		{authModeSSWS, []field{{"APIToken", c.APIToken != ""}}},
-		{authModeBearer, []field{{"TokenSource", c.TokenSource != nil}}},
-		{authModePrivateKey, []field{{"ClientID", c.ClientID != ""}, {"Scopes", len(c.Scopes) > 0},
-			{"PrivateKey", c.PrivateKey != ""}, {"PrivateKeyID", c.PrivateKeyID != ""}, {"DPoPKey", c.DPoPKey != nil}}},
-	}
+	modes := c.modeFields()
 	mode, first := c.AuthorizationMode, "" // first: a set field of the first mode with any
 	known := slices.ContainsFunc(modes, func(m modeFields) bool { return m.mode == mode })
 	for _, m := range modes {
-		i := slices.IndexFunc(m.fields, func(f field) bool { return f.set })
+		i := slices.IndexFunc(m.fields, func(f modeField) bool { return f.set })
 		switch {
 		case i < 0:
 			continue
@@ -74,6 +61,51 @@ func (c *Configuration) validateAuthorization() error {
 	return &ValidationError{Field: "AuthorizationMode", Reason: `must be "SSWS", "Bearer", "PrivateKey" or empty`}
 }
 
+// modeField is a credential field of an AuthorizationMode, and whether it is
+// set.
+type modeField struct {
+	name string
+	set  bool
+}
+
+// modeFields are the fields of one AuthorizationMode.
+type modeFields struct {
+	mode   string
+	fields []modeField
+}
+
+// modeFields returns the credential fields of each AuthorizationMode, in
+// the order a mode is implied when AuthorizationMode is empty.
+func (c *Configuration) modeFields() []modeFields {
+	return []modeFields{
+		{authModeSSWS, []modeField{{"APIToken", c.APIToken != ""}}},
+		{authModeBearer, []modeField{{"TokenSource", c.TokenSource != nil}}},
+		{authModePrivateKey, []modeField{{"ClientID", c.ClientID != ""}, {"Scopes", len(c.Scopes) > 0},
+			{"PrivateKey", c.PrivateKey != ""}, {"PrivateKeyID", c.PrivateKeyID != ""}, {"DPoPKey", c.DPoPKey != nil}}},
+	}
+}
+
+// impliedMode is AuthorizationMode or, when it is empty, the first mode
+// with a credential field set, as validateAuthorization takes it; "" when
+// none is.
+func (c *Configuration) impliedMode() string {
+	if c.AuthorizationMode != "" {
+		return c.AuthorizationMode
+	}
+	for _, m := range c.modeFields() {
+		if slices.ContainsFunc(m.fields, func(f modeField) bool { return f.set }) {
+			return m.mode
+		}
+	}
+	return ""
+}
+
+// validScope reports whether s can be sent as one OAuth 2.0 scope
+// (RFC 6749 section 3.3: printable ASCII but space, '"' and '\').
+func validScope(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == '"' || r == '\\' || r >= 0x7f })
+}
+
 // validatePrivateKeyMode checks the fields of "PrivateKey" mode.
 func (c *Configuration) validatePrivateKeyMode() error {
 	if err := checkCredential("ClientID", c.ClientID); err != nil {
@@ -83,7 +115,7 @@ func (c *Configuration) validatePrivateKeyMode() error {
 		return &ValidationError{Field: "Scopes", Reason: "is required by AuthorizationMode PrivateKey, such as okta.sessions.read"}
 	}
 	for _, s := range c.Scopes {
-		if s == "" || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == '"' || r == '\\' || r >= 0x7f }) {
+		if !validScope(s) {
 			return &ValidationError{Field: "Scopes", Reason: "has an empty scope or one with a space, quote or control character"}
 		}
 	}

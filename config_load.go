@@ -168,7 +168,7 @@ func LoadConfiguration(opts ...LoadOption) (*Configuration, error) {
 	if len(l.errs) > 0 {
 		return nil, errors.Join(l.errs...)
 	}
-	if cfg.AuthorizationMode == "Bearer" {
+	if cfg.AuthorizationMode == authModeBearer {
 		// Okta's SDKs read the token of Bearer mode as an access token; the
 		// Configuration's field for one is TokenSource (APIToken is SSWS).
 		cfg.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.APIToken})
@@ -242,11 +242,7 @@ func (l *loader) checkComplete(c *Configuration) {
 	if c.BasePath != defaultBasePath {
 		need = need[:0]
 	}
-	mode := c.AuthorizationMode
-	if mode == "" && (c.PrivateKey != "" || c.ClientID != "") {
-		mode = "PrivateKey"
-	}
-	if mode == "PrivateKey" {
+	if c.impliedMode() == authModePrivateKey {
 		need = append(need, missing(c.ClientID == "", "ClientID")...)
 		need = append(need, missing(c.PrivateKey == "", "PrivateKey")...)
 		need = append(need, missing(len(c.Scopes) == 0, "Scopes")...)

@@ -223,6 +223,7 @@ func TestLoadConfiguration_missing(t *testing.T) {
 		{"PrivateKey mode needs its three", []string{"OKTA_CLIENT_ORGURL=" + orgURL, "OKTA_CLIENT_TOKEN=" + testToken, "OKTA_CLIENT_AUTHORIZATIONMODE=PrivateKey"},
 			[]string{"ClientID", "PrivateKey", "Scopes"}},
 		{"a client id implies PrivateKey mode", []string{"OKTA_CLIENT_ORGURL=" + orgURL, "OKTA_CLIENT_CLIENTID=0oa1"}, []string{"PrivateKey", "Scopes"}},
+		{"scopes imply PrivateKey mode", []string{"OKTA_CLIENT_ORGURL=" + orgURL, "OKTA_CLIENT_SCOPES=okta.sessions.read"}, []string{"ClientID", "PrivateKey"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

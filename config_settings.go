@@ -174,7 +174,7 @@ func applyToken(_ *loader, c *Configuration, s string) *ConfigError {
 
 // applyMode sets AuthorizationMode to one of Okta's modes, in any case.
 func applyMode(_ *loader, c *Configuration, s string) *ConfigError {
-	for _, m := range []string{"SSWS", "Bearer", "PrivateKey"} {
+	for _, m := range []string{authModeSSWS, authModeBearer, authModePrivateKey} {
 		if strings.EqualFold(s, m) {
 			c.AuthorizationMode = m
 			return nil
@@ -202,8 +202,8 @@ func applyScopes(_ *loader, c *Configuration, v value) *ConfigError {
 		switch {
 		case s == "":
 			return invalid("has an empty scope; want scopes such as okta.sessions.read,okta.sessions.manage")
-		case strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }):
-			return invalid("has a scope with a space or control character in it; separate scopes with commas")
+		case !validScope(s):
+			return invalid("has a scope with a space, quote or control character in it; separate scopes with commas")
 		}
 		scopes = append(scopes, s)
 	}

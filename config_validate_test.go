@@ -54,6 +54,7 @@ func TestLoadConfiguration_rules(t *testing.T) {
 		{"key id empty", file, "privateKeyId: ''", "okta.client.privateKeyId", "PrivateKeyID", nil},
 		{"empty scope", env, "OKTA_CLIENT_SCOPES=okta.sessions.read,,okta.sessions.manage", "OKTA_CLIENT_SCOPES", "Scopes", nil},
 		{"space-separated scopes", env, "OKTA_CLIENT_SCOPES=okta.sessions.read okta.sessions.manage", "OKTA_CLIENT_SCOPES", "Scopes", nil},
+		{"a quote in a scope", env, `OKTA_CLIENT_SCOPES=okta."x"`, "OKTA_CLIENT_SCOPES", "Scopes", nil},
 		{"empty scope list", file, "scopes: []", "okta.client.scopes", "Scopes", nil},
 		{"scope list of lists", file, "scopes: [[a]]", "okta.client.scopes", "Scopes", nil},
 		{"private key file missing", env, "OKTA_CLIENT_PRIVATEKEY=missing.pem", "OKTA_CLIENT_PRIVATEKEY", "PrivateKey", fs.ErrNotExist},
