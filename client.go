@@ -317,6 +317,17 @@ func (c *APIClient) attempt(ctx context.Context, r *call) (*http.Response, error
 	return resp, err
 }
 
+// setCommonHeaders sets what every request of a client carries, token
+// requests included: the DefaultHeader, Accept: application/json and the
+// User-Agent.
+func setCommonHeaders(h http.Header, defaults map[string]string, userAgent string) {
+	for k, v := range defaults {
+		h.Set(k, v)
+	}
+	h.Set("Accept", "application/json")
+	h.Set("User-Agent", userAgent)
+}
+
 // newRequest builds the HTTP request of r's current attempt: headers,
 // credential and, on a retry, X-Okta-Retry-Count and X-Okta-Retry-For.
 func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, error) {
@@ -328,14 +339,10 @@ func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, err
 	if err != nil {
 		return nil, errors.New("cannot build the request URL")
 	}
-	for k, v := range c.cfg.DefaultHeader {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Accept", "application/json")
+	setCommonHeaders(req.Header, c.cfg.DefaultHeader, c.userAgent)
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header.Set("User-Agent", c.userAgent)
 	if r.attempt > 0 {
 		req.Header.Set("X-Okta-Retry-Count", strconv.Itoa(r.attempt))
 		if r.retryFor != "" {

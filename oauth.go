@@ -216,12 +216,8 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	if err != nil {
 		return nil, fmt.Errorf("oauth2 token request: %w", err)
 	}
-	for k, v := range p.header {
-		req.Header.Set(k, v)
-	}
+	setCommonHeaders(req.Header, p.header, p.userAgent)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", p.userAgent)
 	req.Header.Set("DPoP", proof)
 	unreplayable(req) // the proof and the assertion are single-use
 	// A transport failure is a *url.Error on top, as Do returns it (`Post
