@@ -8,7 +8,7 @@ import (
 // BenchmarkGetSession_throttle measures what client-side throttling costs
 // per call, against a local server that always has quota left:
 //
-//	go test -run '^$' -bench GetSession_throttle -benchmem
+//	go test -run '^$' -bench GetSession_throttle -benchmem -count 5
 func BenchmarkGetSession_throttle(b *testing.B) {
 	srv := quotaServer(b)
 	for _, bc := range []configCase{

@@ -226,7 +226,7 @@ type configCase struct {
 // local server: no logger, a logger whose level drops the Debug records, a
 // Debug JSON logger writing to io.Discard, and an observer:
 //
-//	go test -run '^$' -bench Logger -benchmem -count 5
+//	go test -run '^$' -bench Logger -benchmem -count 3
 func BenchmarkGetSession_Logger(b *testing.B) {
 	srv := quotaServer(b)
 	for _, bc := range []configCase{

@@ -14,7 +14,7 @@ import (
 
 // The cost of a DPoP proof against the bare P-256 signature inside it:
 //
-//	go test -run '^$' -bench Proof -benchmem
+//	go test -run '^$' -bench 'GetSessionDPoP|Proof' -benchmem -count 8
 //
 // The budget of a proof (claims marshalled, signed by go-jose's cryptosigner
 // under a header made once per key) is 1.3x the signature; dpopKey says what
@@ -53,7 +53,7 @@ func BenchmarkProofDPoP(b *testing.B) {
 // with an API token (SSWS) and in "PrivateKey" mode with a DPoP-bound token
 // (cached: the token request is not in the loop), serially:
 //
-//	go test -run '^$' -bench DPoP -benchmem
+//	go test -run '^$' -bench 'GetSessionDPoP|Proof' -benchmem -count 8
 func BenchmarkGetSessionDPoP(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == tokenPath {
