@@ -226,9 +226,10 @@ func TestDPoPKey_proofSignerFails(t *testing.T) {
 			k, err := newDPoPKey(stubSigner{pub: tt.pub, sig: tt.sig, err: tt.err})
 			require.NoError(t, err)
 			p, err := k.proof("GET", "https://acme.okta.com/", time.Now(), "", "")
-			assert.Error(t, err)
 			if tt.err != nil {
 				assert.ErrorIs(t, err, tt.err)
+			} else {
+				assert.ErrorIs(t, err, errBadSignature, "checkedSigner refuses it before cryptosigner sees it")
 			}
 			assert.Empty(t, p)
 		})

@@ -27,7 +27,7 @@ func TestNewHTTPClient_tuned(t *testing.T) {
 // keeps the default client's rule: no redirect is followed, within the org
 // or off it, and the wrapper sees the one request.
 func TestNewHTTPClient_wrappedFollowsNoRedirect(t *testing.T) {
-	for _, target := range []string{"/api/v1/sessions/" + testSessionID, "https://elsewhere.example.com/"} {
+	for _, target := range []string{"/api/v1/sessions/" + testSessionID, "https://elsewhere.example.invalid/"} {
 		t.Run(target, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.URL.Path == "/api/v1/sessions/old12345678" {

@@ -18,6 +18,7 @@ import (
 func TestThrottle_floorWaitNeverPassesTheDeadline(t *testing.T) {
 	clock := &testClock{now: time.Now()}
 	th := newThrottle(&Configuration{RateLimitFloor: 5, Clock: clock}, func(context.Context, string, WaitReason, time.Duration) {})
+	var waited, refused int
 	for range 200 {
 		now := clock.Now()
 		resp := &http.Response{Header: http.Header{}}
@@ -33,12 +34,18 @@ func TestThrottle_floorWaitNeverPassesTheDeadline(t *testing.T) {
 		if err != nil {
 			var te *ThrottleError
 			require.True(t, errors.As(err, &te), "%v", err)
+			refused++
 			continue
 		}
 		th.release()
+		waited++
 		require.Len(t, clock.waits, waitsBefore+1)
 		assert.Less(t, clock.waits[waitsBefore], left, "a floor wait passed the deadline")
 	}
+	// The jitter puts the deadline on both sides of the wait: both ends
+	// were tried.
+	assert.Positive(t, waited)
+	assert.Positive(t, refused)
 }
 
 // A report of a MaxConcurrency wait that panics (a caller's Observer or
