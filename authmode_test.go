@@ -2,7 +2,6 @@ package okta
 
 import (
 	"crypto/ecdsa"
-	"crypto/x509"
 	"errors"
 	"testing"
 
@@ -12,7 +11,7 @@ import (
 )
 
 func TestConfiguration_validateAuthorization(t *testing.T) {
-	key := pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(testECKey())))
+	key := testECKeyPEM()
 	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "at"})
 	var nilTS *ptrTokenSource
 	var nilEC *ecdsa.PrivateKey

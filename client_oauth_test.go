@@ -3,8 +3,6 @@ package okta
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -73,7 +71,7 @@ func (o *oauthOrg) client(t *testing.T, edit func(*Configuration)) *APIClient {
 		BasePath:   o.srv.URL,
 		ClientID:   testClientID,
 		Scopes:     []string{"okta.sessions.read", "okta.sessions.manage"},
-		PrivateKey: pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(testECKey()))),
+		PrivateKey: testECKeyPEM(),
 		Clock:      &testClock{now: time.Now()},
 	}
 	if edit != nil {
@@ -492,19 +490,6 @@ func TestPrivateKeyMode_everyTokenOfTheCallShortened(t *testing.T) {
 	_, _, err := org.client(t, func(c *Configuration) { c.MaxRetries = NoRetries }).SessionApi.GetSession(context.Background(), testSessionID)
 	require.Error(t, err)
 	assertNoSecret(t, printed(t, err), "secret-token-number-0", "secret-token-number-1")
-}
-
-// expires_in as a float or a string of seconds, as some servers send it,
-// still gives a usable token; what cannot be read means the default.
-func TestTokenLifetime(t *testing.T) {
-	for raw, want := range map[string]time.Duration{
-		`3600`: time.Hour, `3600.0`: time.Hour, `3600.5`: 3600500 * time.Millisecond, `"3600"`: time.Hour,
-		`1e300`: maxTokenLifetime, `99999999999999999999`: maxTokenLifetime,
-		``: defaultTokenLifetime, `null`: defaultTokenLifetime, `0`: defaultTokenLifetime, `-5`: defaultTokenLifetime,
-		`"soon"`: defaultTokenLifetime, `NaN`: defaultTokenLifetime, `{}`: defaultTokenLifetime,
-	} {
-		assert.Equal(t, want, tokenLifetime(json.RawMessage(raw)), raw)
-	}
 }
 
 // Each token request is logged: Debug when it worked, Warn when it failed.

@@ -54,7 +54,7 @@ func didYouMean(name string, known func(*setting) string) string {
 		return strings.NewReplacer("_", "", "-", "", ".", "").Replace(strings.ToLower(s))
 	}
 	for i := range settings {
-		if k := known(&settings[i]); fold(k) == fold(name) || fold("OKTA_CLIENT_"+k) == fold(name) {
+		if k := known(&settings[i]); fold(k) == fold(name) || fold(envPrefix+k) == fold(name) {
 			return "; did you mean " + k + "?"
 		}
 	}

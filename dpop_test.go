@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
@@ -196,7 +195,7 @@ func TestNewDPoPKey_refused(t *testing.T) {
 			assert.Equal(t, "DPoPKey", ve.Field)
 
 			cfg := &Configuration{Subdomain: "acme", ClientID: testClientID, Scopes: []string{"okta.sessions.read"},
-				PrivateKey: pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(testECKey()))), DPoPKey: tt.signer}
+				PrivateKey: testECKeyPEM(), DPoPKey: tt.signer}
 			require.ErrorAs(t, cfg.Validate(), &ve)
 			assert.Equal(t, "DPoPKey", ve.Field)
 		})

@@ -65,7 +65,7 @@ func newAssertionSigner(data, keyID string) (*assertionSigner, error) {
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: jose.JSONWebKey{Key: key, KeyID: keyID}},
 		(&jose.SignerOptions{}).WithType("JWT"))
 	if err != nil {
-		return nil, &ValidationError{Field: "PrivateKey", Reason: "cannot sign with this key"}
+		return nil, keyError("cannot sign with this key")
 	}
 	return &assertionSigner{signer: signer}, nil
 }

@@ -28,6 +28,8 @@ import (
 var (
 	testRSAKey = sync.OnceValue(func() *rsa.PrivateKey { return must(rsa.GenerateKey(rand.Reader, 2048)) })
 	testECKey  = sync.OnceValue(func() *ecdsa.PrivateKey { return must(ecdsa.GenerateKey(elliptic.P256(), rand.Reader)) })
+	// testECKeyPEM is testECKey as a SEC1 PEM, the PrivateKey of most tests.
+	testECKeyPEM = sync.OnceValue(func() string { return pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(testECKey()))) })
 )
 
 func must[T any](v T, err error) T {
@@ -108,7 +110,8 @@ func TestNewAssertionSigner_goodKeys(t *testing.T) {
 func TestNewAssertionSigner_badKeys(t *testing.T) {
 	small := must(rsa.GenerateKey(rand.Reader, 1024))
 	p384 := must(ecdsa.GenerateKey(elliptic.P384(), rand.Reader))
-	_, edKey := must2(ed25519.GenerateKey(rand.Reader))
+	_, edKey, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
 	rsaPKCS1 := pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(testRSAKey()))
 	// ecJWK is the test EC key as a JWK with d replaced: go-jose checks
 	// only its length.
@@ -172,11 +175,4 @@ func assertNoKeyMaterial(t *testing.T, text, key string) {
 			assert.NotContains(t, text, p)
 		}
 	}
-}
-
-func must2[A, B any](a A, b B, err error) (A, B) {
-	if err != nil {
-		panic(err)
-	}
-	return a, b
 }

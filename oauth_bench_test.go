@@ -5,7 +5,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/x509"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -69,7 +68,7 @@ func BenchmarkGetSessionDPoP(b *testing.B) {
 	}{
 		{"SSWS", Configuration{BasePath: srv.URL, APIToken: testToken}},
 		{"DPoP", Configuration{BasePath: srv.URL, ClientID: testClientID, Scopes: []string{"okta.sessions.read"},
-			PrivateKey: pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(testECKey())))}},
+			PrivateKey: testECKeyPEM()}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			client := NewAPIClient(&bc.cfg)

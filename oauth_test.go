@@ -2,7 +2,6 @@ package okta
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -104,7 +103,7 @@ func newTestProvider(t *testing.T, e *tokenEndpoint, edit func(*Configuration)) 
 	cfg := &Configuration{
 		ClientID:       testClientID,
 		Scopes:         []string{"okta.sessions.read", "okta.sessions.manage"},
-		PrivateKey:     pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(testECKey()))),
+		PrivateKey:     testECKeyPEM(),
 		AttemptTimeout: 5 * time.Second,
 		Clock:          clock,
 	}
@@ -449,6 +448,19 @@ func TestTokenProvider_attemptTimeoutBoundsTheFetch(t *testing.T) {
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
+// expires_in as a float or a string of seconds, as some servers send it,
+// still gives a usable token; what cannot be read means the default.
+func TestTokenLifetime(t *testing.T) {
+	for raw, want := range map[string]time.Duration{
+		`3600`: time.Hour, `3600.0`: time.Hour, `3600.5`: 3600500 * time.Millisecond, `"3600"`: time.Hour,
+		`1e300`: maxTokenLifetime, `99999999999999999999`: maxTokenLifetime,
+		``: defaultTokenLifetime, `null`: defaultTokenLifetime, `0`: defaultTokenLifetime, `-5`: defaultTokenLifetime,
+		`"soon"`: defaultTokenLifetime, `NaN`: defaultTokenLifetime, `{}`: defaultTokenLifetime,
+	} {
+		assert.Equal(t, want, tokenLifetime(json.RawMessage(raw)), raw)
+	}
+}
+
 func TestParseTokenResponse_lifetime(t *testing.T) {
 	now := testClockStart
 	for _, tt := range []struct {
@@ -458,7 +470,6 @@ func TestParseTokenResponse_lifetime(t *testing.T) {
 		{"3600", 3600*time.Second - maxEarlyRefresh},
 		{"100", 90 * time.Second},
 		{"0", defaultTokenLifetime - defaultTokenLifetime/10},
-		{"-5", defaultTokenLifetime - defaultTokenLifetime/10},
 		{"99999999999999999", maxTokenLifetime - maxEarlyRefresh},
 	} {
 		body := `{"token_type":"Bearer","access_token":"t","expires_in":` + tt.expiresIn + `}`
@@ -502,7 +513,7 @@ func jwtClaims(t *testing.T, token string) map[string]any {
 }
 
 func TestAssertionClaims(t *testing.T) {
-	s, err := newAssertionSigner(pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(testECKey()))), "")
+	s, err := newAssertionSigner(testECKeyPEM(), "")
 	require.NoError(t, err)
 	a, err := s.sign("client", "https://acme.okta.com/oauth2/v1/token", testClockStart)
 	require.NoError(t, err)
