@@ -45,7 +45,7 @@ func TestGetCurrentSession(t *testing.T) {
 	s, resp, err := client.SessionApi.GetCurrentSession(context.Background(), testCookie())
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Equal(t, "101W_juydrDRByB7fUdRyE2JQ", s.Id)
+	assert.Equal(t, testSessionID, s.Id)
 	assert.True(t, s.IsActive())
 }
 

@@ -31,13 +31,13 @@ func TestCreateSession(t *testing.T) {
 	s, resp, err := client.SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: "20111tokenXYZ"})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Equal(t, "101W_juydrDRByB7fUdRyE2JQ", s.Id)
+	assert.Equal(t, testSessionID, s.Id)
 	assert.True(t, s.IsActive())
 }
 
 func TestGetSession(t *testing.T) {
 	client, mux := setup(t)
-	mux.HandleFunc("/api/v1/sessions/101W_juydrDRByB7fUdRyE2JQ", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/api/v1/sessions/"+testSessionID, func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, http.MethodGet)
 		testHeader(t, r, "Accept", "application/json")
 		if ct := r.Header.Values("Content-Type"); len(ct) != 0 {
@@ -47,7 +47,7 @@ func TestGetSession(t *testing.T) {
 		writeJSON(w, http.StatusOK, sessionJSON)
 	})
 
-	s, resp, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+	s, resp, err := client.SessionApi.GetSession(context.Background(), testSessionID)
 	require.NoError(t, err)
 	assert.Equal(t, "reqGET", resp.Header.Get("X-Okta-Request-Id"))
 	want := time.Date(2015, 8, 30, 18, 41, 35, 818e6, time.UTC)
@@ -64,7 +64,7 @@ func TestGetSession(t *testing.T) {
 
 func TestRefreshSession(t *testing.T) {
 	client, mux := setup(t)
-	mux.HandleFunc("/api/v1/sessions/101W_juydrDRByB7fUdRyE2JQ/lifecycle/refresh", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/api/v1/sessions/"+testSessionID+"/lifecycle/refresh", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, http.MethodPost)
 		if ct := r.Header.Values("Content-Type"); len(ct) != 0 {
 			t.Errorf("Content-Type %q sent without a body", ct)
@@ -72,18 +72,18 @@ func TestRefreshSession(t *testing.T) {
 		assert.Zero(t, r.ContentLength)
 		writeJSON(w, http.StatusOK, sessionJSON)
 	})
-	s, _, err := client.SessionApi.RefreshSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+	s, _, err := client.SessionApi.RefreshSession(context.Background(), testSessionID)
 	require.NoError(t, err)
 	assert.Equal(t, "00ubgaSARVOQDIOXMORI", s.UserId)
 }
 
 func TestEndSession(t *testing.T) {
 	client, mux := setup(t)
-	mux.HandleFunc("/api/v1/sessions/101W_juydrDRByB7fUdRyE2JQ", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/api/v1/sessions/"+testSessionID, func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, http.MethodDelete)
 		w.WriteHeader(http.StatusNoContent)
 	})
-	resp, err := client.SessionApi.EndSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+	resp, err := client.SessionApi.EndSession(context.Background(), testSessionID)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
 }
@@ -143,11 +143,11 @@ func TestDecodeSession(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var s Session
 			body := &answerBody{r: strings.NewReader(tt.body), left: maxSessionBody, limit: maxSessionBody}
-			err := decodeSession(tt.contentType, body, &s, "101W_juydrDRByB7fUdRyE2JQ")
+			err := decodeSession(tt.contentType, body, &s, testSessionID)
 			switch {
 			case tt.is == nil && tt.as == nil:
 				require.NoError(t, err)
-				assert.Equal(t, "101W_juydrDRByB7fUdRyE2JQ", s.Id)
+				assert.Equal(t, testSessionID, s.Id)
 				return
 			case tt.is != nil:
 				assert.ErrorIs(t, err, tt.is)
@@ -159,8 +159,8 @@ func TestDecodeSession(t *testing.T) {
 	}
 	var s Session
 	body := strings.NewReader(sessionJSON + " \r\n\t")
-	require.NoError(t, decodeSession("application/json;charset=UTF-8", body, &s, "101W_juydrDRByB7fUdRyE2JQ"))
-	assert.Equal(t, "101W_juydrDRByB7fUdRyE2JQ", s.Id)
+	require.NoError(t, decodeSession("application/json;charset=UTF-8", body, &s, testSessionID))
+	assert.Equal(t, testSessionID, s.Id)
 }
 
 // A bad success body reaches the caller as a *ResponseError naming the

@@ -17,7 +17,7 @@ import (
 )
 
 const (
-	getURL    = "https://acme.okta.com/api/v1/sessions/101W_juydrDRByB7fUdRyE2JQ"
+	getURL    = "https://acme.okta.com/api/v1/sessions/" + testSessionID
 	createURL = "https://acme.okta.com/api/v1/sessions"
 )
 
@@ -44,7 +44,7 @@ func TestAuthorization(t *testing.T) {
 			client, mock := mockClient(t, nil)
 			var got http.Header
 			captureHeaders(mock, http.MethodGet, getURL, &got)
-			_, _, err := client.SessionApi.GetSession(tt.ctx, "101W_juydrDRByB7fUdRyE2JQ")
+			_, _, err := client.SessionApi.GetSession(tt.ctx, testSessionID)
 			require.NoError(t, err)
 			assert.Equal(t, []string{tt.want}, got.Values("Authorization"))
 		})
@@ -63,7 +63,7 @@ func TestCreateSession_anonymous(t *testing.T) {
 	_, sent := got["Authorization"]
 	assert.False(t, sent, "Authorization %q", got.Values("Authorization"))
 
-	_, _, err = client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+	_, _, err = client.SessionApi.GetSession(context.Background(), testSessionID)
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "credentials", ve.Field)
@@ -141,7 +141,7 @@ func TestHeaders(t *testing.T) {
 	})
 	var got http.Header
 	captureHeaders(mock, http.MethodGet, getURL, &got)
-	_, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
 	require.NoError(t, err)
 
 	assert.Equal(t, []string{"application/json"}, got.Values("Accept"))
@@ -160,7 +160,7 @@ func TestDefaultClientFollowsNoRedirect(t *testing.T) {
 		resp.Header.Set("Location", "https://acme.okta.com/elsewhere")
 		return resp, nil
 	})
-	_, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusFound, apiErr.StatusCode)
@@ -210,9 +210,9 @@ func TestCallerClientRedirects(t *testing.T) {
 		var checked int
 		mux := http.NewServeMux()
 		mux.HandleFunc("/api/v1/sessions/old", func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, "/api/v1/sessions/101W_juydrDRByB7fUdRyE2JQ", http.StatusTemporaryRedirect)
+			http.Redirect(w, r, "/api/v1/sessions/"+testSessionID, http.StatusTemporaryRedirect)
 		})
-		mux.HandleFunc("/api/v1/sessions/101W_juydrDRByB7fUdRyE2JQ", func(w http.ResponseWriter, r *http.Request) {
+		mux.HandleFunc("/api/v1/sessions/"+testSessionID, func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusOK, sessionJSON)
 		})
 		home := httptest.NewServer(mux)

@@ -25,7 +25,7 @@ func BenchmarkGetSession_throttle(b *testing.B) {
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					if _, _, err := client.SessionApi.GetSession(ctx, "101W_juydrDRByB7fUdRyE2JQ"); err != nil {
+					if _, _, err := client.SessionApi.GetSession(ctx, testSessionID); err != nil {
 						b.Error(err)
 						return
 					}

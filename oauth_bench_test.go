@@ -75,7 +75,7 @@ func BenchmarkGetSessionDPoP(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, _, err := client.SessionApi.GetSession(ctx, "101W_juydrDRByB7fUdRyE2JQ"); err != nil {
+				if _, _, err := client.SessionApi.GetSession(ctx, testSessionID); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -40,7 +40,7 @@ func countConnections(t *testing.T, httpClient *http.Client, callers, calls int)
 	for range callers {
 		wg.Go(func() {
 			for range calls {
-				if _, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ"); err != nil {
+				if _, _, err := client.SessionApi.GetSession(context.Background(), testSessionID); err != nil {
 					t.Error(err)
 					return
 				}
@@ -104,7 +104,7 @@ func TestInformationalAnswerIsAnError(t *testing.T) {
 	mock.RegisterResponder(http.MethodGet, getURL, func(r *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: http.StatusSwitchingProtocols, Header: http.Header{"Upgrade": {"x"}}, Body: body}, nil
 	})
-	_, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusSwitchingProtocols, apiErr.StatusCode)
@@ -135,9 +135,9 @@ func TestBodyResetMidwayIsTransportFailure(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	client := NewAPIClient(&Configuration{BasePath: srv.URL, APIToken: testToken, Clock: &testClock{now: time.Now()}})
-	s, _, err := client.SessionApi.GetSession(context.Background(), "101W_juydrDRByB7fUdRyE2JQ")
+	s, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
 	require.NoError(t, err)
-	assert.Equal(t, "101W_juydrDRByB7fUdRyE2JQ", s.Id)
+	assert.Equal(t, testSessionID, s.Id)
 	assert.Equal(t, int32(2), calls.Load())
 
 	calls.Store(0)
