@@ -92,8 +92,7 @@ func FuzzRetryAfter(f *testing.F) {
 		{"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT"}, {"", "Sun Nov  6 08:49:37 1994"}} {
 		f.Add(v[0], v[1])
 	}
-	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
+	c, now := clockedClient()
 	f.Fuzz(func(t *testing.T, retryAfterValue, date string) {
 		h := http.Header{"Retry-After": {retryAfterValue}, "Date": {date}}
 		d, ok := retryAfter(&http.Response{Header: h}, now)
@@ -114,8 +113,7 @@ func FuzzRateLimitHeaders(f *testing.F) {
 	f.Add("0", "0", "99999999999", "")
 	f.Add("10,5", "3, 1", "1099511627776", "Mon, 01 Jan 0001 00:00:00 GMT")
 	f.Add("-1", "x", "-5", "yesterday")
-	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
+	c, now := clockedClient()
 	f.Fuzz(func(t *testing.T, limit, remaining, reset, date string) {
 		h := http.Header{"X-Rate-Limit-Limit": {limit}, "X-Rate-Limit-Remaining": {remaining}, "X-Rate-Limit-Reset": {reset}, "Date": {date}}
 		rl, ok := ParseRateLimit(&http.Response{Header: h})

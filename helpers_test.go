@@ -146,22 +146,33 @@ func rawServer(t *testing.T, reply string) string {
 
 // answer429 builds the *APIError of a 429 with the given headers.
 func answer429(h map[string]string) *APIError {
-	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}
+	return answerWith(http.StatusTooManyRequests, h)
+}
+
+// answerWith is the *APIError of an answer of status with headers h, its
+// RateLimit parsed as newAPIError does.
+func answerWith(status int, h map[string]string) *APIError {
+	resp := &http.Response{StatusCode: status, Header: http.Header{}}
 	for k, v := range h {
 		resp.Header.Set(k, v)
 	}
-	e := &APIError{StatusCode: http.StatusTooManyRequests, Response: resp}
+	e := &APIError{StatusCode: status, Response: resp}
 	e.RateLimit, _ = ParseRateLimit(resp)
 	return e
+}
+
+// clockedClient is a client whose clock stands at the time it returns.
+func clockedClient() (*APIClient, time.Time) {
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	return NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}}), now
 }
 
 // checkRetryAt fails unless the retry plan for a 429 with headers h waits no
 // less than 0 and has a RetryAt no earlier than now.
 func checkRetryAt(t *testing.T, c *APIClient, now time.Time, h http.Header) {
 	t.Helper()
-	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: h}
-	e := &APIError{StatusCode: http.StatusTooManyRequests, Response: resp}
-	e.RateLimit, _ = ParseRateLimit(resp)
+	e := &APIError{StatusCode: http.StatusTooManyRequests, Response: &http.Response{StatusCode: http.StatusTooManyRequests, Header: h}}
+	e.RateLimit, _ = ParseRateLimit(e.Response)
 	p := c.planRetry(context.Background(), &call{idempotent: true}, e, e)
 	if p.wait < 0 || p.retryAt.Before(now) {
 		t.Fatalf("headers %v: wait %v, RetryAt %v", h, p.wait, p.retryAt)

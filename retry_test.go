@@ -161,12 +161,10 @@ func TestRetryForID(t *testing.T) {
 // A server's "Retry-After: 0" (or a date in the past) on a 429 or a 5xx does
 // not make a hot loop: the backoff stays the least wait.
 func TestPlanRetry_retryAfterZeroKeepsTheBackoff(t *testing.T) {
-	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
+	c, now := clockedClient()
 	for _, status := range []int{http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
 		for _, ra := range []string{"0", "Mon, 01 Jan 1990 00:00:00 GMT"} {
-			e := answer429(map[string]string{"Retry-After": ra})
-			e.StatusCode, e.Response.StatusCode = status, status
+			e := answerWith(status, map[string]string{"Retry-After": ra})
 			for attempt := range 2 {
 				p := c.planRetry(context.Background(), &call{idempotent: true, attempt: attempt}, e, e)
 				assert.True(t, p.retry)
@@ -180,11 +178,9 @@ func TestPlanRetry_retryAfterZeroKeepsTheBackoff(t *testing.T) {
 // Retry-After on a 502, 503 or 504 is honoured: a longer one than the
 // backoff is the wait, and RetryAt.
 func TestPlanRetry_retryAfterOnGatewayErrors(t *testing.T) {
-	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
+	c, now := clockedClient()
 	for _, status := range []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
-		e := answer429(map[string]string{"Retry-After": "5"})
-		e.StatusCode, e.Response.StatusCode = status, status
+		e := answerWith(status, map[string]string{"Retry-After": "5"})
 		p := c.planRetry(context.Background(), &call{idempotent: true}, e, e)
 		assert.True(t, p.retry)
 		assert.Equal(t, 5*time.Second, p.wait, "status %d", status)
