@@ -110,17 +110,6 @@ func TestRevokeUserSessions_refusedBeforeIO(t *testing.T) {
 	}
 }
 
-// setupNoIO is setup for calls that must be refused before any I/O: the
-// server fails the test if a request reaches it.
-func setupNoIO(t *testing.T) *APIClient {
-	t.Helper()
-	client, mux := setup(t)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("a refused call reached the server: %s %s", r.Method, r.URL.EscapedPath())
-	})
-	return client
-}
-
 func TestRevokeUserSessions_errorsAndRetries(t *testing.T) {
 	client, mux := setup(t)
 	var attempts atomic.Int32
@@ -148,12 +137,4 @@ func TestRevokeUserSessions_errorsAndRetries(t *testing.T) {
 	assert.Equal(t, "RevokeUserSessions", apiErr.Op)
 	assert.Equal(t, "E0000007", apiErr.ErrorCode)
 	assert.Equal(t, int32(3), attempts.Load(), "503 and a dropped connection are retried, 404 is not")
-}
-
-// dropConnection closes the connection of w without an answer.
-func dropConnection(t *testing.T, w http.ResponseWriter) {
-	t.Helper()
-	conn, _, err := http.NewResponseController(w).Hijack()
-	require.NoError(t, err)
-	conn.Close()
 }

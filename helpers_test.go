@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
 )
 
 // testSessionID is the id of sessionJSON.
@@ -195,4 +196,23 @@ func (b *blockingBody) Read([]byte) (int, error) {
 func (b *blockingBody) Close() error {
 	b.once.Do(func() { close(b.closed) })
 	return nil
+}
+
+// setupNoIO is setup for calls that must be refused before any I/O: the
+// server fails the test if a request reaches it.
+func setupNoIO(t *testing.T) *APIClient {
+	t.Helper()
+	client, mux := setup(t)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a refused call reached the server: %s %s", r.Method, r.URL.EscapedPath())
+	})
+	return client
+}
+
+// dropConnection closes the connection of w without an answer.
+func dropConnection(t *testing.T, w http.ResponseWriter) {
+	t.Helper()
+	conn, _, err := http.NewResponseController(w).Hijack()
+	require.NoError(t, err)
+	conn.Close()
 }
