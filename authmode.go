@@ -26,8 +26,9 @@ const (
 //   - any other AuthorizationMode is refused.
 //
 // In "PrivateKey" mode it parses PrivateKey and checks DPoPKey, so that a
-// bad key fails here and not at the first call.
-func (c *Configuration) validateAuthorization() error {
+// bad key fails here and not at the first call, and returns the keys it
+// built (nil in the other modes).
+func (c *Configuration) validateAuthorization() (*serviceAppKeys, error) {
 	modes := c.modeFields()
 	mode, first := c.AuthorizationMode, "" // first: a set field of the first mode with any
 	known := slices.ContainsFunc(modes, func(m modeFields) bool { return m.mode == mode })
@@ -37,28 +38,28 @@ func (c *Configuration) validateAuthorization() error {
 		case i < 0:
 			continue
 		case first != "":
-			return &ValidationError{Field: m.fields[i].name, Reason: "is set together with " + first + ": configure the credential of one AuthorizationMode only"}
+			return nil, &ValidationError{Field: m.fields[i].name, Reason: "is set together with " + first + ": configure the credential of one AuthorizationMode only"}
 		case mode == "":
 			mode = m.mode
 		case mode != m.mode && known:
-			return &ValidationError{Field: m.fields[i].name, Reason: "does not belong to AuthorizationMode " + mode}
+			return nil, &ValidationError{Field: m.fields[i].name, Reason: "does not belong to AuthorizationMode " + mode}
 		}
 		first = m.fields[i].name
 	}
 	switch mode {
 	case "":
-		return nil
+		return nil, nil
 	case authModeSSWS:
-		return checkCredential("APIToken", c.APIToken)
+		return nil, checkCredential("APIToken", c.APIToken)
 	case authModeBearer:
 		if isNil(c.TokenSource) {
-			return &ValidationError{Field: "TokenSource", Reason: "is required by AuthorizationMode Bearer"}
+			return nil, &ValidationError{Field: "TokenSource", Reason: "is required by AuthorizationMode Bearer"}
 		}
-		return nil
+		return nil, nil
 	case authModePrivateKey:
 		return c.validatePrivateKeyMode()
 	}
-	return &ValidationError{Field: "AuthorizationMode", Reason: `must be "SSWS", "Bearer", "PrivateKey" or empty`}
+	return nil, &ValidationError{Field: "AuthorizationMode", Reason: `must be "SSWS", "Bearer", "PrivateKey" or empty`}
 }
 
 // modeField is a credential field of an AuthorizationMode, and whether it is
@@ -106,30 +107,41 @@ func validScope(s string) bool {
 	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == '"' || r == '\\' || r >= 0x7f })
 }
 
-// validatePrivateKeyMode checks the fields of "PrivateKey" mode.
-func (c *Configuration) validatePrivateKeyMode() error {
+// serviceAppKeys are the keys of "PrivateKey" mode that validation builds
+// (it must parse them to check them), for NewAPIClient to use as they are.
+type serviceAppKeys struct {
+	assertion *assertionSigner
+	dpop      *dpopKey // of Configuration.DPoPKey; nil when the client is to make its own
+}
+
+// validatePrivateKeyMode checks the fields of "PrivateKey" mode, and
+// returns the keys it built doing so.
+func (c *Configuration) validatePrivateKeyMode() (*serviceAppKeys, error) {
 	if err := checkCredential("ClientID", c.ClientID); err != nil {
-		return err
+		return nil, err
 	}
 	if len(c.Scopes) == 0 {
-		return &ValidationError{Field: "Scopes", Reason: "is required by AuthorizationMode PrivateKey, such as okta.sessions.read"}
+		return nil, &ValidationError{Field: "Scopes", Reason: "is required by AuthorizationMode PrivateKey, such as okta.sessions.read"}
 	}
 	for _, s := range c.Scopes {
 		if !validScope(s) {
-			return &ValidationError{Field: "Scopes", Reason: "has an empty scope or one with a space, quote or control character"}
+			return nil, &ValidationError{Field: "Scopes", Reason: "has an empty scope or one with a space, quote or control character"}
 		}
 	}
 	if c.PrivateKey == "" {
-		return &ValidationError{Field: "PrivateKey", Reason: "is required by AuthorizationMode PrivateKey"}
+		return nil, &ValidationError{Field: "PrivateKey", Reason: "is required by AuthorizationMode PrivateKey"}
 	}
-	if _, err := newAssertionSigner(c.PrivateKey, c.PrivateKeyID); err != nil {
-		return err
+	var keys serviceAppKeys
+	var err error
+	if keys.assertion, err = newAssertionSigner(c.PrivateKey, c.PrivateKeyID); err != nil {
+		return nil, err
 	}
 	if c.DPoPKey != nil {
-		_, err := newDPoPKey(c.DPoPKey) // what NewAPIClient does: it signs nothing
-		return err
+		if keys.dpop, err = newDPoPKey(c.DPoPKey); err != nil { // it signs nothing
+			return nil, err
+		}
 	}
-	return nil
+	return &keys, nil
 }
 
 // isNil reports whether v is nil or an interface holding a nil pointer, map,

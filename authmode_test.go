@@ -32,7 +32,10 @@ func TestConfiguration_validateAuthorization(t *testing.T) {
 		{"PrivateKey with kid and DPoP key", privateKey(Configuration{AuthorizationMode: "PrivateKey", PrivateKeyID: "kid", DPoPKey: testECKey()})},
 	}
 	for _, tt := range ok {
-		t.Run(tt.name, func(t *testing.T) { assert.NoError(t, tt.cfg.validateAuthorization()) })
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.cfg.validateAuthorization()
+			assert.NoError(t, err)
+		})
 	}
 	bad := []struct {
 		name, field string
@@ -61,7 +64,7 @@ func TestConfiguration_validateAuthorization(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.cfg.validateAuthorization()
+			_, err := tt.cfg.validateAuthorization()
 			var ve *ValidationError
 			require.True(t, errors.As(err, &ve), "want a *ValidationError, got %v", err)
 			assert.Equal(t, tt.field, ve.Field)

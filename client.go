@@ -66,7 +66,8 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	}
 	cfg = cfg.clone()
 	c := &APIClient{cfg: cfg, userAgent: fullUserAgent(cfg)}
-	c.base, c.cfgErr = cfg.orgURL()
+	var keys *serviceAppKeys
+	c.base, keys, c.cfgErr = cfg.validated()
 	cfg.fillDefaults()
 	if c.cfgErr == nil {
 		c.throttle = newThrottle(cfg, c.throttled)
@@ -79,8 +80,8 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	if cfg.APIToken != "" {
 		c.apiToken = authorization("SSWS " + cfg.APIToken)
 	}
-	if cfg.PrivateKey != "" && c.cfgErr == nil {
-		c.tokens, c.cfgErr = newTokenProvider(cfg, c.base, c.httpClient)
+	if keys != nil && c.cfgErr == nil {
+		c.tokens, c.cfgErr = newTokenProvider(cfg, keys, c.base, c.httpClient)
 		if c.tokens != nil {
 			c.tokens.logFetch = c.logTokenFetch
 		}

@@ -230,18 +230,27 @@ func (c *Configuration) Validate() error {
 // orgURL checks every field of c, as Validate does, and returns the org URL
 // without a trailing slash.
 func (c *Configuration) orgURL() (string, error) {
+	base, _, err := c.validated()
+	return base, err
+}
+
+// validated is orgURL, also returning the keys of "PrivateKey" mode that the
+// checks built (see validateAuthorization), so that NewAPIClient parses
+// them once.
+func (c *Configuration) validated() (string, *serviceAppKeys, error) {
 	if c == nil {
-		return "", &ValidationError{Field: "Configuration", Reason: "is nil"}
+		return "", nil, &ValidationError{Field: "Configuration", Reason: "is nil"}
 	}
 	base, err := c.buildOrgURL()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	if err := c.validateAuthorization(); err != nil {
-		return "", err
+	keys, err := c.validateAuthorization()
+	if err != nil {
+		return "", nil, err
 	}
 	if c.MaxRetries < NoRetries {
-		return "", &ValidationError{Field: "MaxRetries", Reason: "is negative; NoRetries (-1) is the one negative value"}
+		return "", nil, &ValidationError{Field: "MaxRetries", Reason: "is negative; NoRetries (-1) is the one negative value"}
 	}
 	for _, v := range []struct {
 		field string
@@ -254,39 +263,39 @@ func (c *Configuration) orgURL() (string, error) {
 		{"RateLimitFloor", c.RateLimitFloor < 0},
 	} {
 		if v.bad {
-			return "", &ValidationError{Field: v.field, Reason: "is negative"}
+			return "", nil, &ValidationError{Field: v.field, Reason: "is negative"}
 		}
 	}
 	// A typed nil, or a slog.Logger without a handler, would panic on the
 	// first use, in every call.
 	if c.Clock != nil && isNil(c.Clock) {
-		return "", &ValidationError{Field: "Clock", Reason: "is a nil pointer; leave it nil for the real clock"}
+		return "", nil, &ValidationError{Field: "Clock", Reason: "is a nil pointer; leave it nil for the real clock"}
 	}
 	if c.Observer != nil && isNil(c.Observer) {
-		return "", &ValidationError{Field: "Observer", Reason: "is a nil pointer; leave it nil for none"}
+		return "", nil, &ValidationError{Field: "Observer", Reason: "is a nil pointer; leave it nil for none"}
 	}
 	if !usableLogger(c.Logger) {
-		return "", &ValidationError{Field: "Logger", Reason: "has no handler; make it with slog.New, or leave it nil"}
+		return "", nil, &ValidationError{Field: "Logger", Reason: "has no handler; make it with slog.New, or leave it nil"}
 	}
 	if c.HTTPClient != nil && c.HTTPClient.Transport != nil && isNil(c.HTTPClient.Transport) {
-		return "", &ValidationError{Field: "HTTPClient", Reason: "has a nil pointer as its Transport; leave Transport nil for Go's default"}
+		return "", nil, &ValidationError{Field: "HTTPClient", Reason: "has a nil pointer as its Transport; leave Transport nil for Go's default"}
 	}
 	if !validHeaderValue(c.UserAgent) {
-		return "", &ValidationError{Field: "UserAgent", Reason: "contains a control character"}
+		return "", nil, &ValidationError{Field: "UserAgent", Reason: "contains a control character"}
 	}
 	for k, v := range c.DefaultHeader {
 		switch {
 		case !validHeaderName(k):
 			// The name is not shown whole: a caller who wrote
 			// "X-Api-Key: <secret>" as the name put a secret in it.
-			return "", &ValidationError{Field: "DefaultHeader", Reason: "a header name is not a valid token: " + shortID(k)}
+			return "", nil, &ValidationError{Field: "DefaultHeader", Reason: "a header name is not a valid token: " + shortID(k)}
 		case strings.EqualFold(k, "Authorization"), strings.EqualFold(k, "Host"):
-			return "", &ValidationError{Field: "DefaultHeader", Reason: http.CanonicalHeaderKey(k) + " may not be set here; use APIToken or a context credential"}
+			return "", nil, &ValidationError{Field: "DefaultHeader", Reason: http.CanonicalHeaderKey(k) + " may not be set here; use APIToken or a context credential"}
 		case !validHeaderValue(v):
-			return "", &ValidationError{Field: "DefaultHeader", Reason: "the value of " + shortID(k) + " contains a control character"}
+			return "", nil, &ValidationError{Field: "DefaultHeader", Reason: "the value of " + shortID(k) + " contains a control character"}
 		}
 	}
-	return base, nil
+	return base, keys, nil
 }
 
 // clone returns a deep enough copy of c for NewAPIClient.

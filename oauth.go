@@ -83,22 +83,22 @@ func (t *accessToken) String() string { return "accessToken{[redacted]}" }
 // GoString hides the token from %#v.
 func (t *accessToken) GoString() string { return t.String() }
 
-// newTokenProvider returns the provider of a "PrivateKey" configuration.
-// cfg must have passed validateAuthorization and have its defaults filled in
-// (Clock, AttemptTimeout), as NewAPIClient leaves its copy; base is the org
-// URL without a trailing slash.
-func newTokenProvider(cfg *Configuration, base string, hc *http.Client) (*tokenProvider, error) {
-	assertion, err := newAssertionSigner(cfg.PrivateKey, cfg.PrivateKeyID)
-	if err != nil {
-		return nil, err
-	}
-	dpop, err := newDPoPKey(cfg.DPoPKey)
-	if err != nil {
-		return nil, err
+// newTokenProvider returns the provider of a "PrivateKey" configuration,
+// with the keys validateAuthorization built from it. cfg must have its
+// defaults filled in (Clock, AttemptTimeout), as NewAPIClient leaves its
+// copy; base is the org URL without a trailing slash. Without a DPoPKey, it
+// makes the client's own P-256 key.
+func newTokenProvider(cfg *Configuration, keys *serviceAppKeys, base string, hc *http.Client) (*tokenProvider, error) {
+	dpop := keys.dpop
+	if dpop == nil {
+		var err error
+		if dpop, err = newDPoPKey(nil); err != nil {
+			return nil, err
+		}
 	}
 	return &tokenProvider{
 		tokenURL: base + tokenPath, clientID: cfg.ClientID, scope: strings.Join(cfg.Scopes, " "),
-		assertion: assertion, dpop: dpop, httpClient: hc, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
+		assertion: keys.assertion, dpop: dpop, httpClient: hc, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
 		userAgent: fullUserAgent(cfg), header: cfg.DefaultHeader,
 	}, nil
 }

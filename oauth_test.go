@@ -110,8 +110,9 @@ func newTestProvider(t *testing.T, e *tokenEndpoint, edit func(*Configuration)) 
 	if edit != nil {
 		edit(cfg)
 	}
-	require.NoError(t, cfg.validateAuthorization())
-	p, err := newTokenProvider(cfg, e.srv.URL, e.srv.Client())
+	keys, err := cfg.validateAuthorization()
+	require.NoError(t, err)
+	p, err := newTokenProvider(cfg, keys, e.srv.URL, e.srv.Client())
 	require.NoError(t, err)
 	return p, clock
 }
