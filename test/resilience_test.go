@@ -215,8 +215,7 @@ func TestRetry_idempotency(t *testing.T) {
 func TestRetry_createRetriesWhenTheDialFailed(t *testing.T) {
 	dials := 0
 	e := newEnv(t, func(c *okta.Configuration) {
-		conf := c.HTTPClient.Transport.(*conformance)
-		tr := conf.next.(*http.Transport)
+		tr := c.HTTPClient.Transport.(*http.Transport)
 		dial := tr.DialContext
 		tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 			dials++

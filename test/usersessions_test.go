@@ -56,7 +56,7 @@ func TestInProcess_everyOperation(t *testing.T) {
 	srv, err := oktatest.NewInProcess(oktatest.WithClock(oktatest.NewFakeClock(t0)))
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
-	conf := &conformance{t: t, next: srv.RoundTripper()}
+	conf := newConformance(t, srv.RoundTripper())
 	cfg := srv.Config()
 	cfg.HTTPClient = &http.Client{Transport: conf}
 	watch(t, cfg)
