@@ -113,13 +113,16 @@ func (e *env) exhaust(n int, d time.Duration) {
 	e.clock.Set(t0.Add(time.Minute - d))
 }
 
-// attempts counts the requests of a route the fake received.
-func (e *env) attempts(route oktatest.Route) int {
-	n := 0
+// routeRequests returns the requests of route the fake recorded, in order.
+func (e *env) routeRequests(route oktatest.Route) []oktatest.Request {
+	var out []oktatest.Request
 	for _, r := range e.srv.Requests() {
 		if r.Route == route {
-			n++
+			out = append(out, r)
 		}
 	}
-	return n
+	return out
 }
+
+// attempts counts the requests of route the fake recorded.
+func (e *env) attempts(route oktatest.Route) int { return len(e.routeRequests(route)) }

@@ -103,17 +103,6 @@ func (e *env) seed(t *testing.T) string {
 	return id
 }
 
-// routeRequests returns the recorded requests of route.
-func (e *env) routeRequests(route oktatest.Route) []oktatest.Request {
-	var out []oktatest.Request
-	for _, r := range e.srv.Requests() {
-		if r.Route == route {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // proofClaims are the claims of a DPoP proof the fake recorded.
 type proofClaims struct {
 	JTI   string `json:"jti"`

@@ -239,12 +239,7 @@ func TestRetry_headers(t *testing.T) {
 	e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Count: 1, Status: 503})
 	_, _, err := e.api.GetSession(ctx, s.Id)
 	require.NoError(t, err)
-	var gets []oktatest.Request
-	for _, r := range e.srv.Requests() {
-		if r.Route == oktatest.RouteGetSession {
-			gets = append(gets, r)
-		}
-	}
+	gets := e.routeRequests(oktatest.RouteGetSession)
 	require.Len(t, gets, 3)
 	assert.Empty(t, gets[0].Header.Values("X-Okta-Retry-Count"))
 	assert.Empty(t, gets[0].Header.Values("X-Okta-Retry-For"))

@@ -39,10 +39,8 @@ func TestRevokeUserSessions(t *testing.T) {
 	_, err = users.RevokeUserSessions(ctx, ann.ID, &okta.RevokeUserSessionsOpts{ForgetDevices: okta.PtrBool(false)})
 	require.NoError(t, err, "a user without sessions")
 	var queries []url.Values
-	for _, r := range e.srv.Requests() {
-		if r.Route == oktatest.RouteRevokeUserSessions {
-			queries = append(queries, r.Query)
-		}
+	for _, r := range e.routeRequests(oktatest.RouteRevokeUserSessions) {
+		queries = append(queries, r.Query)
 	}
 	assert.Equal(t, []url.Values{{}, {"forgetDevices": {"false"}}}, queries)
 
