@@ -341,10 +341,7 @@ func TestNewHTTPClient_wrappedTransportSeesEveryAttempt(t *testing.T) {
 		seen = append(seen, req.Header.Get("X-Okta-Retry-Count"))
 		return next.RoundTrip(req)
 	})
-	cfg := e.srv.Config()
-	cfg.HTTPClient = hc
-	cfg.MaxRetries = 3
-	api := e.clientFor(cfg).SessionApi
+	api := e.newClient(func(c *okta.Configuration) { c.HTTPClient, c.MaxRetries = hc, 3 }).SessionApi
 	s, _, err := api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: e.srv.IssueSessionToken(oktatest.User{})})
 	require.NoError(t, err)
 	e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Count: 2, Status: http.StatusServiceUnavailable})
