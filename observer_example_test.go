@@ -22,20 +22,24 @@ type metrics struct {
 	counts map[string]int
 }
 
+// add counts one more of name.
 func (m *metrics) add(name string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.counts[name]++
 }
 
+// OnCall counts a call by operation and outcome.
 func (m *metrics) OnCall(c okta.CallInfo) {
 	m.add("okta_calls_total{op=" + c.Op + ",outcome=" + string(c.Outcome) + "}")
 }
 
+// OnAttempt counts an attempt by operation and status.
 func (m *metrics) OnAttempt(a okta.AttemptInfo) {
 	m.add("okta_attempts_total{op=" + a.Op + ",status=" + strconv.Itoa(a.StatusCode) + "}")
 }
 
+// OnWait counts a wait by reason, and a retry by operation and reason.
 func (m *metrics) OnWait(w okta.WaitInfo) {
 	if w.Retry {
 		m.add("okta_retries_total{op=" + w.Op + ",reason=" + string(w.Reason) + "}")
@@ -43,6 +47,8 @@ func (m *metrics) OnWait(w okta.WaitInfo) {
 	m.add("okta_waits_total{reason=" + string(w.Reason) + "}")
 }
 
+// ExampleObserver feeds counters from an Observer: calls, attempts (a retry
+// included) and waits.
 func ExampleObserver() {
 	// The fake Okta on a fake clock, so that the retry's backoff takes no time.
 	srv, err := oktatest.Start(oktatest.WithClock(oktatest.NewFakeClock(time.Now())))

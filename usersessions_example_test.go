@@ -33,6 +33,9 @@ func signedIn() (srv *oktatest.Server, client *okta.APIClient, userCookie string
 	return srv, okta.NewAPIClient(cfg), userCookie
 }
 
+// ExampleUserSessionsApiService_RevokeUserSessions signs a user out of
+// every session, revoking the OAuth tokens issued to them; an unknown user
+// is ErrNotFound.
 func ExampleUserSessionsApiService_RevokeUserSessions() {
 	srv, client, userCookie := signedIn()
 	defer srv.Close()
@@ -56,6 +59,8 @@ func ExampleUserSessionsApiService_RevokeUserSessions() {
 	// true
 }
 
+// ExampleSessionApiService_GetCurrentSession gets the session of the user
+// whose cookie came with a request.
 func ExampleSessionApiService_GetCurrentSession() {
 	srv, client, userCookie := signedIn()
 	defer srv.Close()
@@ -77,6 +82,8 @@ func ExampleSessionApiService_GetCurrentSession() {
 	// ann@example.com true
 }
 
+// ExampleSessionApiService_RefreshCurrentSession extends the session of the
+// user whose cookie came with a request.
 func ExampleSessionApiService_RefreshCurrentSession() {
 	srv, client, userCookie := signedIn()
 	defer srv.Close()
@@ -92,6 +99,8 @@ func ExampleSessionApiService_RefreshCurrentSession() {
 	// 2026-11-28 10:00
 }
 
+// ExampleSessionApiService_CloseCurrentSession signs the user whose cookie
+// came with a request out of that session.
 func ExampleSessionApiService_CloseCurrentSession() {
 	srv, client, userCookie := signedIn()
 	defer srv.Close()

@@ -52,12 +52,30 @@ const specHost = "dev-123456.okta.com"
 // api/openapi.yaml before sending it, and every answer after. It records the
 // violations; the test fails on any when it ends.
 type conformance struct {
-	t       testing.TB
-	next    http.RoundTripper
+	t    testing.TB
+	next http.RoundTripper
+	*specChecks
+}
+
+// specChecks is what the conformance checks made by one newConformance and
+// its wraps count together.
+type specChecks struct {
 	checked atomic.Int64
 
 	mu  sync.Mutex
 	ops map[string]bool // the operationIds of the requests checked
+}
+
+// newConformance returns a conformance check of t's requests sent through
+// next.
+func newConformance(t testing.TB, next http.RoundTripper) *conformance {
+	return &conformance{t: t, next: next, specChecks: new(specChecks)}
+}
+
+// wrap returns a conformance check that sends through next and counts with
+// c.
+func (c *conformance) wrap(next http.RoundTripper) *conformance {
+	return &conformance{t: c.t, next: next, specChecks: c.specChecks}
 }
 
 // RoundTrip validates req, sends it, and validates the answer unless the fake
@@ -94,7 +112,7 @@ func (c *conformance) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // operations returns the operationIds of the requests checked so far.
-func (c *conformance) operations() map[string]bool {
+func (c *specChecks) operations() map[string]bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make(map[string]bool, len(c.ops))

@@ -103,17 +103,6 @@ func (e *env) seed(t *testing.T) string {
 	return id
 }
 
-// routeRequests returns the recorded requests of route.
-func (e *env) routeRequests(route oktatest.Route) []oktatest.Request {
-	var out []oktatest.Request
-	for _, r := range e.srv.Requests() {
-		if r.Route == route {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // proofClaims are the claims of a DPoP proof the fake recorded.
 type proofClaims struct {
 	JTI   string `json:"jti"`
@@ -179,9 +168,7 @@ func TestServiceApp_wrongKey(t *testing.T) {
 	_, _, err := e.api.GetSession(ctx, e.seed(t))
 	require.NoError(t, err, "the app's own key")
 
-	wrongCfg := e.srv.ServiceAppConfig(app, privatePEM(t, "PRIVATE KEY", appOtherEC()))
-	watch(t, wrongCfg)
-	wrong := okta.NewAPIClient(wrongCfg)
+	wrong := e.clientFor(e.srv.ServiceAppConfig(app, privatePEM(t, "PRIVATE KEY", appOtherEC())))
 	_, _, err = wrong.SessionApi.GetSession(ctx, "102abc")
 	var oe *okta.OAuthError
 	require.ErrorAs(t, err, &oe)
@@ -214,8 +201,7 @@ func TestServiceApp_missingScope(t *testing.T) {
 
 	cfg := e.srv.ServiceAppConfig(app, key)
 	cfg.Scopes = sessionScopes
-	watch(t, cfg)
-	_, _, err = okta.NewAPIClient(cfg).SessionApi.GetSession(ctx, id)
+	_, _, err = e.clientFor(cfg).SessionApi.GetSession(ctx, id)
 	var oe *okta.OAuthError
 	require.ErrorAs(t, err, &oe)
 	assert.Equal(t, "invalid_scope", oe.ErrorCode)

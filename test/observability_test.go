@@ -331,7 +331,7 @@ func TestNoSecretInLogs_cookiesRevokeAndBearer(t *testing.T) {
 // A RoundTripper wrapped around NewHTTPClient's transport sees every attempt,
 // retries included, with the retry's headers.
 func TestNewHTTPClient_wrappedTransportSeesEveryAttempt(t *testing.T) {
-	srv := oktatest.NewServer(t, oktatest.WithClock(oktatest.NewFakeClock(t0)))
+	e := newEnv(t, nil)
 	var seen []string
 	var n atomic.Int32
 	hc := okta.NewHTTPClient()
@@ -341,21 +341,17 @@ func TestNewHTTPClient_wrappedTransportSeesEveryAttempt(t *testing.T) {
 		seen = append(seen, req.Header.Get("X-Okta-Retry-Count"))
 		return next.RoundTrip(req)
 	})
-	cfg := srv.Config()
-	cfg.HTTPClient = hc
-	cfg.MaxRetries = 3
-	watch(t, cfg)
-	api := okta.NewAPIClient(cfg).SessionApi
-	s, _, err := api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: srv.IssueSessionToken(oktatest.User{})})
+	api := e.newClient(func(c *okta.Configuration) { c.HTTPClient, c.MaxRetries = hc, 3 }).SessionApi
+	s, _, err := api.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: e.srv.IssueSessionToken(oktatest.User{})})
 	require.NoError(t, err)
-	srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Count: 2, Status: http.StatusServiceUnavailable})
-	srv.InjectFault(oktatest.Fault{Route: oktatest.RouteRefreshSession, Count: 1, Drop: true})
+	e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Count: 2, Status: http.StatusServiceUnavailable})
+	e.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteRefreshSession, Count: 1, Drop: true})
 	_, _, err = api.GetSession(ctx, s.Id)
 	require.NoError(t, err)
 	_, _, err = api.RefreshSession(ctx, s.Id)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"", "", "1", "2", "", "1"}, seen)
-	assert.EqualValues(t, len(srv.Requests()), n.Load(), "every request the fake received went through the wrapper")
+	assert.EqualValues(t, len(e.srv.Requests()), n.Load(), "every request the fake received went through the wrapper")
 }
 
 // roundTripFunc is an http.RoundTripper made of a function.

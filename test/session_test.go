@@ -161,7 +161,7 @@ func TestRefusedBeforeIO(t *testing.T) {
 			return okta.NewAPIClient(&okta.Configuration{BasePath: "https://{subdomain}.okta.com", APIToken: "x"}).SessionApi.EndSession(ctx, "102abc")
 		}, "EndSession", "BasePath"},
 		{"http to a remote host", func() (*http.Response, error) {
-			_, r, err := okta.NewAPIClient(&okta.Configuration{BasePath: "http://example.com", APIToken: "x"}).SessionApi.GetSession(ctx, "102abc")
+			_, r, err := okta.NewAPIClient(&okta.Configuration{BasePath: "http://example.invalid", APIToken: "x"}).SessionApi.GetSession(ctx, "102abc")
 			return r, err
 		}, "GetSession", "Scheme"},
 		{"no credential at all", func() (*http.Response, error) {

@@ -39,10 +39,8 @@ func TestRevokeUserSessions(t *testing.T) {
 	_, err = users.RevokeUserSessions(ctx, ann.ID, &okta.RevokeUserSessionsOpts{ForgetDevices: okta.PtrBool(false)})
 	require.NoError(t, err, "a user without sessions")
 	var queries []url.Values
-	for _, r := range e.srv.Requests() {
-		if r.Route == oktatest.RouteRevokeUserSessions {
-			queries = append(queries, r.Query)
-		}
+	for _, r := range e.routeRequests(oktatest.RouteRevokeUserSessions) {
+		queries = append(queries, r.Query)
 	}
 	assert.Equal(t, []url.Values{{}, {"forgetDevices": {"false"}}}, queries)
 
@@ -56,7 +54,7 @@ func TestInProcess_everyOperation(t *testing.T) {
 	srv, err := oktatest.NewInProcess(oktatest.WithClock(oktatest.NewFakeClock(t0)))
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
-	conf := &conformance{t: t, next: srv.RoundTripper()}
+	conf := newConformance(t, srv.RoundTripper())
 	cfg := srv.Config()
 	cfg.HTTPClient = &http.Client{Transport: conf}
 	watch(t, cfg)

@@ -45,7 +45,7 @@ func TestRun_embeddedFake(t *testing.T) {
 	t.Setenv("HOME", dir)
 	t.Chdir(dir)
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), &out, []string{"OKTA_CLIENT_ORGURL=https://example.com", "OKTA_CLIENT_TOKEN=x"}))
+	require.NoError(t, run(context.Background(), &out, []string{"OKTA_CLIENT_ORGURL=https://example.invalid", "OKTA_CLIENT_TOKEN=x"}))
 	assertSteps(t, out.String(), []string{
 		"org: embedded fake Okta at http://127.0.0.1:",
 		"CreateSession      200 OK  request req", "rate limit remaining 749",

@@ -89,6 +89,7 @@ func run(ctx context.Context, out io.Writer, srv *oktatest.Server) error {
 // The client passes each call's context to the logger.
 type withTraceID struct{ slog.Handler }
 
+// Handle adds the trace and span ids of ctx, if any, to r and hands it on.
 func (h withTraceID) Handle(ctx context.Context, r slog.Record) error {
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
 		r.AddAttrs(slog.String("trace_id", sc.TraceID().String()), slog.String("span_id", sc.SpanID().String()))
@@ -96,10 +97,12 @@ func (h withTraceID) Handle(ctx context.Context, r slog.Record) error {
 	return h.Handler.Handle(ctx, r)
 }
 
+// WithAttrs returns the handler with as, still adding the ids.
 func (h withTraceID) WithAttrs(as []slog.Attr) slog.Handler {
 	return withTraceID{h.Handler.WithAttrs(as)}
 }
 
+// WithGroup returns the handler with the group name, still adding the ids.
 func (h withTraceID) WithGroup(name string) slog.Handler {
 	return withTraceID{h.Handler.WithGroup(name)}
 }
@@ -116,6 +119,7 @@ var sessionIDInPath = regexp.MustCompile(`(/api/v1/sessions/)([^/?#]{4})[^/?#]+`
 // cannot do it; an exporter can.
 type shortenSessionIDs struct{ sdktrace.SpanExporter }
 
+// ExportSpans hands spans on with their session ids shortened.
 func (e shortenSessionIDs) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
 	out := make([]sdktrace.ReadOnlySpan, len(spans))
 	for i, s := range spans {
@@ -127,6 +131,8 @@ func (e shortenSessionIDs) ExportSpans(ctx context.Context, spans []sdktrace.Rea
 // shortenedSpan is a span whose URL attributes hold no whole session id.
 type shortenedSpan struct{ sdktrace.ReadOnlySpan }
 
+// Attributes returns the span's attributes with the session id in url.full
+// and http.url shortened to its first four characters.
 func (s shortenedSpan) Attributes() []attribute.KeyValue {
 	attrs := slices.Clone(s.ReadOnlySpan.Attributes())
 	for i, kv := range attrs {
@@ -144,6 +150,8 @@ type printer struct {
 	out io.Writer
 }
 
+// ExportSpans prints one line per span: its name, trace id, URL, status and
+// resend count.
 func (p *printer) ExportSpans(_ context.Context, spans []sdktrace.ReadOnlySpan) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -160,6 +168,7 @@ func (p *printer) ExportSpans(_ context.Context, spans []sdktrace.ReadOnlySpan) 
 	return nil
 }
 
+// Shutdown does nothing: printer holds no resources.
 func (p *printer) Shutdown(context.Context) error { return nil }
 
 // counters is an okta.Observer that counts calls, attempts and waits; a real
@@ -169,16 +178,22 @@ type counters struct {
 	n  map[string]int
 }
 
+// add counts one more of name.
 func (c *counters) add(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.n[name]++
 }
 
+// OnCall counts a call by operation and outcome.
 func (c *counters) OnCall(i okta.CallInfo) {
 	c.add("calls{op=" + i.Op + ",outcome=" + string(i.Outcome) + "}")
 }
+
+// OnAttempt counts an attempt by operation and status.
 func (c *counters) OnAttempt(i okta.AttemptInfo) {
 	c.add(fmt.Sprintf("attempts{op=%s,status=%d}", i.Op, i.StatusCode))
 }
+
+// OnWait counts a wait by reason.
 func (c *counters) OnWait(i okta.WaitInfo) { c.add("waits{reason=" + string(i.Reason) + "}") }
