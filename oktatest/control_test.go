@@ -118,3 +118,30 @@ func TestControl_apiTokenOnly(t *testing.T) {
 	assertOktaError(t, send(t, srv, http.MethodPost, oktatest.ControlPrefix+"reset", "", ""), http.StatusUnauthorized, "E0000011")
 	assert.Equal(t, http.StatusOK, send(t, srv, http.MethodGet, oktatest.ControlPrefix+"clock", ssws(srv), "").StatusCode)
 }
+
+// A mistyped control request is the control API's: it needs the API token,
+// and is never recorded or faulted, whatever fault is injected.
+func TestControl_unknownRouteIsControl(t *testing.T) {
+	for _, route := range []oktatest.Route{oktatest.RouteAny, oktatest.RouteUnknown} {
+		t.Run("fault on "+cmpRoute(route), func(t *testing.T) {
+			srv, _ := newFake(t, oktatest.WithRateLimit(1))
+			srv.InjectFault(oktatest.Fault{Route: route, Status: http.StatusServiceUnavailable})
+			a := send(t, srv, http.MethodGet, oktatest.ControlPrefix+"faults", ssws(srv), "")
+			assertOktaError(t, a, http.StatusMethodNotAllowed, "E0000022")
+			assert.Equal(t, "POST, DELETE", a.Header.Get("Allow"))
+			assert.Empty(t, a.Header.Get("X-Rate-Limit-Limit"), "never rate-limited")
+			assertOktaError(t, send(t, srv, http.MethodGet, oktatest.ControlPrefix+"nowhere", ssws(srv), ""), http.StatusNotFound, "E0000008")
+			assertOktaError(t, send(t, srv, http.MethodGet, oktatest.ControlPrefix+"nowhere", "", ""), http.StatusUnauthorized, "E0000011")
+			assertOktaError(t, send(t, srv, http.MethodGet, oktatest.ControlPrefix+"faults", "SSWS wrong", ""), http.StatusUnauthorized, "E0000011")
+			assert.Empty(t, srv.Requests(), "never recorded")
+		})
+	}
+}
+
+// cmpRoute names a Route for a subtest, RouteAny included.
+func cmpRoute(r oktatest.Route) string {
+	if r == oktatest.RouteAny {
+		return "RouteAny"
+	}
+	return string(r)
+}
