@@ -61,14 +61,12 @@ func (ctl control) seedSession(w http.ResponseWriter, c *call) {
 		return
 	}
 	ss := ctl.s.sessions
-	id, err := ss.seed(seed, c.now)
+	var out wireSession
+	_, err := ss.seed(seed, c.now, func(sess *session) { out = ss.wire(sess, c.req, byID) })
 	if se := (*SeedError)(nil); errors.As(err, &se) {
 		errValidation(se.Field + " " + se.Reason).write(w)
 		return
 	}
-	ss.mu.Lock()
-	out := ss.wire(ss.live[id], c.req, byID)
-	ss.mu.Unlock()
 	writeJSON(w, http.StatusCreated, out)
 }
 

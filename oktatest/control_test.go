@@ -1,9 +1,11 @@
 package oktatest_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,4 +146,44 @@ func cmpRoute(r oktatest.Route) string {
 		return "RouteAny"
 	}
 	return string(r)
+}
+
+// POST sessions answers the session it seeded, whatever ends it at the same
+// time: a reset between seeding and rendering once left nothing to render,
+// and the panic left the org locked for good.
+func TestControl_seedSessionWhileReset(t *testing.T) {
+	srv, _ := newFake(t)
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				srv.Reset()
+			}
+		}
+	}()
+	defer func() {
+		close(stop)
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second): // Reset is stuck on a lock never released
+		}
+	}()
+	client := &http.Client{Timeout: 5 * time.Second}
+	for range 500 {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+oktatest.ControlPrefix+"sessions", strings.NewReader(`{"status":"MFA_ENROLL"}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", ssws(srv))
+		resp, err := client.Do(req)
+		require.NoError(t, err, "the seed was dropped, or never answered")
+		var s map[string]any
+		err = json.NewDecoder(resp.Body).Decode(&s)
+		resp.Body.Close()
+		require.NoError(t, err)
+		require.Equal(t, http.StatusCreated, resp.StatusCode, "body: %v", s)
+		require.Equal(t, "MFA_ENROLL", s["status"])
+	}
 }

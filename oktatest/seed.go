@@ -64,11 +64,13 @@ func (e *SeedError) Error() string { return "oktatest: session seed: " + e.Field
 // and expires as any other. It returns a *SeedError for a value Okta does
 // not document, an ExpiresAt not after CreatedAt, or an ID already in use.
 func (s *Server) SeedSession(seed SessionSeed) (string, error) {
-	return s.sessions.seed(seed, s.clock.Now())
+	return s.sessions.seed(seed, s.clock.Now(), nil)
 }
 
-// seed is SeedSession, at now.
-func (ss *sessions) seed(seed SessionSeed, now time.Time) (string, error) {
+// seed is SeedSession, at now; then, when not nil, is called with the new
+// session under the same hold of ss.mu, so that it sees the session before
+// anything can end it.
+func (ss *sessions) seed(seed SessionSeed, now time.Time, then func(*session)) (string, error) {
 	if err := checkSeed(seed); err != nil {
 		return "", err
 	}
@@ -103,6 +105,9 @@ func (ss *sessions) seed(seed SessionSeed, now time.Time) (string, error) {
 	}
 	sess.user = ss.putUser(seed.User)
 	ss.live[sess.id] = sess
+	if then != nil {
+		then(sess)
+	}
 	return sess.id, nil
 }
 
