@@ -107,8 +107,10 @@ func (ctl control) injectFault(w http.ResponseWriter, c *call) {
 		errValidation("body").write(w)
 	case spec.Status != 0 && (spec.Status < 400 || spec.Status > 599):
 		errValidation("status").write(w)
-	case spec.LatencyMs < 0 || spec.TrickleEveryMs < 0:
+	case spec.LatencyMs < 0:
 		errValidation("latencyMs").write(w)
+	case spec.TrickleEveryMs < 0:
+		errValidation("trickleEveryMs").write(w)
 	default:
 		ctl.s.InjectFault(Fault{
 			Route: spec.Route, Count: spec.Count, Latency: time.Duration(spec.LatencyMs) * time.Millisecond,

@@ -47,6 +47,7 @@ func TestControl_refused(t *testing.T) {
 		{"unknown body", http.MethodPost, "faults", `{"body":"garbled"}`, srv, 400, "E0000001", "Api validation failed: body"},
 		{"status 200", http.MethodPost, "faults", `{"status":200}`, srv, 400, "E0000001", "Api validation failed: status"},
 		{"negative latency", http.MethodPost, "faults", `{"latencyMs":-1}`, srv, 400, "E0000001", "Api validation failed: latencyMs"},
+		{"negative trickle pause", http.MethodPost, "faults", `{"body":"trickle","trickleEveryMs":-1}`, srv, 400, "E0000001", "Api validation failed: trickleEveryMs"},
 		{"no advance", http.MethodPost, "clock/advance", `{"milliseconds":0}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
 		{"advance past a Duration", http.MethodPost, "clock/advance", `{"milliseconds":9223372036855}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
 		{"advance of MaxInt64", http.MethodPost, "clock/advance", `{"milliseconds":9223372036854775807}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
