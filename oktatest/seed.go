@@ -103,7 +103,7 @@ func (ss *sessions) seed(seed SessionSeed, now time.Time, then func(*session)) (
 	if _, taken := ss.live[sess.id]; taken {
 		return "", &SeedError{Field: "id", Reason: "is in use"}
 	}
-	sess.user = ss.putUser(seed.User)
+	sess.userID = ss.putUser(seed.User).ID
 	ss.live[sess.id] = sess
 	if then != nil {
 		then(sess)
