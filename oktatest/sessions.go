@@ -94,13 +94,8 @@ func (ss *sessions) create(w http.ResponseWriter, c *call) {
 		errAuthFailed.write(w)
 		return
 	}
-	sess := &session{
-		id: newSessionID(), userID: tok.userID, status: okta.SessionStatusActive,
-		amr:       []okta.SessionAuthenticationMethod{okta.SessionAuthenticationMethodPassword},
-		idp:       wireIDP{ID: ss.orgID, Type: string(okta.SessionIdentityProviderTypeOkta)},
-		createdAt: c.now, passwordAt: tok.issuedAt,
-	}
-	sess.expiresAt = ss.expiry(sess, c.now)
+	sess := ss.newSession(SessionSeed{LastPasswordVerification: tok.issuedAt}, c.now)
+	sess.userID = tok.userID
 	ss.live[sess.id] = sess
 	out := ss.wire(sess, c.req, byID)
 	ss.mu.Unlock()
