@@ -13,9 +13,6 @@ type call struct {
 	// route is the route the request addressed, set by the first stage; a
 	// request no route serves has the unknown route.
 	route *route
-	// cookie is the value of the session cookie (idx, else sid), set by the
-	// authenticate stage on the current-session routes.
-	cookie string
 }
 
 // handler answers a call, or passes it on.

@@ -164,7 +164,7 @@ func (ctl control) advance(w http.ResponseWriter, c *call) {
 
 // requests answers the recorded requests, oldest first; see Requests.
 func (ctl control) requests(w http.ResponseWriter, _ *call) {
-	writeJSON(w, http.StatusOK, append([]Request{}, ctl.s.Requests()...))
+	writeJSON(w, http.StatusOK, ctl.s.Requests())
 }
 
 // reset answers 204 once the org is reset; see Reset.

@@ -188,3 +188,11 @@ func TestControl_seedSessionWhileReset(t *testing.T) {
 		require.Equal(t, "MFA_ENROLL", s["status"])
 	}
 }
+
+// GET requests answers an empty array, not null, when nothing is recorded.
+func TestControl_requestsNone(t *testing.T) {
+	srv, _ := newFake(t)
+	a := send(t, srv, http.MethodGet, oktatest.ControlPrefix+"requests", ssws(srv), "")
+	require.Equal(t, http.StatusOK, a.StatusCode)
+	assert.JSONEq(t, `[]`, string(a.body))
+}

@@ -124,10 +124,15 @@ func (rt *router) match(next handler) handler {
 // under ControlPrefix).
 func (rt *router) find(r *http.Request) *route {
 	path := r.URL.EscapedPath()
+	var values [][2]string // a route's path values, set once it matches
+	collect := func(name, value string) { values = append(values, [2]string{name, value}) }
 	for i := range rt.table {
 		rte := &rt.table[i]
-		if rte.method == r.Method && matchPath(rte.pattern, path, nil) {
-			matchPath(rte.pattern, path, r.SetPathValue)
+		values = values[:0]
+		if rte.method == r.Method && matchPath(rte.pattern, path, collect) {
+			for _, v := range values {
+				r.SetPathValue(v[0], v[1])
+			}
 			return rte
 		}
 	}
