@@ -198,3 +198,32 @@ func TestFault_endsWhenTheClientGivesUp(t *testing.T) {
 	}, time.Second, time.Millisecond, "the delayed request still holds its slot")
 	assert.Zero(t, srv.Requests()[0].Status)
 }
+
+// An injected 404 names what the route's path names: a user, a session, or
+// "me" for the current session.
+func TestFault_notFoundNamesTheRoutesResource(t *testing.T) {
+	tests := []struct {
+		route        oktatest.Route
+		method, path string
+		auth         bool
+		summary      string
+	}{
+		{oktatest.RouteGetSession, http.MethodGet, "/api/v1/sessions/102x", true, "Not found: Resource not found: 102x (Session)"},
+		{oktatest.RouteRevokeUserSessions, http.MethodDelete, "/api/v1/users/00uann/sessions", true, "Not found: Resource not found: 00uann (User)"},
+		{oktatest.RouteGetCurrentSession, http.MethodGet, "/api/v1/sessions/me", false, "Not found: Resource not found: me (Session)"},
+		{oktatest.RouteCloseCurrentSession, http.MethodDelete, "/api/v1/sessions/me", false, "Not found: Resource not found: me (Session)"},
+		{oktatest.RouteCreateSession, http.MethodPost, "/api/v1/sessions", true, "Not found: Resource not found: resource (Session)"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.route), func(t *testing.T) {
+			srv, _ := newFake(t)
+			srv.InjectFault(oktatest.Fault{Route: tt.route, Status: http.StatusNotFound})
+			auth := ""
+			if tt.auth {
+				auth = ssws(srv)
+			}
+			body := assertOktaError(t, send(t, srv, tt.method, tt.path, auth, `{}`), http.StatusNotFound, "E0000007")
+			assert.Equal(t, tt.summary, body["errorSummary"])
+		})
+	}
+}

@@ -112,6 +112,21 @@ func (s *Server) newRouter(ctl control) *router {
 	return rt
 }
 
+// notFound is the route's 404 E0000007, for an injected fault: it names the
+// user or the session the path names, "me" for the current session, or
+// "resource" (as a Session) when the path names none.
+func (rte *route) notFound(r *http.Request) oktaError {
+	switch {
+	case r.PathValue(userIDParam) != "":
+		return errNotFound(r.PathValue(userIDParam), "User")
+	case r.PathValue(sessionIDParam) != "":
+		return errNotFound(r.PathValue(sessionIDParam), "Session")
+	case rte.access == sessionCookie:
+		return errNotFound("me", "Session")
+	}
+	return errNotFound("resource", "Session")
+}
+
 // match sets the call's route and the request's path values.
 func (rt *router) match(next handler) handler {
 	return func(w http.ResponseWriter, c *call) {
