@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -87,15 +86,8 @@ func TestFaults(t *testing.T) {
 
 // get sends GET /api/v1/sessions/102abc with the API token; it returns the
 // transport's error, which a dropped connection causes.
-func get(srv *oktatest.Server) (*http.Response, error) {
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/sessions/102abc", nil)
-	req.Header.Set("Authorization", ssws(srv))
-	resp, err := http.DefaultClient.Do(req)
-	if err == nil {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-	return resp, err
+func get(srv *oktatest.Server) (answer, error) {
+	return sendErr(srv, http.MethodGet, "/api/v1/sessions/102abc", ssws(srv), "")
 }
 
 func TestFault_dropped(t *testing.T) {
@@ -111,8 +103,7 @@ func TestFault_processedThenDropped(t *testing.T) {
 	srv, _ := newFake(t)
 	tok := `{"sessionToken":"` + srv.IssueSessionToken(oktatest.User{}) + `"}`
 	srv.InjectFault(oktatest.Fault{Route: oktatest.RouteCreateSession, Count: 1, Drop: true, Processed: true})
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/sessions", strings.NewReader(tok))
-	_, err := http.DefaultClient.Do(req)
+	_, err := sendErr(srv, http.MethodPost, "/api/v1/sessions", "", tok)
 	require.Error(t, err)
 	a := send(t, srv, http.MethodPost, "/api/v1/sessions", ssws(srv), tok)
 	assertOktaError(t, a, http.StatusUnauthorized, "E0000004") // the lost request used the token
