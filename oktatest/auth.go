@@ -52,7 +52,7 @@ type authenticator struct {
 // 401 or 403 with a WWW-Authenticate challenge to a service app's access
 // token that is invalid, unbound or lacks the route's scope, and 403
 // E0000005 to a current-session request that carries an Authorization
-// header; it reads the session cookie.
+// header.
 func (a authenticator) authenticate(next handler) handler {
 	return func(w http.ResponseWriter, c *call) {
 		_, hasCred := c.req.Header["Authorization"]
@@ -70,7 +70,6 @@ func (a authenticator) authenticate(next handler) handler {
 				errInvalidSession.write(w)
 				return
 			}
-			c.cookie = cookie(c.req)
 		case a.accepts(cred), c.route.access == credentialOptional && cred == "":
 			// The org's own credential, or none where none is needed.
 		case c.route.scope != "" && isAccessToken(cred):

@@ -251,6 +251,7 @@ func (a *AuthServer) grant(r *http.Request, tokenURL string) (*tokenAnswer, *oau
 		return nil, &oauthFailure{400, "invalid_scope", "The following scopes are not allowed: [" + scopes[i] + "]", ""}
 	}
 	tok := newID("eyJ", 60)
+	prune(a.tokens, func(it *issuedToken) bool { return !now.Before(it.expiry) })
 	a.tokens[tok] = &issuedToken{scopes: scopes, expiry: now.Add(a.lifetime), jkt: jkt}
 	answer := &tokenAnswer{TokenType: "Bearer", ExpiresIn: int64(a.lifetime / time.Second), AccessToken: tok, Scope: strings.Join(scopes, " ")}
 	if jkt != "" {
@@ -305,12 +306,26 @@ func (a *AuthServer) checkAssertion(assertion, tokenURL string, now time.Time) (
 	return app, nil
 }
 
-// The replay memory is pruned of what has expired once it holds pruneFrom
-// entries, then at every pruneEvery more, so that pruning stays rare.
+// The replay memory and the issued tokens are pruned of what has expired
+// once they hold pruneFrom entries, then at every pruneEvery more, so that
+// pruning stays rare and a long-running fake does not grow.
 const (
 	pruneFrom  = 1024
 	pruneEvery = 256
 )
+
+// prune deletes the entries of m that have expired, when m's size says it
+// is time to (see pruneFrom). The caller holds a.mu.
+func prune[V any](m map[string]V, expired func(V) bool) {
+	if len(m) < pruneFrom || len(m)%pruneEvery != 0 {
+		return
+	}
+	for k, v := range m {
+		if expired(v) {
+			delete(m, k)
+		}
+	}
+}
 
 // remember records key until until, and reports whether it was new. It
 // forgets what has expired as the map grows. The caller holds a.mu.
@@ -320,13 +335,7 @@ func (a *AuthServer) remember(key string, until, now time.Time) bool {
 	if t, ok := a.seen[key]; ok && !now.After(t) {
 		return false
 	}
-	if len(a.seen) >= pruneFrom && len(a.seen)%pruneEvery == 0 {
-		for k, t := range a.seen {
-			if now.After(t) {
-				delete(a.seen, k)
-			}
-		}
-	}
+	prune(a.seen, now.After)
 	a.seen[key] = until
 	return true
 }

@@ -519,3 +519,20 @@ func TestAuthServer_CheckAPIRequestBearer(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, d.Status)
 	assert.True(t, strings.HasPrefix(d.Header.Get("WWW-Authenticate"), "Bearer "))
 }
+
+// Expired access tokens are forgotten as the tokens grow, as the replay
+// memory is, so that a long-running fake does not grow.
+func TestAuthServer_prunesExpiredTokens(t *testing.T) {
+	h := newECHarness(t)
+	h.as.SetTokenLifetime(time.Minute)
+	for range pruneFrom {
+		h.issue(t, "okta.sessions.read")
+	}
+	h.clock.Advance(time.Minute) // every token issued has expired
+	tok := h.issue(t, "okta.sessions.read")
+	h.as.mu.Lock()
+	held := len(h.as.tokens)
+	h.as.mu.Unlock()
+	assert.Equal(t, 1, held, "the expired tokens are kept")
+	assert.Nil(t, h.as.CheckAPIRequest(apiCall(t, "DPoP", tok, h.apiProof(tok)), http.MethodGet, sessionURL, "okta.sessions.read"))
+}

@@ -2,7 +2,6 @@ package oktatest
 
 import (
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -14,9 +13,6 @@ type call struct {
 	// route is the route the request addressed, set by the first stage; a
 	// request no route serves has the unknown route.
 	route *route
-	// cookie is the value of the session cookie (idx, else sid), set by the
-	// authenticate stage on the current-session routes.
-	cookie string
 }
 
 // handler answers a call, or passes it on.
@@ -60,11 +56,12 @@ func build(stages ...stage) handler {
 func handle(w http.ResponseWriter, c *call) { c.route.handle(w, c) }
 
 // divert is the stage that sends the requests of the fake's own routes
-// (under ControlPrefix) to the control chain instead of the rest of this one.
+// (RouteControl: every path under ControlPrefix, one that no control route
+// serves included) to the control chain instead of the rest of this one.
 func divert(control handler) stage {
 	return func(next handler) handler {
 		return func(w http.ResponseWriter, c *call) {
-			if strings.HasPrefix(c.route.pattern, ControlPrefix) {
+			if c.route.name == RouteControl {
 				control(w, c)
 				return
 			}

@@ -61,14 +61,12 @@ func (ctl control) seedSession(w http.ResponseWriter, c *call) {
 		return
 	}
 	ss := ctl.s.sessions
-	id, err := ss.seed(seed, c.now)
+	var out wireSession
+	_, err := ss.seed(seed, c.now, func(sess *session) { out = ss.wire(sess, c.req, byID) })
 	if se := (*SeedError)(nil); errors.As(err, &se) {
 		errValidation(se.Field + " " + se.Reason).write(w)
 		return
 	}
-	ss.mu.Lock()
-	out := ss.wire(ss.live[id], c.req, byID)
-	ss.mu.Unlock()
 	writeJSON(w, http.StatusCreated, out)
 }
 
@@ -109,8 +107,10 @@ func (ctl control) injectFault(w http.ResponseWriter, c *call) {
 		errValidation("body").write(w)
 	case spec.Status != 0 && (spec.Status < 400 || spec.Status > 599):
 		errValidation("status").write(w)
-	case spec.LatencyMs < 0 || spec.TrickleEveryMs < 0:
+	case spec.LatencyMs < 0:
 		errValidation("latencyMs").write(w)
+	case spec.TrickleEveryMs < 0:
+		errValidation("trickleEveryMs").write(w)
 	default:
 		ctl.s.InjectFault(Fault{
 			Route: spec.Route, Count: spec.Count, Latency: time.Duration(spec.LatencyMs) * time.Millisecond,
@@ -164,7 +164,7 @@ func (ctl control) advance(w http.ResponseWriter, c *call) {
 
 // requests answers the recorded requests, oldest first; see Requests.
 func (ctl control) requests(w http.ResponseWriter, _ *call) {
-	writeJSON(w, http.StatusOK, append([]Request{}, ctl.s.Requests()...))
+	writeJSON(w, http.StatusOK, ctl.s.Requests())
 }
 
 // reset answers 204 once the org is reset; see Reset.

@@ -1,9 +1,11 @@
 package oktatest_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +47,7 @@ func TestControl_refused(t *testing.T) {
 		{"unknown body", http.MethodPost, "faults", `{"body":"garbled"}`, srv, 400, "E0000001", "Api validation failed: body"},
 		{"status 200", http.MethodPost, "faults", `{"status":200}`, srv, 400, "E0000001", "Api validation failed: status"},
 		{"negative latency", http.MethodPost, "faults", `{"latencyMs":-1}`, srv, 400, "E0000001", "Api validation failed: latencyMs"},
+		{"negative trickle pause", http.MethodPost, "faults", `{"body":"trickle","trickleEveryMs":-1}`, srv, 400, "E0000001", "Api validation failed: trickleEveryMs"},
 		{"no advance", http.MethodPost, "clock/advance", `{"milliseconds":0}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
 		{"advance past a Duration", http.MethodPost, "clock/advance", `{"milliseconds":9223372036855}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
 		{"advance of MaxInt64", http.MethodPost, "clock/advance", `{"milliseconds":9223372036854775807}`, srv, 400, "E0000001", "Api validation failed: milliseconds"},
@@ -117,4 +120,79 @@ func TestControl_apiTokenOnly(t *testing.T) {
 	assertOktaError(t, send(t, srv, http.MethodPost, oktatest.ControlPrefix+"reset", "Bearer 00access", ""), http.StatusUnauthorized, "E0000011")
 	assertOktaError(t, send(t, srv, http.MethodPost, oktatest.ControlPrefix+"reset", "", ""), http.StatusUnauthorized, "E0000011")
 	assert.Equal(t, http.StatusOK, send(t, srv, http.MethodGet, oktatest.ControlPrefix+"clock", ssws(srv), "").StatusCode)
+}
+
+// A mistyped control request is the control API's: it needs the API token,
+// and is never recorded or faulted, whatever fault is injected.
+func TestControl_unknownRouteIsControl(t *testing.T) {
+	for _, route := range []oktatest.Route{oktatest.RouteAny, oktatest.RouteUnknown} {
+		t.Run("fault on "+cmpRoute(route), func(t *testing.T) {
+			srv, _ := newFake(t, oktatest.WithRateLimit(1))
+			srv.InjectFault(oktatest.Fault{Route: route, Status: http.StatusServiceUnavailable})
+			a := send(t, srv, http.MethodGet, oktatest.ControlPrefix+"faults", ssws(srv), "")
+			assertOktaError(t, a, http.StatusMethodNotAllowed, "E0000022")
+			assert.Equal(t, "POST, DELETE", a.Header.Get("Allow"))
+			assert.Empty(t, a.Header.Get("X-Rate-Limit-Limit"), "never rate-limited")
+			assertOktaError(t, send(t, srv, http.MethodGet, oktatest.ControlPrefix+"nowhere", ssws(srv), ""), http.StatusNotFound, "E0000008")
+			assertOktaError(t, send(t, srv, http.MethodGet, oktatest.ControlPrefix+"nowhere", "", ""), http.StatusUnauthorized, "E0000011")
+			assertOktaError(t, send(t, srv, http.MethodGet, oktatest.ControlPrefix+"faults", "SSWS wrong", ""), http.StatusUnauthorized, "E0000011")
+			assert.Empty(t, srv.Requests(), "never recorded")
+		})
+	}
+}
+
+// cmpRoute names a Route for a subtest, RouteAny included.
+func cmpRoute(r oktatest.Route) string {
+	if r == oktatest.RouteAny {
+		return "RouteAny"
+	}
+	return string(r)
+}
+
+// POST sessions answers the session it seeded, whatever ends it at the same
+// time: a reset between seeding and rendering once left nothing to render,
+// and the panic left the org locked for good.
+func TestControl_seedSessionWhileReset(t *testing.T) {
+	srv, _ := newFake(t)
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				srv.Reset()
+			}
+		}
+	}()
+	defer func() {
+		close(stop)
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second): // Reset is stuck on a lock never released
+		}
+	}()
+	client := &http.Client{Timeout: 5 * time.Second}
+	for range 500 {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+oktatest.ControlPrefix+"sessions", strings.NewReader(`{"status":"MFA_ENROLL"}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", ssws(srv))
+		resp, err := client.Do(req)
+		require.NoError(t, err, "the seed was dropped, or never answered")
+		var s map[string]any
+		err = json.NewDecoder(resp.Body).Decode(&s)
+		resp.Body.Close()
+		require.NoError(t, err)
+		require.Equal(t, http.StatusCreated, resp.StatusCode, "body: %v", s)
+		require.Equal(t, "MFA_ENROLL", s["status"])
+	}
+}
+
+// GET requests answers an empty array, not null, when nothing is recorded.
+func TestControl_requestsNone(t *testing.T) {
+	srv, _ := newFake(t)
+	a := send(t, srv, http.MethodGet, oktatest.ControlPrefix+"requests", ssws(srv), "")
+	require.Equal(t, http.StatusOK, a.StatusCode)
+	assert.JSONEq(t, `[]`, string(a.body))
 }

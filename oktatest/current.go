@@ -25,5 +25,5 @@ func (ss *sessions) closeCurrent(w http.ResponseWriter, c *call) {
 // serveCurrent applies op to the session of the request's cookie; no cookie
 // is 404 E0000007, as an unknown one.
 func (ss *sessions) serveCurrent(w http.ResponseWriter, c *call, op func(*session) (lives bool)) {
-	ss.apply(w, c, c.cookie, current, op)
+	ss.apply(w, c, cookie(c.req), current, op)
 }

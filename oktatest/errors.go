@@ -61,10 +61,10 @@ func (e oktaError) write(w http.ResponseWriter) {
 }
 
 // writeStatus answers status as Okta would, for an injected fault: Okta's
-// error body for it (a 404 names the session id, or "resource" when there is
-// none), or an HTML page for a gateway error (502, 503, 504), as a load
-// balancer in front of Okta would send.
-func writeStatus(w http.ResponseWriter, status int, sessionID string) {
+// error body for it (a 404 is notFound, the route's own), or an HTML page
+// for a gateway error (502, 503, 504), as a load balancer in front of Okta
+// would send.
+func writeStatus(w http.ResponseWriter, status int, notFound oktaError) {
 	switch status {
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		w.Header().Set("Content-Type", "text/html")
@@ -72,10 +72,7 @@ func writeStatus(w http.ResponseWriter, status int, sessionID string) {
 		_, _ = io.WriteString(w, "<html><body><h1>"+http.StatusText(status)+"</h1></body></html>")
 		return
 	case http.StatusNotFound:
-		if sessionID == "" {
-			sessionID = "resource"
-		}
-		errNotFound(sessionID, "Session").write(w)
+		notFound.write(w)
 		return
 	}
 	for _, e := range []oktaError{errMalformedBody, errInvalidToken, errForbidden, errMethodNotAllowed, errRateLimited, errInternal} {

@@ -188,7 +188,7 @@ func (fs *faults) spoil(w http.ResponseWriter, c *call, f Fault) {
 		if f.Status == http.StatusTooManyRequests {
 			fs.limits.setSpent(w.Header(), c.now)
 		}
-		writeStatus(w, f.Status, c.req.PathValue(sessionIDParam))
+		writeStatus(w, f.Status, c.route.notFound(c.req))
 	default:
 		fs.writeBadBody(w, c.req, f)
 	}

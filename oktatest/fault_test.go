@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -87,15 +86,8 @@ func TestFaults(t *testing.T) {
 
 // get sends GET /api/v1/sessions/102abc with the API token; it returns the
 // transport's error, which a dropped connection causes.
-func get(srv *oktatest.Server) (*http.Response, error) {
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/sessions/102abc", nil)
-	req.Header.Set("Authorization", ssws(srv))
-	resp, err := http.DefaultClient.Do(req)
-	if err == nil {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-	return resp, err
+func get(srv *oktatest.Server) (answer, error) {
+	return sendErr(srv, http.MethodGet, "/api/v1/sessions/102abc", ssws(srv), "")
 }
 
 func TestFault_dropped(t *testing.T) {
@@ -111,8 +103,7 @@ func TestFault_processedThenDropped(t *testing.T) {
 	srv, _ := newFake(t)
 	tok := `{"sessionToken":"` + srv.IssueSessionToken(oktatest.User{}) + `"}`
 	srv.InjectFault(oktatest.Fault{Route: oktatest.RouteCreateSession, Count: 1, Drop: true, Processed: true})
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/sessions", strings.NewReader(tok))
-	_, err := http.DefaultClient.Do(req)
+	_, err := sendErr(srv, http.MethodPost, "/api/v1/sessions", "", tok)
 	require.Error(t, err)
 	a := send(t, srv, http.MethodPost, "/api/v1/sessions", ssws(srv), tok)
 	assertOktaError(t, a, http.StatusUnauthorized, "E0000004") // the lost request used the token
@@ -197,4 +188,33 @@ func TestFault_endsWhenTheClientGivesUp(t *testing.T) {
 		return send(t, srv, http.MethodGet, "/api/v1/sessions/102abc", ssws(srv), "").StatusCode == http.StatusNotFound
 	}, time.Second, time.Millisecond, "the delayed request still holds its slot")
 	assert.Zero(t, srv.Requests()[0].Status)
+}
+
+// An injected 404 names what the route's path names: a user, a session, or
+// "me" for the current session.
+func TestFault_notFoundNamesTheRoutesResource(t *testing.T) {
+	tests := []struct {
+		route        oktatest.Route
+		method, path string
+		auth         bool
+		summary      string
+	}{
+		{oktatest.RouteGetSession, http.MethodGet, "/api/v1/sessions/102x", true, "Not found: Resource not found: 102x (Session)"},
+		{oktatest.RouteRevokeUserSessions, http.MethodDelete, "/api/v1/users/00uann/sessions", true, "Not found: Resource not found: 00uann (User)"},
+		{oktatest.RouteGetCurrentSession, http.MethodGet, "/api/v1/sessions/me", false, "Not found: Resource not found: me (Session)"},
+		{oktatest.RouteCloseCurrentSession, http.MethodDelete, "/api/v1/sessions/me", false, "Not found: Resource not found: me (Session)"},
+		{oktatest.RouteCreateSession, http.MethodPost, "/api/v1/sessions", true, "Not found: Resource not found: resource (Session)"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.route), func(t *testing.T) {
+			srv, _ := newFake(t)
+			srv.InjectFault(oktatest.Fault{Route: tt.route, Status: http.StatusNotFound})
+			auth := ""
+			if tt.auth {
+				auth = ssws(srv)
+			}
+			body := assertOktaError(t, send(t, srv, tt.method, tt.path, auth, `{}`), http.StatusNotFound, "E0000007")
+			assert.Equal(t, tt.summary, body["errorSummary"])
+		})
+	}
 }

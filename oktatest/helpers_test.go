@@ -46,19 +46,38 @@ func (a answer) object(t *testing.T) map[string]any {
 // unless empty, and reads the answer.
 func send(t *testing.T, srv *oktatest.Server, method, path, auth, body string) answer {
 	t.Helper()
+	a, err := sendErr(srv, method, path, auth, body)
+	require.NoError(t, err)
+	return a
+}
+
+// sendHeader sends a request to the fake with the headers h, and reads the
+// answer.
+func sendHeader(t *testing.T, srv *oktatest.Server, method, path string, h http.Header, body string) answer {
+	t.Helper()
+	a, err := sendHeaderErr(srv, method, path, h, body)
+	require.NoError(t, err)
+	return a
+}
+
+// sendErr is send for a request that may fail, as a dropped connection
+// does: it returns the error instead of failing the test, so that it can
+// also be called from another goroutine.
+func sendErr(srv *oktatest.Server, method, path, auth, body string) (answer, error) {
 	h := http.Header{}
 	if auth != "" {
 		h.Set("Authorization", auth)
 	}
-	return sendHeader(t, srv, method, path, h, body)
+	return sendHeaderErr(srv, method, path, h, body)
 }
 
-// sendHeader sends a request to the fake with the headers h, and reads the
-// answer. A fake of NewInProcess is reached through its RoundTripper.
-func sendHeader(t *testing.T, srv *oktatest.Server, method, path string, h http.Header, body string) answer {
-	t.Helper()
+// sendHeaderErr sends a request to the fake with the headers h, and reads
+// the answer. A fake of NewInProcess is reached through its RoundTripper.
+func sendHeaderErr(srv *oktatest.Server, method, path string, h http.Header, body string) (answer, error) {
 	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-	require.NoError(t, err)
+	if err != nil {
+		return answer{}, err
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", "application/json")
 	for k, vs := range h {
@@ -69,11 +88,12 @@ func sendHeader(t *testing.T, srv *oktatest.Server, method, path string, h http.
 		client = &http.Client{Transport: srv.RoundTripper()}
 	}
 	resp, err := client.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		return answer{}, err
+	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return answer{resp, b}
+	return answer{resp, b}, err
 }
 
 // withCookie is a header with the Cookie "name=value".

@@ -2,6 +2,8 @@ package oktatest
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -52,10 +54,28 @@ func newOptions(opts []Option) (options, error) {
 		return o, errors.New("rate and concurrency limits must be positive")
 	case o.maxLifetime < 0:
 		return o, errors.New("the maximum lifetime must not be negative (0 is no cap)")
-	case !usableToken(o.apiToken) || o.accessToken != "" && !usableToken(o.accessToken):
-		return o, errors.New("a token must be printable, with no space: the token itself, without its scheme")
+	}
+	if err := checkToken("API token", o.apiToken, "SSWS"); err != nil {
+		return o, err
+	}
+	if o.accessToken != "" {
+		return o, checkToken("access token", o.accessToken, "Bearer")
 	}
 	return o, nil
+}
+
+// checkToken refuses a token that a client cannot send as the credential of
+// an Authorization header: one that starts with its scheme (clients add
+// it), or is not printable ASCII without spaces. The message never includes
+// the token.
+func checkToken(name, token, scheme string) error {
+	switch {
+	case len(token) > len(scheme) && strings.EqualFold(token[:len(scheme)+1], scheme+" "):
+		return fmt.Errorf("the %s starts with %q: give the token alone; clients add the scheme", name, scheme+" ")
+	case !usableToken(token):
+		return fmt.Errorf("the %s must be printable ASCII with no space or control character (such as a newline)", name)
+	}
+	return nil
 }
 
 // WithClock makes the server tell time by c (see FakeClock).

@@ -87,7 +87,8 @@ func (rec *recorder) setStatus(i int, status int) {
 func (rec *recorder) list() []Request {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	out := append([]Request(nil), rec.requests...)
+	out := make([]Request, len(rec.requests)) // not nil: GET requests answers [] for none
+	copy(out, rec.requests)
 	for i := range out {
 		out[i].Header = out[i].Header.Clone()
 		out[i].Query = url.Values(http.Header(out[i].Query).Clone())

@@ -24,12 +24,14 @@ const (
 	// RouteToken is the org authorization server's token endpoint (POST
 	// TokenPath), served by the Server's AuthServer.
 	RouteToken Route = "Token"
-	// RouteControl is the fake's own control API under ControlPrefix. Its
-	// requests are never recorded, rate-limited or faulted.
+	// RouteControl is the fake's own control API: every request under
+	// ControlPrefix, one that no control route serves included (404
+	// E0000008 or 405 E0000022, as RouteUnknown's, once the API token is
+	// checked). Its requests are never recorded, rate-limited or faulted.
 	RouteControl Route = "Control"
-	// RouteUnknown is a request that no route serves: a path the fake does
-	// not know (404 E0000008) or a method its path does not allow (405
-	// E0000022, with an Allow header).
+	// RouteUnknown is a request outside ControlPrefix that no route serves:
+	// a path the fake does not know (404 E0000008) or a method its path
+	// does not allow (405 E0000022, with an Allow header).
 	RouteUnknown Route = "Unknown"
 	// RouteAny, the zero Route, makes a Fault match every request, those of
 	// RouteUnknown included.
@@ -67,8 +69,12 @@ const (
 // router is the stage that finds a request's route. Its table never changes
 // once built, so it needs no lock.
 type router struct {
-	table   []route
-	unknown route
+	table []route
+	// unknown serves a request that no route serves; controlUnknown one
+	// under ControlPrefix, which is the control API's as its routes are:
+	// named RouteControl, for the API token only, never recorded,
+	// rate-limited or faulted.
+	unknown, controlUnknown route
 }
 
 // newRouter returns the fake's route table; a new route is one line here.
@@ -102,7 +108,23 @@ func (s *Server) newRouter(ctl control) *router {
 		{RouteControl, http.MethodPost, control + "reset", apiTokenOnly, "", ctl.reset},
 	}}
 	rt.unknown = route{name: RouteUnknown, access: credentialRequired, handle: rt.answerUnknown}
+	rt.controlUnknown = route{name: RouteControl, access: apiTokenOnly, handle: rt.answerUnknown}
 	return rt
+}
+
+// notFound is the route's 404 E0000007, for an injected fault: it names the
+// user or the session the path names, "me" for the current session, or
+// "resource" (as a Session) when the path names none.
+func (rte *route) notFound(r *http.Request) oktaError {
+	switch {
+	case r.PathValue(userIDParam) != "":
+		return errNotFound(r.PathValue(userIDParam), "User")
+	case r.PathValue(sessionIDParam) != "":
+		return errNotFound(r.PathValue(sessionIDParam), "Session")
+	case rte.access == sessionCookie:
+		return errNotFound("me", "Session")
+	}
+	return errNotFound("resource", "Session")
 }
 
 // match sets the call's route and the request's path values.
@@ -113,15 +135,24 @@ func (rt *router) match(next handler) handler {
 	}
 }
 
-// find returns the route of r, or the unknown route.
+// find returns the route of r, or the unknown route (the control API's
+// under ControlPrefix).
 func (rt *router) find(r *http.Request) *route {
 	path := r.URL.EscapedPath()
+	var values [][2]string // a route's path values, set once it matches
+	collect := func(name, value string) { values = append(values, [2]string{name, value}) }
 	for i := range rt.table {
 		rte := &rt.table[i]
-		if rte.method == r.Method && matchPath(rte.pattern, path, nil) {
-			matchPath(rte.pattern, path, r.SetPathValue)
+		values = values[:0]
+		if rte.method == r.Method && matchPath(rte.pattern, path, collect) {
+			for _, v := range values {
+				r.SetPathValue(v[0], v[1])
+			}
 			return rte
 		}
+	}
+	if strings.HasPrefix(path, ControlPrefix) {
+		return &rt.controlUnknown
 	}
 	return &rt.unknown
 }

@@ -12,8 +12,9 @@ import (
 // SessionSeed is a session to put straight into the org with SeedSession,
 // in any state Okta documents, so that code that branches on a session's
 // fields can be tested without a stub. A zero field gets the value a
-// session created from a session token has. Its JSON form is what the
-// control API's POST /oktatest/v1/sessions takes.
+// session created from a session token has, but LastPasswordVerification:
+// zero is null, where a token's session has the token's issue time. Its
+// JSON form is what the control API's POST /oktatest/v1/sessions takes.
 type SessionSeed struct {
 	// ID is the session id, which is also its sid/idx cookie value in the
 	// fake; empty means a new 102... id.
@@ -64,14 +65,37 @@ func (e *SeedError) Error() string { return "oktatest: session seed: " + e.Field
 // and expires as any other. It returns a *SeedError for a value Okta does
 // not document, an ExpiresAt not after CreatedAt, or an ID already in use.
 func (s *Server) SeedSession(seed SessionSeed) (string, error) {
-	return s.sessions.seed(seed, s.clock.Now())
+	return s.sessions.seed(seed, s.clock.Now(), nil)
 }
 
-// seed is SeedSession, at now.
-func (ss *sessions) seed(seed SessionSeed, now time.Time) (string, error) {
+// seed is SeedSession, at now; then, when not nil, is called with the new
+// session under the same hold of ss.mu, so that it sees the session before
+// anything can end it.
+func (ss *sessions) seed(seed SessionSeed, now time.Time, then func(*session)) (string, error) {
 	if err := checkSeed(seed); err != nil {
 		return "", err
 	}
+	sess := ss.newSession(seed, now)
+	if !sess.expiresAt.After(sess.createdAt) {
+		return "", &SeedError{Field: "expiresAt", Reason: "is not after createdAt"}
+	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if _, taken := ss.live[sess.id]; taken {
+		return "", &SeedError{Field: "id", Reason: "is in use"}
+	}
+	sess.userID = ss.putUser(seed.User).ID
+	ss.live[sess.id] = sess
+	if then != nil {
+		then(sess)
+	}
+	return sess.id, nil
+}
+
+// newSession makes a session as seed says, at now, its zero fields
+// defaulted (see SessionSeed), and no user: the caller sets userID. It is
+// the one maker of sessions, for CreateSession as for SeedSession.
+func (ss *sessions) newSession(seed SessionSeed, now time.Time) *session {
 	sess := &session{
 		id:         cmp.Or(seed.ID, newSessionID()),
 		status:     cmp.Or(seed.Status, okta.SessionStatusActive),
@@ -93,17 +117,7 @@ func (ss *sessions) seed(seed SessionSeed, now time.Time) (string, error) {
 	if sess.expiresAt.IsZero() {
 		sess.expiresAt = ss.expiry(sess, now)
 	}
-	if !sess.expiresAt.After(sess.createdAt) {
-		return "", &SeedError{Field: "expiresAt", Reason: "is not after createdAt"}
-	}
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if _, taken := ss.live[sess.id]; taken {
-		return "", &SeedError{Field: "id", Reason: "is in use"}
-	}
-	sess.user = ss.putUser(seed.User)
-	ss.live[sess.id] = sess
-	return sess.id, nil
+	return sess
 }
 
 // checkSeed refuses the values Okta does not document.

@@ -91,3 +91,22 @@ func TestStart_refusesUnusableOptions(t *testing.T) {
 		assert.Nil(t, srv, name)
 	}
 }
+
+// A refused token is named, with why, and never printed.
+func TestStart_refusedTokenMessages(t *testing.T) {
+	tests := []struct {
+		opt  oktatest.Option
+		want string
+	}{
+		{oktatest.WithAPIToken("ssws 00secret"), `the API token starts with "SSWS "`},
+		{oktatest.WithAPIToken("00secret\n"), "the API token must be printable ASCII"},
+		{oktatest.WithAccessToken("Bearer 00secret"), `the access token starts with "Bearer "`},
+		{oktatest.WithAccessToken("00sec ret"), "the access token must be printable ASCII"},
+	}
+	for _, tt := range tests {
+		_, err := oktatest.Start(tt.opt)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), tt.want)
+		assert.NotContains(t, err.Error(), "00sec")
+	}
+}

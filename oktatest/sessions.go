@@ -29,14 +29,14 @@ type sessions struct {
 
 // pendingToken is an issued, unused session token.
 type pendingToken struct {
-	user     User
+	userID   string // the user, looked up in users when needed
 	issuedAt time.Time
 }
 
 // session is a live session.
 type session struct {
 	id         string
-	user       User
+	userID     string // the user, looked up in users when rendered
 	status     okta.SessionStatus
 	amr        []okta.SessionAuthenticationMethod
 	idp        wireIDP
@@ -53,7 +53,8 @@ func newSessions(o options, orgID string) *sessions {
 	return ss
 }
 
-// reset forgets every user, token and session.
+// reset forgets every user, token and session, under one hold of ss.mu so
+// that a token's or session's user is always in users.
 func (ss *sessions) reset() {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
@@ -67,7 +68,7 @@ func (ss *sessions) issue(user User, now time.Time) string {
 	tok := newSessionToken()
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	ss.tokens[tok] = pendingToken{user: ss.putUser(user), issuedAt: now}
+	ss.tokens[tok] = pendingToken{userID: ss.putUser(user).ID, issuedAt: now}
 	return tok
 }
 
@@ -93,13 +94,8 @@ func (ss *sessions) create(w http.ResponseWriter, c *call) {
 		errAuthFailed.write(w)
 		return
 	}
-	sess := &session{
-		id: newSessionID(), user: tok.user, status: okta.SessionStatusActive,
-		amr:       []okta.SessionAuthenticationMethod{okta.SessionAuthenticationMethodPassword},
-		idp:       wireIDP{ID: ss.orgID, Type: string(okta.SessionIdentityProviderTypeOkta)},
-		createdAt: c.now, passwordAt: tok.issuedAt,
-	}
-	sess.expiresAt = ss.expiry(sess, c.now)
+	sess := ss.newSession(SessionSeed{LastPasswordVerification: tok.issuedAt}, c.now)
+	sess.userID = tok.userID
 	ss.live[sess.id] = sess
 	out := ss.wire(sess, c.req, byID)
 	ss.mu.Unlock()

@@ -23,11 +23,24 @@ type User struct {
 // SeedUser adds user to the org, or updates the user with its ID, and
 // returns it as stored: a field left empty keeps the stored user's value,
 // or gets its default. Issuing a session token or seeding a session seeds
-// its user too; RevokeUserSessions knows only the org's users.
+// its user too; RevokeUserSessions knows only the org's users. The user's
+// sessions, and the sessions of its tokens not yet used, answer with the
+// user as last stored.
 func (s *Server) SeedUser(user User) User {
 	s.sessions.mu.Lock()
 	defer s.sessions.mu.Unlock()
 	return s.sessions.putUser(user)
+}
+
+// user returns the stored user with the id. Users go only with Reset,
+// which takes the tokens and sessions with them, so the user of a token or
+// session is always there; were it not, it is the bare id, not a panic. It
+// is called with ss.mu held.
+func (ss *sessions) user(id string) User {
+	if u, ok := ss.users[id]; ok {
+		return u
+	}
+	return User{ID: id}
 }
 
 // putUser stores u, its empty fields taken from the stored user with its ID
@@ -66,7 +79,7 @@ func (ss *sessions) revokeUser(w http.ResponseWriter, c *call) {
 		return
 	}
 	for sid, sess := range ss.live {
-		if sess.user.ID == id {
+		if sess.userID == id {
 			delete(ss.live, sid)
 		}
 	}

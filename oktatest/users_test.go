@@ -84,3 +84,33 @@ func TestSeedUser(t *testing.T) {
 	assert.Equal(t, oktatest.User{ID: "00uann", Login: "ann@example.com", DisplayName: "Ann Lee"},
 		srv.SeedUser(oktatest.User{ID: "00uann", DisplayName: "Ann Lee"}), "empty fields keep the stored values")
 }
+
+// A session, and a token not yet used, answer with their user as it is now:
+// SeedUser after them changes what they answer.
+func TestSeedUser_changesSessionsAndTokens(t *testing.T) {
+	srv, _ := newFake(t)
+	ctl := oktatest.ControlPrefix
+	a := send(t, srv, http.MethodPost, oktatest.IssueTokenPath, ssws(srv), `{"userId":"00uann","login":"ann@example.com"}`)
+	require.Equal(t, http.StatusOK, a.StatusCode, "body: %s", a.body)
+	tok := a.object(t)["sessionToken"].(string)
+	a = send(t, srv, http.MethodPost, ctl+"sessions", ssws(srv), `{"user":{"userId":"00uann"}}`)
+	require.Equal(t, http.StatusCreated, a.StatusCode, "body: %s", a.body)
+	seeded := a.object(t)
+	assert.Equal(t, "ann@example.com", seeded["login"])
+
+	a = send(t, srv, http.MethodPost, ctl+"users", ssws(srv), `{"userId":"00uann","login":"ann.b@example.com","displayName":"Ann B"}`)
+	require.Equal(t, http.StatusCreated, a.StatusCode, "body: %s", a.body)
+
+	a = send(t, srv, http.MethodPost, "/api/v1/sessions", "", `{"sessionToken":"`+tok+`"}`)
+	require.Equal(t, http.StatusOK, a.StatusCode, "body: %s", a.body)
+	created := a.object(t)
+	for _, s := range []map[string]any{
+		created,
+		send(t, srv, http.MethodGet, sessionPath(seeded), ssws(srv), "").object(t),
+		sendHeader(t, srv, http.MethodGet, "/api/v1/sessions/me", withCookie("sid", seeded["id"].(string)), "").object(t),
+	} {
+		assert.Equal(t, "ann.b@example.com", s["login"])
+		assert.Equal(t, "00uann", s["userId"])
+		assert.Equal(t, "Ann B", s["_links"].(map[string]any)["user"].(map[string]any)["name"])
+	}
+}

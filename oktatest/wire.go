@@ -55,19 +55,21 @@ const (
 	current             // /api/v1/sessions/me: links to .../sessions/me and .../users/me
 )
 
-// wire renders sess as Okta would, its links on the org URL r addressed. It
-// is called with ss.mu held.
+// wire renders sess as Okta would, its user as stored now (SeedUser may
+// have changed it since), its links on the org URL r addressed. It is called
+// with ss.mu held.
 func (ss *sessions) wire(sess *session, r *http.Request, v view) wireSession {
+	u := ss.user(sess.userID)
 	org := orgURL(r)
 	self := org + "/api/v1/sessions/" + url.PathEscape(sess.id)
-	user := org + "/api/v1/users/" + url.PathEscape(sess.user.ID)
+	user := org + "/api/v1/users/" + url.PathEscape(u.ID)
 	if v == current {
 		self, user = org+"/api/v1/sessions/me", org+"/api/v1/users/me"
 	}
 	return wireSession{
 		ID:                       sess.id,
-		Login:                    sess.user.Login,
-		UserID:                   sess.user.ID,
+		Login:                    u.Login,
+		UserID:                   u.ID,
 		CreatedAt:                jsonTime(sess.createdAt),
 		ExpiresAt:                jsonTime(sess.expiresAt),
 		Status:                   sess.status,
@@ -80,7 +82,7 @@ func (ss *sessions) wire(sess *session, r *http.Request, v view) wireSession {
 			Self:    wireLink{Href: self, Hints: wireHints{Allow: []string{http.MethodGet, http.MethodDelete}}},
 			Refresh: wireLink{Href: self + "/lifecycle/refresh", Hints: wireHints{Allow: []string{http.MethodPost}}},
 			User: wireLink{
-				Name: sess.user.DisplayName, Href: user, Hints: wireHints{Allow: []string{http.MethodGet}},
+				Name: u.DisplayName, Href: user, Hints: wireHints{Allow: []string{http.MethodGet}},
 			},
 		},
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -95,9 +94,8 @@ func (s *suite) object(b []byte) map[string]any {
 func TestControlAPI_endToEnd(t *testing.T) {
 	var out bytes.Buffer
 	err := run([]string{"-addr", "localhost:0", "-token", "00devtoken", "-fake-clock"}, &out, func() {
-		url := regexp.MustCompile(`OKTA_CLIENT_ORGURL=(\S+)`).FindStringSubmatch(out.String())
-		require.Len(t, url, 2)
-		s := newSuite(t, url[1], "00devtoken")
+		url := orgURL(t, out.String())
+		s := newSuite(t, url, "00devtoken")
 		s.seedAndRead()
 		s.faultAndExpire()
 		s.recordsAndReset()

@@ -30,10 +30,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
-	"unicode"
 
 	"github.com/oktasessions/okta-session-go/oktatest"
 )
@@ -78,8 +76,11 @@ func run(args []string, out io.Writer, wait func()) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := check(fs, *token, *accessToken); err != nil {
-		return err
+	if fs.NArg() > 0 {
+		// Parsing stops at the first argument that is not a flag, so every
+		// flag after it would be ignored silently. The values are
+		// oktatest's to check.
+		return fmt.Errorf("unexpected argument %q (a boolean flag takes its value as -flag=false)", fs.Arg(0))
 	}
 	appOpts, err := app.options()
 	if err != nil {
@@ -113,47 +114,5 @@ func run(args []string, out io.Writer, wait func()) error {
 	}
 	fmt.Fprintf(out, "# serving since %s; stop with Ctrl-C\n", time.Now().UTC().Format(time.RFC3339))
 	wait()
-	return nil
-}
-
-// check refuses what fs.Parse lets through: a stray argument (parsing stops
-// at the first one, so every flag after it would be ignored silently), a
-// negative number or duration, and a token no client could send.
-func check(fs *flag.FlagSet, token, accessToken string) error {
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (a boolean flag takes its value as -flag=false)", fs.Arg(0))
-	}
-	var negative []string
-	fs.VisitAll(func(f *flag.Flag) {
-		var below bool
-		switch v := f.Value.(flag.Getter).Get().(type) {
-		case int:
-			below = v < 0
-		case time.Duration:
-			below = v < 0
-		}
-		if below {
-			negative = append(negative, "-"+f.Name)
-		}
-	})
-	if negative != nil {
-		return fmt.Errorf("%s may not be negative", strings.Join(negative, " and "))
-	}
-	if err := checkToken("-token", token, "SSWS"); err != nil {
-		return err
-	}
-	return checkToken("-access-token", accessToken, "Bearer")
-}
-
-// checkToken refuses a token that starts with its scheme (clients add it)
-// or holds a control character (no client sends one in a header). The
-// message never includes the token.
-func checkToken(flagName, token, scheme string) error {
-	switch {
-	case len(token) > len(scheme) && strings.EqualFold(token[:len(scheme)+1], scheme+" "):
-		return fmt.Errorf("%s starts with %q: give the token alone; clients add the scheme", flagName, scheme+" ")
-	case strings.ContainsFunc(token, unicode.IsControl):
-		return fmt.Errorf("%s contains a control character such as a newline", flagName)
-	}
 	return nil
 }

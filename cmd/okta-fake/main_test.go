@@ -14,10 +14,9 @@ import (
 func TestRun(t *testing.T) {
 	var out bytes.Buffer
 	err := run([]string{"-addr", "127.0.0.1:0", "-token", "00devtoken", "-access-token", "00access"}, &out, func() {
-		url := regexp.MustCompile(`OKTA_CLIENT_ORGURL=(\S+)`).FindStringSubmatch(out.String())
-		require.Len(t, url, 2)
+		url := orgURL(t, out.String())
 		status := func(method, path, auth, body string) int {
-			req, _ := http.NewRequest(method, url[1]+path, strings.NewReader(body))
+			req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
 			req.Header.Set("Authorization", auth)
 			resp, err := http.DefaultClient.Do(req)
 			require.NoError(t, err)
@@ -78,4 +77,12 @@ func TestRun_acceptsWhatItRefusesNearly(t *testing.T) {
 	require.NoError(t, err)
 	assert.Regexp(t, `OKTA_CLIENT_ORGURL=http://127\.0\.0\.1:\d+\n`, out.String(), "the flags after -fake-clock=false are read")
 	assert.NotContains(t, out.String(), ":8089", "not the default address")
+}
+
+// orgURL returns the org URL that okta-fake printed in out.
+func orgURL(t *testing.T, out string) string {
+	t.Helper()
+	m := regexp.MustCompile(`OKTA_CLIENT_ORGURL=(\S+)`).FindStringSubmatch(out)
+	require.Len(t, m, 2, "output: %s", out)
+	return m[1]
 }

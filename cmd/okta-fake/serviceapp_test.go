@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"testing"
 
 	"github.com/go-jose/go-jose/v4"
@@ -54,9 +53,8 @@ func TestRun_serviceApp(t *testing.T) {
 			args := []string{"-addr", "127.0.0.1:0", "-app-client-id", "0oaFlags", "-app-public-key", writeFile(t, public),
 				"-app-key-id", "k1", "-app-scopes", "okta.sessions.read"}
 			err := run(args, &out, func() {
-				url := regexp.MustCompile(`OKTA_CLIENT_ORGURL=(\S+)`).FindStringSubmatch(out.String())
-				require.Len(t, url, 2)
-				cfg := &okta.Configuration{BasePath: url[1], ClientID: "0oaFlags", PrivateKeyID: "k1",
+				url := orgURL(t, out.String())
+				cfg := &okta.Configuration{BasePath: url, ClientID: "0oaFlags", PrivateKeyID: "k1",
 					Scopes: []string{"okta.sessions.read"}, PrivateKey: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: private}))}
 				api := okta.NewAPIClient(cfg).SessionApi
 				_, _, err := api.GetSession(context.Background(), "102nope")
