@@ -86,10 +86,11 @@ func TestBoundedInTime(t *testing.T) {
 			t.Parallel()
 			client := NewAPIClient(&Configuration{BasePath: rawServer(t, reply), APIToken: testToken,
 				MaxRetries: NoRetries, AttemptTimeout: 50 * time.Millisecond})
-			err := getWithin(t, client)
-			if name == "200 then a second head" {
-				assert.NoError(t, err, "the answer is whole; what follows it is the next answer's")
-			} else {
+			err := getWithin(t, client) // fails the test if the call outlives its deadline
+			if name != "200 then a second head" {
+				// That one's answer is whole; Go's transport may take it or,
+				// seeing the stray bytes first, refuse the connection. Either
+				// way the call returned in time, which is the point here.
 				assert.Error(t, err)
 			}
 		})
