@@ -137,7 +137,10 @@ func (fs *faults) inject(next handler) handler {
 			return
 		}
 		if !fs.pause(c.req, f.Latency) {
-			return
+			// The client went away, or the server is closing: end the
+			// connection. Returning would send an empty 200, an answer
+			// Okta never gives, to a client still waiting.
+			panic(http.ErrAbortHandler)
 		}
 		for k, vs := range f.Header {
 			w.Header()[k] = vs

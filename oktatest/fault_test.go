@@ -3,8 +3,10 @@ package oktatest_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -188,6 +190,26 @@ func TestFault_endsWhenTheClientGivesUp(t *testing.T) {
 		return send(t, srv, http.MethodGet, "/api/v1/sessions/102abc", ssws(srv), "").StatusCode == http.StatusNotFound
 	}, time.Second, time.Millisecond, "the delayed request still holds its slot")
 	assert.Zero(t, srv.Requests()[0].Status)
+}
+
+// A request delayed by a fault when the server closes gets no answer, not
+// the empty 200 a handler that returns would send.
+func TestFault_delayedWhenTheServerCloses(t *testing.T) {
+	srv, err := oktatest.Start()
+	require.NoError(t, err)
+	srv.InjectFault(oktatest.Fault{Latency: time.Hour, Count: 1})
+	got := make(chan error, 1)
+	go func() {
+		a, err := sendErr(srv, http.MethodGet, "/api/v1/sessions/102abc", ssws(srv), "")
+		if err == nil {
+			err = fmt.Errorf("answered %d", a.StatusCode)
+		}
+		got <- err
+	}()
+	require.Eventually(t, func() bool { return len(srv.Requests()) == 1 }, 5*time.Second, time.Millisecond)
+	srv.Close()
+	var ue *url.Error
+	assert.ErrorAs(t, <-got, &ue, "a transport failure, not an answer")
 }
 
 // An injected 404 names what the route's path names: a user, a session, or
