@@ -353,7 +353,7 @@ func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, err
 	if err := r.cred.authorize(ctx, req); err != nil {
 		return nil, err
 	}
-	if !r.idempotent || req.Header.Get("DPoP") != "" {
+	if !r.idempotent || len(req.Header[headerDPoP]) > 0 {
 		// CreateSession's one-time token, a DPoP proof: only do's rules
 		// may send them again.
 		unreplayable(req)

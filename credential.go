@@ -67,7 +67,7 @@ type sessionCookie struct{ name, value string }
 
 func (s sessionCookie) authorize(_ context.Context, req *http.Request) error {
 	req.Header.Del("Authorization")
-	req.Header.Del("DPoP")
+	delete(req.Header, headerDPoP)
 	req.Header.Set("Cookie", s.name+"="+s.value)
 	return nil
 }

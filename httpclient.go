@@ -179,7 +179,7 @@ func sameOriginOnly(hc *http.Client, base string) *http.Client {
 		if !strings.EqualFold(req.URL.Scheme, org.Scheme) || !strings.EqualFold(req.URL.Host, org.Host) {
 			return http.ErrUseLastResponse
 		}
-		if req.Header.Get("DPoP") != "" {
+		if len(req.Header[headerDPoP]) > 0 {
 			// Go copies the header: the redirect would carry a spent proof
 			// for another URL. API attempts and token requests carry one;
 			// a new proof is only ever made for a new attempt.

@@ -218,7 +218,7 @@ func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*access
 	}
 	setCommonHeaders(req.Header, p.header, p.userAgent)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("DPoP", proof)
+	req.Header[headerDPoP] = []string{proof}
 	unreplayable(req) // the proof and the assertion are single-use
 	// A transport failure is a *url.Error on top, as Do returns it (`Post
 	// ".../oauth2/v1/token": ...`), so that the call that needed the token

@@ -48,7 +48,7 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 	}
 	req.Header.Set("Authorization", tok.auth)
 	if tok.ath == "" { // Bearer: the API gets no proofs
-		req.Header.Del("DPoP")
+		delete(req.Header, headerDPoP)
 		return nil
 	}
 	c.sentNonce = c.p.apiNonce.get()
@@ -57,7 +57,7 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 		return err
 	}
 	c.sent = append(c.sent, proof)
-	req.Header.Set("DPoP", proof) // which makes newRequest make req unreplayable
+	req.Header[headerDPoP] = []string{proof} // which makes newRequest make req unreplayable
 	return nil
 }
 
