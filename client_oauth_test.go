@@ -350,8 +350,7 @@ func TestValidate_authorization(t *testing.T) {
 // Go's transport never resends a request with a proof by itself, whatever
 // its method and headers (an Idempotency-Key makes any method replayable to
 // Go): when a reused connection breaks after the server read the request,
-// the call's own retry sends a new proof. A body-less POST without such a
-// key still goes out with Content-Length: 0, not chunked.
+// the call's own retry sends a new proof.
 func TestOAuthCall_notReplayedByGo(t *testing.T) {
 	ctx := context.Background()
 	ops := map[string]func(*APIClient) error{
@@ -385,12 +384,26 @@ func TestOAuthCall_notReplayedByGo(t *testing.T) {
 				_, api := org.requests()
 				require.Len(t, api, 3, "warm-up, broken attempt, retry: Go resent nothing")
 				assert.NotEqual(t, api[1].Header.Get("DPoP"), api[2].Header.Get("DPoP"), "the retry's proof is new")
-				if last := api[2]; last.Method == http.MethodPost && key == "" {
-					// With a key, only a body Go cannot rewind, so of
-					// unknown length (chunked), keeps Go from resending.
-					assert.Empty(t, last.TransferEncoding, "a body-less POST sent chunked")
-				}
 			})
+		}
+	}
+}
+
+// unreplayable leaves Go nothing to rewind, whatever the method, body and
+// headers: no GetBody, and no body that is nil or http.NoBody. Both of Go's
+// transports resend only a request they can rewind: HTTP/1 when a reused
+// connection breaks (the test above sends over it), HTTP/2 after a GOAWAY,
+// REFUSED_STREAM or PROTOCOL_ERROR, whatever the method (an earlier
+// unreplayable kept http.NoBody on a POST, which HTTP/2 resent).
+func TestUnreplayable(t *testing.T) {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodPut} {
+		for name, body := range map[string]io.Reader{"none": nil, "NoBody": http.NoBody, "bytes": strings.NewReader(`{}`)} {
+			req, err := http.NewRequest(m, "https://acme.okta.com/api/v1/sessions", body)
+			require.NoError(t, err)
+			unreplayable(req)
+			assert.Nil(t, req.GetBody, "%s, %s", m, name)
+			assert.NotNil(t, req.Body, "%s, %s", m, name)
+			assert.NotEqual(t, http.NoBody, req.Body, "%s, %s", m, name)
 		}
 	}
 }

@@ -120,36 +120,26 @@ func closeDetached(body io.Closer) {
 
 // unreplayable makes req, which carries a single-use secret (a DPoP proof,
 // a client assertion, CreateSession's session token), one that Go's
-// transport never resends by itself. It resends a request whose reused
-// connection broke before the answer when it can rewind the body (no body,
-// or a GetBody) and the method is idempotent or an Idempotency-Key header is
-// set (see http.Transport) — with the same headers and body, so the same
-// secret, which the server may have seen already. A body it cannot rewind
-// stops that, and do's retry rules decide instead: a retry gets a new proof,
-// and CreateSession is not retried at all. Call it once the headers are set.
+// transport never resends by itself, with the same headers and body, so the
+// same secret, which the server may have seen already. Go's HTTP/1 transport
+// resends a request whose reused connection broke before the answer when it
+// can rewind the body (none, http.NoBody, or a GetBody) and the method is
+// idempotent or an Idempotency-Key header is set; its HTTP/2 transport
+// resends one it can rewind after a GOAWAY, a REFUSED_STREAM or a
+// PROTOCOL_ERROR from the server, whatever the method. So req gets a body Go
+// cannot rewind: no GetBody, and emptyBody in place of none. do's retry
+// rules decide instead: a retry gets a new proof, and CreateSession is not
+// retried at all.
 //
-// A POST without an Idempotency-Key is never resent, so a body-less one
-// (RefreshSession) keeps its Content-Length: 0; with emptyBody it would go
-// out chunked. A GET or DELETE gets emptyBody, which Go probes (finding it
-// empty, it sends no body) at the cost of a goroutine.
+// The cost: Go probes an emptyBody on a goroutine (finding it empty, it
+// sends a GET or DELETE with no body), and over HTTP/1 sends a body-less
+// POST (RefreshSession in DPoP mode) with an empty chunked body instead of
+// Content-Length: 0.
 func unreplayable(req *http.Request) {
 	req.GetBody = nil
-	if req.Body != nil && req.Body != http.NoBody {
-		return // a body without GetBody: Go cannot rewind it
+	if req.Body == nil || req.Body == http.NoBody {
+		req.Body = emptyBody{}
 	}
-	if req.Method == http.MethodPost && !hasIdempotencyKey(req.Header) {
-		return
-	}
-	req.Body = emptyBody{}
-}
-
-// hasIdempotencyKey reports whether h has a header that makes Go's transport
-// take a request as idempotent, as http.Transport checks it: the key
-// present, whatever its value.
-func hasIdempotencyKey(h http.Header) bool {
-	_, a := h["Idempotency-Key"]
-	_, b := h["X-Idempotency-Key"]
-	return a || b
 }
 
 // emptyBody is an empty body that is not http.NoBody, so that Go's transport
