@@ -79,21 +79,33 @@ func (l *loader) warnIfReadable(path string, mode fs.FileMode, what string) {
 	}
 }
 
-// readKeyFile reads the private key file at path, relative to the working
-// directory. Errors name neither the path nor its text: a key given inline
-// without PEM armour would otherwise be printed as a path.
-func (l *loader) readKeyFile(path string) (string, *ConfigError) {
+// readSecretFile reads the file at path, relative to the working directory
+// of WithWorkDir, that holds a secret (what: "token" or "private key"), and
+// warns when every user may read it. Errors name neither the path nor its
+// text: a key given inline without PEM armour would otherwise be printed as
+// a path.
+func (l *loader) readSecretFile(path, what string) (string, *ConfigError) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(l.work, path)
 	}
+	text, mode, e := readKeyFile(path, what)
+	if e != nil {
+		return "", e
+	}
+	l.warnIfReadable(path, mode, "the "+what+" file")
+	return text, nil
+}
+
+// readKeyFile reads the file at path that holds a secret (what: "token" or
+// "private key"), and returns its text without surrounding space. Its
+// *ConfigError has no source and names neither the path nor the text.
+func readKeyFile(path, what string) (string, fs.FileMode, *ConfigError) {
 	data, mode, err := readSmallFile(path, maxKeyFileSize)
 	if err != nil {
 		reason, cause := fileProblem(err)
-		return "", &ConfigError{Err: cause, Reason: "names a private key file that " + reason +
-			"; give the PEM or JWK itself, or the path of a file holding it"}
+		return "", 0, &ConfigError{Err: cause, Reason: "names a " + what + " file that " + reason}
 	}
-	l.warnIfReadable(path, mode, "the private key file")
-	return string(data), nil
+	return strings.TrimSpace(string(data)), mode, nil
 }
 
 // loadFile applies the okta.yaml at path to c; a missing file is skipped.
@@ -255,9 +267,9 @@ func (f *yamlFile) client(key string, v *yaml.Node) {
 		return
 	}
 	if name == "rateLimit" {
-		if isNull(v) {
+		if n := deref(v); isNull(n) || n.Kind == yaml.MappingNode && len(n.Content) == 0 {
 			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: key,
-				Reason: "has no value; give maxRetries or maxBackoff under it, or remove it"})
+				Reason: "is empty; give maxRetries or maxBackoff under it, or remove it"})
 			return
 		}
 		f.mapping(key, v, f.client)
@@ -269,7 +281,7 @@ func (f *yamlFile) client(key string, v *yaml.Node) {
 // unknown reports a key no setting has.
 func (f *yamlFile) unknown(key string) {
 	f.l.unknown(&ConfigError{Source: f.path, Key: key, Reason: "is not a key this client reads" +
-		didYouMean(strings.TrimPrefix(key, "okta.client."), func(s *setting) string { return s.key })})
+		didYouMean(strings.TrimPrefix(key, "okta.client."), yamlKeys())})
 }
 
 // errTagged is the reason for a value with a YAML tag LoadConfiguration does

@@ -121,7 +121,11 @@ type loader struct {
 	unknownWarns bool
 	skip         int
 	errs         []error
+	origin       map[string]origin // where each field set without error came from
 }
+
+// origin is where a setting came from: a variable, or a file and key.
+type origin struct{ source, key string }
 
 // LoadConfiguration returns NewConfiguration's defaults overlaid, later over
 // earlier, by ~/.okta/okta.yaml, ./.okta.yaml and the OKTA_CLIENT_*
@@ -164,26 +168,16 @@ func LoadConfiguration(opts ...LoadOption) (*Configuration, error) {
 	if l.use(SourceEnvironment) {
 		l.loadEnv(cfg)
 	}
-	l.checkComplete(cfg)
-	if len(l.errs) > 0 {
-		return nil, errors.Join(l.errs...)
-	}
-	if cfg.AuthorizationMode == authModeBearer {
+	if cfg.AuthorizationMode == authModeBearer && cfg.APIToken != "" {
 		// Okta's SDKs read the token of Bearer mode as an access token; the
 		// Configuration's field for one is TokenSource (APIToken is SSWS).
 		cfg.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.APIToken})
 		cfg.APIToken = ""
 	}
-	// What every source set must also work together: a mode with another
-	// mode's credential, or a private key the client cannot sign with, is an
-	// error now, not at the first call.
-	if err := cfg.Validate(); err != nil {
-		e := &ConfigError{Reason: "is not valid", Err: err}
-		var ve *ValidationError
-		if errors.As(err, &ve) {
-			e.Field, e.Reason = ve.Field, ve.Reason
-		}
-		return nil, errors.Join(e)
+	l.checkComplete(cfg)
+	l.checkValid(cfg)
+	if len(l.errs) > 0 {
+		return nil, errors.Join(l.errs...)
 	}
 	return cfg, nil
 }
@@ -222,11 +216,22 @@ func (l *loader) unknown(e *ConfigError) {
 	l.errs = append(l.errs, e)
 }
 
-// apply parses v into c by s, recording any error with its source and key.
+// apply parses v into c by s, recording any error with its source and key,
+// or else where the field came from.
 func (l *loader) apply(c *Configuration, s *setting, source, key string, v value) {
 	if e := s.apply(l, c, v); e != nil {
 		l.record(e, source, key, s.field)
+		return
 	}
+	l.from(s.field, origin{source, key})
+}
+
+// from records where field came from.
+func (l *loader) from(field string, o origin) {
+	if l.origin == nil {
+		l.origin = map[string]origin{}
+	}
+	l.origin[field] = o
 }
 
 // record completes e with where it came from and keeps it.
@@ -236,26 +241,48 @@ func (l *loader) record(e *ConfigError, source, key, field string) {
 }
 
 // checkComplete reports the settings the loaded configuration needs but no
-// source set.
+// source set: the org URL, and the fields its AuthorizationMode needs (see
+// authModes), the token when no field implies a mode.
 func (l *loader) checkComplete(c *Configuration) {
-	need := []string{"BasePath"}
-	if c.BasePath != defaultBasePath {
-		need = need[:0]
+	var need []string
+	if c.BasePath == defaultBasePath {
+		need = append(need, "BasePath")
 	}
-	if c.impliedMode() == authModePrivateKey {
-		need = append(need, missing(c.ClientID == "", "ClientID")...)
-		need = append(need, missing(c.PrivateKey == "", "PrivateKey")...)
-		need = append(need, missing(len(c.Scopes) == 0, "Scopes")...)
-	} else {
-		need = append(need, missing(c.APIToken == "", "APIToken")...)
+	if c.impliedMode() == "" {
+		need = append(need, "APIToken")
 	}
-	for _, field := range need {
-		if l.failed(field) {
+	for _, field := range append(need, c.unsetFields()...) {
+		s := settingByField(loadedAs(field))
+		if l.failed(s.field) {
 			continue // its error says more than "is not set"
 		}
-		s := settingByField(field)
-		l.errs = append(l.errs, &ConfigError{Field: field, Reason: "is not set: set " + s.env +
+		l.errs = append(l.errs, &ConfigError{Field: s.field, Reason: "is not set: set " + s.env +
 			", or okta.client." + s.key + " in ~/.okta/okta.yaml or ./.okta.yaml"})
+	}
+}
+
+// loadedAs is the field a setting sets for the Configuration field: the
+// token of Bearer mode becomes TokenSource.
+func loadedAs(field string) string {
+	if field == "TokenSource" {
+		return "APIToken"
+	}
+	return field
+}
+
+// checkValid reports what Configuration.Validate finds in the loaded
+// configuration, for the fields no error was reported of yet, with the
+// source each field came from: settings that do not work together, such as
+// the fields of two modes.
+func (l *loader) checkValid(c *Configuration) {
+	var p problems
+	p.addErr(c.Validate())
+	for _, ve := range p {
+		if l.failed(loadedAs(ve.Field)) {
+			continue
+		}
+		o := l.origin[loadedAs(ve.Field)]
+		l.errs = append(l.errs, &ConfigError{Source: o.source, Key: o.key, Field: ve.Field, Reason: ve.Reason, Err: ve})
 	}
 }
 
@@ -268,12 +295,4 @@ func (l *loader) failed(field string) bool {
 		}
 	}
 	return false
-}
-
-// missing returns field when isMissing.
-func missing(isMissing bool, field string) []string {
-	if isMissing {
-		return []string{field}
-	}
-	return nil
 }

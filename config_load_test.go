@@ -220,7 +220,7 @@ func TestLoadConfiguration_missing(t *testing.T) {
 		{"nothing at all", nil, []string{"BasePath", "APIToken"}},
 		{"no token", []string{"OKTA_CLIENT_ORGURL=" + orgURL}, []string{"APIToken"}},
 		{"no token in Bearer mode", []string{"OKTA_CLIENT_ORGURL=" + orgURL, "OKTA_CLIENT_AUTHORIZATIONMODE=Bearer"}, []string{"APIToken"}},
-		{"PrivateKey mode needs its three", []string{"OKTA_CLIENT_ORGURL=" + orgURL, "OKTA_CLIENT_TOKEN=" + testToken, "OKTA_CLIENT_AUTHORIZATIONMODE=PrivateKey"},
+		{"PrivateKey mode needs its three", []string{"OKTA_CLIENT_ORGURL=" + orgURL, "OKTA_CLIENT_AUTHORIZATIONMODE=PrivateKey"},
 			[]string{"ClientID", "PrivateKey", "Scopes"}},
 		{"a client id implies PrivateKey mode", []string{"OKTA_CLIENT_ORGURL=" + orgURL, "OKTA_CLIENT_CLIENTID=0oa1"}, []string{"PrivateKey", "Scopes"}},
 		{"scopes imply PrivateKey mode", []string{"OKTA_CLIENT_ORGURL=" + orgURL, "OKTA_CLIENT_SCOPES=okta.sessions.read"}, []string{"ClientID", "PrivateKey"}},

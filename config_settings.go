@@ -2,34 +2,36 @@ package okta
 
 import (
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// orgURLExample ends the org URL messages.
-const orgURLExample = "; want your org URL, such as https://dev-123456.okta.com"
-
 // setting is one value LoadConfiguration reads: its variable, its key under
-// okta.client in okta.yaml, the Configuration field it sets and how.
+// okta.client in okta.yaml, the Configuration field it sets and how, and for
+// a secret, how it is read from the file its <variable>_FILE names.
 type setting struct {
 	env, key, field string
 	apply           func(l *loader, c *Configuration, v value) *ConfigError
+	fromFile        func(l *loader, c *Configuration, path string) *ConfigError
 }
+
+// fileSuffix ends the variable of a secret's file form: OKTA_CLIENT_TOKEN_FILE
+// names a file whose content is the token, as containers mount secrets.
+const fileSuffix = "_FILE"
 
 // settings are the values LoadConfiguration reads, as Okta's SDKs name them.
 var settings = []setting{
-	{"OKTA_CLIENT_ORGURL", "orgUrl", "BasePath", scalar(applyOrgURL)},
-	{"OKTA_CLIENT_TOKEN", "token", "APIToken", scalar(applyToken)},
-	{"OKTA_CLIENT_AUTHORIZATIONMODE", "authorizationMode", "AuthorizationMode", scalar(applyMode)},
-	{"OKTA_CLIENT_CLIENTID", "clientId", "ClientID", scalar(plain(func(c *Configuration, s string) { c.ClientID = s }))},
-	{"OKTA_CLIENT_SCOPES", "scopes", "Scopes", applyScopes},
-	{"OKTA_CLIENT_PRIVATEKEY", "privateKey", "PrivateKey", scalar(applyPrivateKey)},
-	{"OKTA_CLIENT_PRIVATEKEYID", "privateKeyId", "PrivateKeyID", scalar(plain(func(c *Configuration, s string) { c.PrivateKeyID = s }))},
-	{"OKTA_CLIENT_REQUEST_TIMEOUT", "requestTimeout", "Timeout", scalar(seconds(func(c *Configuration, d time.Duration) { c.Timeout = d }))},
-	{"OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES", "rateLimit.maxRetries", "MaxRetries", scalar(applyMaxRetries)},
-	{"OKTA_CLIENT_RATE_LIMIT_MAX_BACKOFF", "rateLimit.maxBackoff", "MaxRetryWait", scalar(seconds(func(c *Configuration, d time.Duration) { c.MaxRetryWait = d }))},
+	{"OKTA_CLIENT_ORGURL", "orgUrl", "BasePath", scalar(applyOrgURL), nil},
+	{"OKTA_CLIENT_TOKEN", "token", "APIToken", scalar(applyToken), tokenFromFile},
+	{"OKTA_CLIENT_AUTHORIZATIONMODE", "authorizationMode", "AuthorizationMode", scalar(applyMode), nil},
+	{"OKTA_CLIENT_CLIENTID", "clientId", "ClientID", scalar(plain(func(c *Configuration, s string) { c.ClientID = s })), nil},
+	{"OKTA_CLIENT_SCOPES", "scopes", "Scopes", applyScopes, nil},
+	{"OKTA_CLIENT_PRIVATEKEY", "privateKey", "PrivateKey", scalar(applyPrivateKey), keyFromFile},
+	{"OKTA_CLIENT_PRIVATEKEYID", "privateKeyId", "PrivateKeyID", scalar(plain(func(c *Configuration, s string) { c.PrivateKeyID = s })), nil},
+	{"OKTA_CLIENT_REQUEST_TIMEOUT", "requestTimeout", "Timeout", scalar(seconds(func(c *Configuration, d time.Duration) { c.Timeout = d })), nil},
+	{"OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES", "rateLimit.maxRetries", "MaxRetries", scalar(applyMaxRetries), nil},
+	{"OKTA_CLIENT_RATE_LIMIT_MAX_BACKOFF", "rateLimit.maxBackoff", "MaxRetryWait", scalar(seconds(func(c *Configuration, d time.Duration) { c.MaxRetryWait = d })), nil},
 }
 
 // settingBy returns the setting whose name (chosen by name) is want, or nil.
@@ -45,20 +47,6 @@ func settingBy(name func(*setting) string, want string) *setting {
 // settingByField returns the setting of a Configuration field.
 func settingByField(field string) *setting {
 	return settingBy(func(s *setting) string { return s.field }, field)
-}
-
-// didYouMean returns a hint naming the known name that differs from name
-// only in case and separators, or "".
-func didYouMean(name string, known func(*setting) string) string {
-	fold := func(s string) string {
-		return strings.NewReplacer("_", "", "-", "", ".", "").Replace(strings.ToLower(s))
-	}
-	for i := range settings {
-		if k := known(&settings[i]); fold(k) == fold(name) || fold(envPrefix+k) == fold(name) {
-			return "; did you mean " + k + "?"
-		}
-	}
-	return ""
 }
 
 // maxShownName is the length up to which shownName shows a name whole: room
@@ -128,45 +116,21 @@ func plain(set func(*Configuration, string)) func(*loader, *Configuration, strin
 	}
 }
 
-// applyOrgURL checks the org URL for the mistakes Okta's users make most,
-// then as Configuration.Validate does, and sets BasePath.
+// applyOrgURL checks the org URL as Configuration.Validate does, and sets
+// BasePath.
 func applyOrgURL(_ *loader, c *Configuration, s string) *ConfigError {
-	switch {
-	case strings.Contains(s, "{yourOktaDomain}"):
-		return invalid("still holds the placeholder {yourOktaDomain}: replace it with your Okta domain" + orgURLExample)
-	case !strings.Contains(s, "://"):
-		return invalid("has no scheme: start it with https://" + orgURLExample)
-	case strings.Contains(strings.ToLower(s), ".com.com"):
-		return invalid("contains .com.com: remove the repeated .com" + orgURLExample)
-	}
-	base, err := (&Configuration{BasePath: s}).buildOrgURL()
-	if err != nil {
-		var reason string
-		if ve, ok := err.(*ValidationError); ok {
-			reason = ve.Reason
-		}
-		return &ConfigError{Reason: "is not a valid org URL: " + reason, Err: err}
-	}
-	u, _ := url.Parse(base)
-	host := strings.ToLower(u.Hostname())
-	for _, d := range []string{"okta.com", "oktapreview.com", "okta-emea.com", "okta-gov.com"} {
-		if strings.HasSuffix(host, "-admin."+d) {
-			return invalid("is the Admin Console's URL: remove -admin from the host" + orgURLExample)
-		}
+	if _, ve := (&Configuration{BasePath: s}).buildOrgURL(); ve != nil {
+		return &ConfigError{Reason: ve.Reason, Err: ve}
 	}
 	c.BasePath = s
 	return nil
 }
 
-// applyToken checks an API token's form and sets APIToken.
+// applyToken checks an API token as Configuration.Validate does, and sets
+// APIToken.
 func applyToken(_ *loader, c *Configuration, s string) *ConfigError {
-	switch {
-	case strings.Contains(s, "{apiToken}"):
-		return invalid("still holds the placeholder {apiToken}: replace it with an API token (Admin Console, Security > API > Tokens)")
-	case strings.HasPrefix(s, "SSWS "):
-		return invalid("starts with \"SSWS \": give the token alone; the client adds the scheme")
-	case !validHeaderValue(s):
-		return invalid("contains a control character such as CR or LF")
+	if reason := apiTokenProblem(s); reason != "" {
+		return invalid(reason)
 	}
 	c.APIToken = s
 	return nil
@@ -219,27 +183,64 @@ func isInlineKey(s string) bool {
 }
 
 // applyPrivateKey sets PrivateKey from the key itself or from the file it
-// names. No message holds the value: it may be the key.
+// names.
 func applyPrivateKey(l *loader, c *Configuration, s string) *ConfigError {
-	what := "is neither a PEM private key nor a private JWK, nor the path of a file holding one"
 	if !isInlineKey(s) {
-		key, e := l.readKeyFile(s)
-		if e != nil {
-			return e
-		}
-		s, what = strings.TrimSpace(key), "names a file that holds no PEM private key or private JWK"
+		return keyFromFile(l, c, s)
 	}
-	if _, _, err := decodePrivateKey(s); err != nil {
+	return setPrivateKey(c, s, "")
+}
+
+// keyFromFile sets PrivateKey from the file at path.
+func keyFromFile(l *loader, c *Configuration, path string) *ConfigError {
+	key, e := l.readSecretFile(path, "private key")
+	if e != nil {
+		return e
+	}
+	return setPrivateKey(c, key, "names a file that holds ")
+}
+
+// setPrivateKey checks a private key as Configuration.Validate does, and
+// sets PrivateKey; fromFile starts the reason when the key came from a
+// file. No message holds the key.
+func setPrivateKey(c *Configuration, key, fromFile string) *ConfigError {
+	if _, _, err := decodePrivateKey(key); err != nil {
 		// The OAuth 2.0 client's own parser, so that what loads is what
 		// signs; its reasons never quote the key.
-		reason := "(PKCS#1, PKCS#8 or SEC1 PEM, unencrypted)"
-		if ve, ok := err.(*ValidationError); ok {
-			reason = "(" + ve.Reason + ")"
+		what := "is neither a PEM private key nor a private JWK, nor the path of a file holding one"
+		if fromFile != "" {
+			what = fromFile + "no PEM private key or private JWK"
 		}
-		return invalid(what + " " + reason)
+		return invalid(what + " (" + reasonOf(err) + ")")
 	}
-	c.PrivateKey = s
+	if _, err := newAssertionSigner(key, ""); err != nil { // a key too short or broken to sign with
+		if fromFile != "" {
+			return &ConfigError{Reason: fromFile + "a private key that " + reasonOf(err), Err: err}
+		}
+		return &ConfigError{Reason: reasonOf(err), Err: err}
+	}
+	c.PrivateKey = key
 	return nil
+}
+
+// reasonOf is the Reason of a *ValidationError err, or a generic one.
+func reasonOf(err error) string {
+	if ve, ok := err.(*ValidationError); ok {
+		return ve.Reason
+	}
+	return "PKCS#1, PKCS#8 or SEC1 PEM, unencrypted"
+}
+
+// tokenFromFile sets APIToken from the file at path.
+func tokenFromFile(l *loader, c *Configuration, path string) *ConfigError {
+	token, e := l.readSecretFile(path, "token")
+	if e != nil {
+		return e
+	}
+	if token == "" {
+		return invalid("names an empty file; give a file holding the API token")
+	}
+	return applyToken(l, c, token)
 }
 
 // seconds returns an apply that parses whole seconds, 0 for the default.
@@ -283,4 +284,13 @@ func wholeNumber(s, want string) (int64, *ConfigError) {
 		return 0, invalid("is negative; want " + want)
 	}
 	return n, nil
+}
+
+// yamlKeys are the keys under okta.client LoadConfiguration reads.
+func yamlKeys() []string {
+	keys := make([]string, len(settings))
+	for i, s := range settings {
+		keys[i] = s.key
+	}
+	return keys
 }

@@ -216,12 +216,16 @@ func (c *Configuration) AddDefaultHeader(key, value string) {
 	c.DefaultHeader[key] = value
 }
 
-// Validate reports the first problem that would make every request fail, as a
-// *ValidationError, so that a service can fail fast at start-up. It checks the
-// org URL, the settings, the default headers and the credential fields
-// against AuthorizationMode: each mode's fields present and well formed (in
-// "PrivateKey" mode the key parsed), no fields of two modes at once. It does
-// not require a credential, since one may come with each call's context.
+// Validate reports every problem that would make every request fail, so
+// that a service can fail fast at start-up: a *ValidationError for one, or
+// an error joining them (errors.Join) for several, each a *ValidationError
+// naming its Field; errors.As finds the first. It checks the org URL (the
+// mistakes of LoadConfiguration's rules too: no https://, the Admin
+// Console's or an issuer's URL), the settings, the default headers and the
+// credential fields against AuthorizationMode: each mode's fields present
+// and well formed (an APIToken without "SSWS ", in "PrivateKey" mode the key
+// read and parsed), no fields of two modes at once. It does not require a
+// credential, since one may come with each call's context.
 func (c *Configuration) Validate() error {
 	_, err := c.orgURL()
 	return err
@@ -241,16 +245,25 @@ func (c *Configuration) validated() (string, *serviceAppKeys, error) {
 	if c == nil {
 		return "", nil, &ValidationError{Field: "Configuration", Reason: "is nil"}
 	}
-	base, err := c.buildOrgURL()
-	if err != nil {
-		return "", nil, err
+	var p problems
+	base, ve := c.buildOrgURL()
+	if ve != nil {
+		p = append(p, ve)
 	}
 	keys, err := c.validateAuthorization()
-	if err != nil {
+	p.addErr(err)
+	c.validateSettings(&p)
+	c.validateHeaders(&p)
+	if err := p.err(); err != nil {
 		return "", nil, err
 	}
+	return base, keys, nil
+}
+
+// validateSettings checks the resilience settings and the hooks.
+func (c *Configuration) validateSettings(p *problems) {
 	if c.MaxRetries < NoRetries {
-		return "", nil, &ValidationError{Field: "MaxRetries", Reason: "is negative; NoRetries (-1) is the one negative value"}
+		p.add("MaxRetries", "is negative; NoRetries (-1) is the one negative value")
 	}
 	for _, v := range []struct {
 		field string
@@ -263,39 +276,42 @@ func (c *Configuration) validated() (string, *serviceAppKeys, error) {
 		{"RateLimitFloor", c.RateLimitFloor < 0},
 	} {
 		if v.bad {
-			return "", nil, &ValidationError{Field: v.field, Reason: "is negative"}
+			p.add(v.field, "is negative")
 		}
 	}
 	// A typed nil, or a slog.Logger without a handler, would panic on the
 	// first use, in every call.
 	if c.Clock != nil && isNil(c.Clock) {
-		return "", nil, &ValidationError{Field: "Clock", Reason: "is a nil pointer; leave it nil for the real clock"}
+		p.add("Clock", "is a nil pointer; leave it nil for the real clock")
 	}
 	if c.Observer != nil && isNil(c.Observer) {
-		return "", nil, &ValidationError{Field: "Observer", Reason: "is a nil pointer; leave it nil for none"}
+		p.add("Observer", "is a nil pointer; leave it nil for none")
 	}
 	if !usableLogger(c.Logger) {
-		return "", nil, &ValidationError{Field: "Logger", Reason: "has no handler; make it with slog.New, or leave it nil"}
+		p.add("Logger", "has no handler; make it with slog.New, or leave it nil")
 	}
 	if c.HTTPClient != nil && c.HTTPClient.Transport != nil && isNil(c.HTTPClient.Transport) {
-		return "", nil, &ValidationError{Field: "HTTPClient", Reason: "has a nil pointer as its Transport; leave Transport nil for Go's default"}
+		p.add("HTTPClient", "has a nil pointer as its Transport; leave Transport nil for Go's default")
 	}
+}
+
+// validateHeaders checks UserAgent and DefaultHeader, in name order.
+func (c *Configuration) validateHeaders(p *problems) {
 	if !validHeaderValue(c.UserAgent) {
-		return "", nil, &ValidationError{Field: "UserAgent", Reason: "contains a control character"}
+		p.add("UserAgent", "contains a control character")
 	}
-	for k, v := range c.DefaultHeader {
+	for _, k := range slices.Sorted(maps.Keys(c.DefaultHeader)) {
 		switch {
 		case !validHeaderName(k):
 			// The name is not shown whole: a caller who wrote
 			// "X-Api-Key: <secret>" as the name put a secret in it.
-			return "", nil, &ValidationError{Field: "DefaultHeader", Reason: "a header name is not a valid token: " + shortID(k)}
+			p.add("DefaultHeader", "a header name is not a valid token: "+shortID(k))
 		case strings.EqualFold(k, "Authorization"), strings.EqualFold(k, "Host"):
-			return "", nil, &ValidationError{Field: "DefaultHeader", Reason: http.CanonicalHeaderKey(k) + " may not be set here; use APIToken or a context credential"}
-		case !validHeaderValue(v):
-			return "", nil, &ValidationError{Field: "DefaultHeader", Reason: "the value of " + shortID(k) + " contains a control character"}
+			p.add("DefaultHeader", http.CanonicalHeaderKey(k)+" may not be set here; use APIToken or a context credential")
+		case !validHeaderValue(c.DefaultHeader[k]):
+			p.add("DefaultHeader", "the value of "+shortID(k)+" contains a control character")
 		}
 	}
-	return base, keys, nil
 }
 
 // clone returns a deep enough copy of c for NewAPIClient.

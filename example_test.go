@@ -49,7 +49,7 @@ func ExampleNewConfiguration() {
 	// secrets are hidden.
 	fmt.Println(strings.Contains(fmt.Sprint(cfg), cfg.APIToken))
 	// Output:
-	// okta: invalid BasePath: has an unfilled {placeholder}: set Subdomain, or set BasePath to the org URL
+	// okta: invalid BasePath: is not set: set it to your org URL, such as https://dev-123456.okta.com, or set Subdomain
 	// <nil>
 	// false
 }

@@ -3,20 +3,33 @@ package okta
 import (
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
 
+// orgURLExample ends the org URL messages.
+const orgURLExample = "; want your org URL, such as https://dev-123456.okta.com"
+
 // buildOrgURL resolves the org URL from BasePath, Subdomain, Domain, Scheme
-// and Host, and checks it.
-func (c *Configuration) buildOrgURL() (string, error) {
-	raw, err := c.fillBasePath()
-	if err != nil {
-		return "", err
+// and Host, and checks it: the mistakes Okta's users make most first, each
+// with a message that says what to do, then the URL's form.
+func (c *Configuration) buildOrgURL() (string, *ValidationError) {
+	if strings.Contains(c.BasePath, "{yourOktaDomain}") {
+		return "", basePathError("still holds the placeholder {yourOktaDomain}: replace it with your Okta domain" + orgURLExample)
+	}
+	raw, ve := c.fillBasePath()
+	switch {
+	case ve != nil:
+		return "", ve
+	case !strings.Contains(raw, "://"):
+		return "", basePathError("has no scheme: start it with https://" + orgURLExample)
+	case strings.Contains(strings.ToLower(raw), ".com.com"):
+		return "", basePathError("contains .com.com: remove the repeated .com" + orgURLExample)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", &ValidationError{Field: "BasePath", Reason: "is not a valid URL"}
+		return "", basePathError("is not a valid URL")
 	}
 	if c.Scheme != "" {
 		u.Scheme = c.Scheme
@@ -24,41 +37,86 @@ func (c *Configuration) buildOrgURL() (string, error) {
 	if c.Host != "" {
 		u.Host = c.Host
 	}
-	switch {
-	case u.User != nil:
-		return "", &ValidationError{Field: "BasePath", Reason: "must not hold user information"}
-	case u.Host == "" || u.Hostname() == "":
-		return "", &ValidationError{Field: "BasePath", Reason: "has no host; want an org URL such as https://dev-123456.okta.com"}
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return "", &ValidationError{Field: "BasePath", Reason: "must not have a query or fragment"}
-	case u.Opaque != "":
-		return "", &ValidationError{Field: "BasePath", Reason: "is not a valid URL"}
+	if ve := checkURLForm(u); ve != nil {
+		return "", ve
 	}
-	if h := u.Hostname(); !validDNSName(h) && net.ParseIP(h) == nil {
-		return "", &ValidationError{Field: "Host", Reason: "is not a valid host name"}
-	}
-	if p := u.Port(); p != "" && !validPort(p) {
-		return "", &ValidationError{Field: "Host", Reason: "has an invalid port"}
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return "", &ValidationError{Field: "Scheme", Reason: "http is allowed only for loopback hosts; use https"}
-		}
-	default:
-		return "", &ValidationError{Field: "Scheme", Reason: "must be https (or http for loopback hosts)"}
+	if reason := notOrgURL(u); reason != "" {
+		return "", basePathError(reason + orgURLExample)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }
 
+// basePathError is a *ValidationError of BasePath.
+func basePathError(reason string) *ValidationError {
+	return &ValidationError{Field: "BasePath", Reason: reason}
+}
+
+// checkURLForm checks what the org URL u is made of: a host without user
+// information, no query or fragment, a port in range, and https (http for
+// loopback hosts only).
+func checkURLForm(u *url.URL) *ValidationError {
+	switch {
+	case u.User != nil:
+		return basePathError("must not hold user information")
+	case u.Host == "" || u.Hostname() == "":
+		return basePathError("has no host" + orgURLExample)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return basePathError("must not have a query or fragment")
+	case u.Opaque != "":
+		return basePathError("is not a valid URL")
+	}
+	if h := u.Hostname(); !validDNSName(h) && net.ParseIP(h) == nil {
+		return &ValidationError{Field: "Host", Reason: "is not a valid host name"}
+	}
+	if p := u.Port(); p != "" && !validPort(p) {
+		return &ValidationError{Field: "Host", Reason: "has an invalid port"}
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return &ValidationError{Field: "Scheme", Reason: "http is allowed only for loopback hosts; use https"}
+		}
+	default:
+		return &ValidationError{Field: "Scheme", Reason: "must be https (or http for loopback hosts)"}
+	}
+	return nil
+}
+
+// oktaDomains are the domains of Okta's orgs, whose Admin Console is at
+// <org>-admin.<domain>.
+var oktaDomains = []string{"okta.com", "oktapreview.com", "okta-emea.com", "okta-gov.com"}
+
+// notOrgURL says why u, a well-formed URL, is another Okta URL than the
+// org's: the Admin Console's, an authorization server's issuer, or an API
+// path; "" when it is none of these. Calls to such a URL answer 404.
+func notOrgURL(u *url.URL) string {
+	host := strings.ToLower(u.Hostname())
+	for _, d := range oktaDomains {
+		if strings.HasSuffix(host, "-admin."+d) {
+			return "is the Admin Console's URL: remove -admin from the host"
+		}
+	}
+	path := strings.ToLower(strings.TrimRight(u.Path, "/"))
+	switch {
+	case slices.Contains(strings.Split(path, "/"), "oauth2"):
+		return "is an authorization server's issuer URL (/oauth2/...), not the org URL: remove the path"
+	case strings.HasSuffix(path, "/api/v1"):
+		return "ends in /api/v1: give the org URL alone; the client adds the API's path"
+	}
+	return ""
+}
+
 // fillBasePath returns BasePath (or its default) with {subdomain} and
 // {domain} filled in.
-func (c *Configuration) fillBasePath() (string, error) {
+func (c *Configuration) fillBasePath() (string, *ValidationError) {
 	raw := c.BasePath
 	if raw == "" {
 		raw = defaultBasePath
+	}
+	if raw == defaultBasePath && c.Subdomain == "" {
+		return "", basePathError("is not set: set it to your org URL, such as https://dev-123456.okta.com, or set Subdomain")
 	}
 	domain := c.Domain
 	if domain == "" {
@@ -77,7 +135,7 @@ func (c *Configuration) fillBasePath() (string, error) {
 		raw = strings.ReplaceAll(raw, v.placeholder, v.value)
 	}
 	if strings.ContainsAny(raw, "{}") {
-		return "", &ValidationError{Field: "BasePath", Reason: "has an unfilled {placeholder}: set Subdomain, or set BasePath to the org URL"}
+		return "", basePathError("has an unfilled {placeholder}: set Subdomain, or set BasePath to the org URL")
 	}
 	return raw, nil
 }
