@@ -140,10 +140,17 @@ type origin struct{ source, key string }
 //   - the org URL or a credential missing once every source is read: the org
 //     URL, and the token unless AuthorizationMode is (or the client id and
 //     private key imply) "PrivateKey", which needs the client id, private key
-//     and scopes instead.
+//     and scopes instead;
+//   - what Configuration.Validate finds, with the same reasons, such as the
+//     fields of two modes, with the source of the field at fault.
+//
+// The secrets also have a file form, as containers mount them:
+// OKTA_CLIENT_TOKEN_FILE and OKTA_CLIENT_PRIVATEKEY_FILE name a file whose
+// content is the token or the key; setting a variable and its _FILE form
+// at once is an error.
 //
 // A file readable by every user that holds a token or a private key, and
-// such a private key file, get a Warn record, as ssh warns of an unprotected
+// such a token or private key file, get a Warn record, as ssh warns of an unprotected
 // key; records go to the WithLogger logger, or slog.Default() when none is
 // given. Options point the loader at other directories or another
 // environment, as tests do.

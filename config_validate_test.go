@@ -91,6 +91,7 @@ func TestLoadConfiguration_rules(t *testing.T) {
 		{"a dotted key alone", file, "rateLimit.maxBackoff: 5", "okta.client.rateLimit.maxBackoff", "", nil},
 		{"a dotted section", file, "!okta.client:\n  token: x\n", "okta.client", "", nil},
 		{"rateLimit null", file, "rateLimit:", "okta.client.rateLimit", "", nil},
+		{"rateLimit an empty mapping", file, "rateLimit: {}", "okta.client.rateLimit", "", nil},
 		{"rateLimit a list", file, "rateLimit: [1]", "okta.client.rateLimit", "", nil},
 		// YAML types.
 		{"token tagged binary", file, "token: !!binary YWJj", "okta.client.token", "APIToken", nil},

@@ -71,7 +71,8 @@ const defaultDomain = "okta.com"
 // and Host, when set, replace those parts of the resulting URL. Only https is
 // accepted, except http for loopback hosts (127.0.0.0/8, ::1, localhost).
 //
-// String, GoString, LogValue and MarshalJSON never show APIToken,
+// String, GoString, LogValue and MarshalJSON show the values in force (a
+// zero field's default, the implied AuthorizationMode) and never show APIToken,
 // PrivateKey, header values or a password in BasePath or Host, so a
 // Configuration is safe to log with fmt's verbs and log/slog, and to marshal
 // to JSON.
@@ -115,8 +116,9 @@ type Configuration struct {
 	// "okta.sessions.read" and "okta.sessions.manage".
 	Scopes []string
 	// PrivateKey is the service app's private key ("PrivateKey" mode): PEM
-	// (PKCS#1, PKCS#8 or SEC1; RSA or EC P-256) or a private JWK as JSON. It
-	// is a secret.
+	// (PKCS#1, PKCS#8 or SEC1; RSA or EC P-256) or a private JWK as JSON, or
+	// the path of a file holding it (relative to the working directory),
+	// which Validate and NewAPIClient read. It is a secret.
 	PrivateKey string
 	// PrivateKeyID is the key's id (the JWT "kid"), when the app has several.
 	PrivateKeyID string
@@ -323,9 +325,18 @@ func (c *Configuration) clone() *Configuration {
 }
 
 // fillDefaults replaces the zero values of the resilience settings and the
-// clock with their defaults, for NewAPIClient's private copy. MaxRetries
-// becomes the number of retries: NoRetries turns into 0.
+// clock with their defaults, for NewAPIClient's private copy.
 func (c *Configuration) fillDefaults() {
+	c.fillResilience()
+	if c.Clock == nil {
+		c.Clock = realClock{}
+	}
+}
+
+// fillResilience replaces the zero values of the resilience settings with
+// their defaults. MaxRetries becomes the number of retries: NoRetries turns
+// into 0.
+func (c *Configuration) fillResilience() {
 	switch c.MaxRetries {
 	case 0:
 		c.MaxRetries = DefaultMaxRetries
@@ -343,8 +354,5 @@ func (c *Configuration) fillDefaults() {
 		if *d.field == 0 {
 			*d.field = d.def
 		}
-	}
-	if c.Clock == nil {
-		c.Clock = realClock{}
 	}
 }

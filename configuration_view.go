@@ -12,9 +12,11 @@ import (
 
 // attrs is the one description of a Configuration that String, GoString,
 // LogValue and MarshalJSON print: every field, in declaration order, with its
-// secrets hidden. A test checks that every exported field is here, so that a
-// new field cannot be printed by accident or forgotten.
+// secrets hidden, and the value in force where a zero value stands for a
+// default (see inForce). A test checks that every exported field is here, so
+// that a new field cannot be printed by accident or forgotten.
 func (c *Configuration) attrs() []slog.Attr {
+	c = c.inForce()
 	return []slog.Attr{
 		slog.String("BasePath", hideUserinfo(c.BasePath)),
 		slog.String("Subdomain", c.Subdomain),
@@ -44,10 +46,14 @@ func (c *Configuration) attrs() []slog.Attr {
 	}
 }
 
-// String describes the configuration without its secrets: the API token and
-// the private key are hidden, the default headers are listed by name only,
-// and user information in BasePath or Host is hidden. A field holding an
-// object (HTTPClient, TokenSource, DPoPKey, Clock, Logger, Observer) shows whether it is set.
+// String describes the configuration in force without its secrets: a field
+// left zero shows the default it stands for (BasePath and Domain their
+// templates, AuthorizationMode the mode the credential fields imply,
+// MaxRetries the retries made, 0 for NoRetries, and the durations theirs);
+// the API token and the private key are hidden, the default headers are
+// listed by name only, and user information in BasePath or Host is hidden.
+// A field holding an object (HTTPClient, TokenSource, DPoPKey, Clock,
+// Logger, Observer) shows whether it is set.
 func (c Configuration) String() string {
 	var b strings.Builder
 	b.WriteString("Configuration{")
@@ -96,4 +102,20 @@ func (c Configuration) MarshalJSON() ([]byte, error) {
 		b = append(b, enc...)
 	}
 	return append(b, '}'), nil
+}
+
+// inForce returns a copy of c with each zero value that stands for a default
+// replaced by it, as NewAPIClient's copy has them, and the implied
+// AuthorizationMode; objects (Clock, HTTPClient...) are left as they are.
+func (c *Configuration) inForce() *Configuration {
+	cp := *c
+	if cp.BasePath == "" {
+		cp.BasePath = defaultBasePath
+	}
+	if cp.Domain == "" {
+		cp.Domain = defaultDomain
+	}
+	cp.AuthorizationMode = c.impliedMode()
+	cp.fillResilience()
+	return &cp
 }

@@ -22,21 +22,17 @@ func main() {
 		log.Fatalf("set %s in the environment", strings.Join(unset, ", "))
 	}
 
-	key, err := os.ReadFile(os.Getenv("OKTA_CLIENT_PRIVATEKEY_FILE")) // PEM (PKCS#1, PKCS#8, SEC1) or a private JWK
-	if err != nil {
-		log.Fatal(err)
-	}
 	cfg := okta.NewConfiguration()
 	cfg.BasePath = os.Getenv("OKTA_CLIENT_ORGURL") // https://dev-123456.okta.com
 	cfg.AuthorizationMode = "PrivateKey"
 	cfg.ClientID = os.Getenv("OKTA_CLIENT_CLIENTID") // the service app's client id, 0oa...
 	cfg.Scopes = []string{"okta.sessions.read", "okta.sessions.manage"}
-	cfg.PrivateKey = string(key)
-	cfg.PrivateKeyID = os.Getenv("OKTA_CLIENT_PRIVATEKEYID") // the key's kid; may be empty if the app has one key
+	cfg.PrivateKey = os.Getenv("OKTA_CLIENT_PRIVATEKEY_FILE") // the key's file (PEM or private JWK), or the key itself
+	cfg.PrivateKeyID = os.Getenv("OKTA_CLIENT_PRIVATEKEYID")  // the key's kid; may be empty if the app has one key
 	// DPoP needs nothing more: the client makes a P-256 key of its own and
 	// sends a proof with every token request; set cfg.DPoPKey to use a
 	// crypto.Signer of yours (a KMS key) instead.
-	if err := cfg.Validate(); err != nil { // parses the key: a bad one fails here, not at the first call
+	if err := cfg.Validate(); err != nil { // reads and parses the key: a bad one fails here, with every other mistake
 		log.Fatal(err)
 	}
 	client := okta.NewAPIClient(cfg) // one per org: it caches the access token for all its goroutines
