@@ -3,154 +3,42 @@ package okta
 import (
 	"errors"
 	"reflect"
-	"slices"
-	"strings"
+
+	"github.com/oktasessions/okta-session-go/internal/config"
 )
 
-// The values of Configuration.AuthorizationMode, as Okta's SDKs spell them.
-const (
-	authModeSSWS       = "SSWS"
-	authModeBearer     = "Bearer"
-	authModePrivateKey = "PrivateKey"
-)
-
-// modeField is a credential field of an AuthorizationMode: whether it is
-// set, and whether the mode needs it.
-type modeField struct {
-	name     string
-	set      bool
-	required bool
-}
-
-// authMode is an AuthorizationMode and its credential fields.
-type authMode struct {
-	name   string
-	fields []modeField
-}
-
-// authModes is the one statement of each AuthorizationMode's fields and of
-// which it needs, in the order a mode is implied when AuthorizationMode is
-// empty. Validate and LoadConfiguration both read it.
-func (c *Configuration) authModes() []authMode {
-	return []authMode{
-		{authModeSSWS, []modeField{{"APIToken", c.APIToken != "", true}}},
-		{authModeBearer, []modeField{{"TokenSource", c.TokenSource != nil, true}}},
-		{authModePrivateKey, []modeField{{"ClientID", c.ClientID != "", true}, {"PrivateKey", c.PrivateKey != "", true},
-			{"Scopes", len(c.Scopes) > 0, true}, {"PrivateKeyID", c.PrivateKeyID != "", false}, {"DPoPKey", c.DPoPKey != nil, false}}},
+// fields is c as the checks of internal/config see it.
+func (c *Configuration) fields() *config.Fields {
+	return &config.Fields{
+		BasePath: c.BasePath, Subdomain: c.Subdomain, Domain: c.Domain, Host: c.Host, Scheme: c.Scheme,
+		APIToken: c.APIToken, AuthorizationMode: c.AuthorizationMode, ClientID: c.ClientID, Scopes: c.Scopes,
+		PrivateKey: c.PrivateKey, PrivateKeyID: c.PrivateKeyID,
+		TokenSource: c.TokenSource != nil, TokenSourceNil: c.TokenSource != nil && isNil(c.TokenSource), DPoPKey: c.DPoPKey != nil,
+		MaxRetries: c.MaxRetries, MaxRetryWait: c.MaxRetryWait, AttemptTimeout: c.AttemptTimeout, Timeout: c.Timeout,
+		MaxConcurrency: c.MaxConcurrency, RateLimitFloor: c.RateLimitFloor,
 	}
 }
-
-// impliedMode is AuthorizationMode or, when it is empty, the first mode
-// with a credential field set; "" when none is.
-func (c *Configuration) impliedMode() string {
-	if c.AuthorizationMode != "" {
-		return c.AuthorizationMode
-	}
-	for _, m := range c.authModes() {
-		if slices.ContainsFunc(m.fields, func(f modeField) bool { return f.set }) {
-			return m.name
-		}
-	}
-	return ""
-}
-
-// unsetFields returns the fields the implied mode needs that are not set.
-func (c *Configuration) unsetFields() []string {
-	mode := c.impliedMode()
-	var unset []string
-	for _, m := range c.authModes() {
-		for _, f := range m.fields {
-			if m.name == mode && f.required && !f.set {
-				unset = append(unset, f.name)
-			}
-		}
-	}
-	return unset
-}
-
-// requiredHint ends the message of a required field that is not set.
-var requiredHint = map[string]string{"Scopes": ", such as okta.sessions.read"}
 
 // validateAuthorization checks the configured credential against
-// AuthorizationMode, returning a *ValidationError naming the field at fault
-// for every mistake (see problems.err):
-//
-//   - each mode has its fields (see authModes): "SSWS" APIToken; "Bearer"
-//     TokenSource; "PrivateKey" ClientID, PrivateKey and Scopes
-//     (PrivateKeyID and DPoPKey optional); a mode without them is refused;
-//   - fields of two modes at once are refused, whatever AuthorizationMode
-//     says, and so are fields of a mode other than AuthorizationMode;
-//   - an empty AuthorizationMode means the mode whose fields are set, or no
-//     configured credential at all (each call's context then brings one);
-//   - any other AuthorizationMode is refused.
-//
-// In "PrivateKey" mode it parses PrivateKey (reading the file it names) and
-// checks DPoPKey, so that a bad key fails here and not at the first call,
-// and returns the keys it built (nil in the other modes, or on a mistake).
+// AuthorizationMode (see config.Fields.CheckModes: each mode's fields
+// present and well formed, no fields of two modes at once), returning a
+// *ValidationError naming the field at fault for every mistake (see
+// problems.err). In "PrivateKey" mode it parses PrivateKey (reading the file
+// it names) and checks DPoPKey, so that a bad key fails here and not at the
+// first call, and returns the keys it built (nil in the other modes, or on a
+// mistake).
 func (c *Configuration) validateAuthorization() (*serviceAppKeys, error) {
 	var p problems
-	keys := c.authorizationProblems(&p)
-	return keys, p.err()
-}
-
-// authorizationProblems is validateAuthorization, adding its mistakes to p.
-func (c *Configuration) authorizationProblems(p *problems) *serviceAppKeys {
-	mode := c.impliedMode()
-	modes := c.authModes()
-	i := slices.IndexFunc(modes, func(m authMode) bool { return m.name == mode })
-	if mode != "" && i < 0 {
-		p.add("AuthorizationMode", `must be "SSWS", "Bearer", "PrivateKey" or empty`)
-		return nil
+	f := c.fields()
+	p.add(f.CheckModes()...)
+	if f.ImpliedMode() != config.ModePrivateKey {
+		return nil, p.err()
 	}
-	n := len(*p)
-	c.refuseOtherModes(p, modes, mode)
-	for _, f := range c.unsetFields() {
-		p.add(f, "is required by AuthorizationMode "+mode+requiredHint[f])
+	keys := c.serviceAppKeys(&p)
+	if len(p) > 0 {
+		return nil, p.err()
 	}
-	switch mode {
-	case authModeSSWS:
-		if reason := apiTokenProblem(c.APIToken); c.APIToken != "" && reason != "" {
-			p.add("APIToken", reason)
-		}
-	case authModeBearer:
-		if c.TokenSource != nil && isNil(c.TokenSource) {
-			p.add("TokenSource", "is a nil pointer")
-		}
-	case authModePrivateKey:
-		keys := c.validatePrivateKeyMode(p)
-		if len(*p) == n {
-			return keys
-		}
-	}
-	return nil
-}
-
-// refuseOtherModes adds a problem for every set field of a mode other than
-// mode.
-func (c *Configuration) refuseOtherModes(p *problems, modes []authMode, mode string) {
-	var first string // a set field of mode, for the message
-	for _, m := range modes {
-		if i := slices.IndexFunc(m.fields, func(f modeField) bool { return f.set }); m.name == mode && i >= 0 {
-			first = m.fields[i].name
-		}
-	}
-	for _, m := range modes {
-		for _, f := range m.fields {
-			switch {
-			case m.name == mode || !f.set:
-			case c.AuthorizationMode == "":
-				p.add(f.name, "is set together with "+first+": configure the credential of one AuthorizationMode only")
-			default:
-				p.add(f.name, "does not belong to AuthorizationMode "+mode)
-			}
-		}
-	}
-}
-
-// validScope reports whether s can be sent as one OAuth 2.0 scope
-// (RFC 6749 section 3.3: printable ASCII but space, '"' and '\').
-func validScope(s string) bool {
-	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == '"' || r == '\\' || r >= 0x7f })
+	return keys, nil
 }
 
 // serviceAppKeys are the keys of "PrivateKey" mode that validation builds
@@ -160,23 +48,17 @@ type serviceAppKeys struct {
 	dpop      *dpopKey // of Configuration.DPoPKey; nil when the client is to make its own
 }
 
-// validatePrivateKeyMode checks the set fields of "PrivateKey" mode, and
-// returns the keys it built doing so.
-func (c *Configuration) validatePrivateKeyMode(p *problems) *serviceAppKeys {
-	if c.ClientID != "" {
-		p.addErr(checkCredential("ClientID", c.ClientID))
-	}
-	if slices.ContainsFunc(c.Scopes, func(s string) bool { return !validScope(s) }) {
-		p.add("Scopes", "has an empty scope or one with a space, quote or control character")
-	}
+// serviceAppKeys parses the set PrivateKey, reading the file it names, and
+// DPoPKey, adding their problems to p.
+func (c *Configuration) serviceAppKeys(p *problems) *serviceAppKeys {
 	var keys serviceAppKeys
 	if key := c.PrivateKey; key != "" {
-		var e *ConfigError
-		if !isInlineKey(key) { // the path of a file holding it
-			key, _, e = readKeyFile(key, "private key")
+		var fp *config.Problem
+		if !config.IsInlineKey(key) { // the path of a file holding it
+			key, _, fp = config.ReadKeyFile(key, "private key")
 		}
-		if e != nil {
-			p.add("PrivateKey", e.Reason)
+		if fp != nil {
+			p.add(&config.Problem{Field: "PrivateKey", Reason: fp.Reason})
 		} else {
 			var err error
 			keys.assertion, err = newAssertionSigner(key, c.PrivateKeyID)
@@ -191,12 +73,44 @@ func (c *Configuration) validatePrivateKeyMode(p *problems) *serviceAppKeys {
 	return &keys
 }
 
+// checkKey is config.Options.CheckKey: the OAuth 2.0 client's own parser,
+// so that what loads is what signs; its reasons never quote the key.
+func checkKey(key string) *config.KeyProblem {
+	if _, _, err := decodePrivateKey(key); err != nil {
+		return &config.KeyProblem{Reason: reasonOf(err), NotAKey: true, Err: err}
+	}
+	if _, err := newAssertionSigner(key, ""); err != nil { // too short or broken to sign with
+		return &config.KeyProblem{Reason: reasonOf(err), Err: err}
+	}
+	return nil
+}
+
+// reasonOf is the Reason of a *ValidationError err, or a generic one.
+func reasonOf(err error) string {
+	if ve, ok := err.(*ValidationError); ok {
+		return ve.Reason
+	}
+	return "PKCS#1, PKCS#8 or SEC1 PEM, unencrypted"
+}
+
 // problems collects every mistake of one configuration.
 type problems []*ValidationError
 
-// add records a mistake of field.
-func (p *problems) add(field, reason string) {
+// add records the problems internal/config found.
+func (p *problems) add(found ...*config.Problem) {
+	for _, f := range found {
+		*p = append(*p, validationError(f))
+	}
+}
+
+// addField records a mistake of field.
+func (p *problems) addField(field, reason string) {
 	*p = append(*p, &ValidationError{Field: field, Reason: reason})
+}
+
+// validationError is the *ValidationError of a problem.
+func validationError(f *config.Problem) *ValidationError {
+	return &ValidationError{Field: f.Field, Reason: f.Reason}
 }
 
 // addErr records err, a *ValidationError or an error joining them; nil is
@@ -212,7 +126,7 @@ func (p *problems) addErr(err error) {
 	case errors.As(err, &ve):
 		*p = append(*p, ve)
 	default:
-		p.add("Configuration", err.Error())
+		p.add(&config.Problem{Field: "Configuration", Reason: err.Error()})
 	}
 }
 
@@ -243,20 +157,4 @@ func isNil(v any) bool {
 		return rv.IsNil()
 	}
 	return false
-}
-
-// apiTokenProblem returns what is wrong with a set API token, or "": the
-// mistakes Okta's users make most (the placeholder of Okta's samples, the
-// scheme typed with the token) and a control character, which would change
-// the request.
-func apiTokenProblem(s string) string {
-	switch {
-	case strings.Contains(s, "{apiToken}"):
-		return "still holds the placeholder {apiToken}: replace it with an API token (Admin Console, Security > API > Tokens)"
-	case len(s) >= 5 && strings.EqualFold(s[:5], "SSWS "):
-		return "starts with \"SSWS \": give the token alone; the client adds the scheme"
-	case !validHeaderValue(s):
-		return "contains a control character such as CR or LF"
-	}
-	return ""
 }

@@ -3,10 +3,10 @@ package okta
 import (
 	"errors"
 	"log/slog"
-	"os"
-	"path/filepath"
 
 	"golang.org/x/oauth2"
+
+	"github.com/oktasessions/okta-session-go/internal/config"
 )
 
 // ConfigSource names one of the places LoadConfiguration reads; see
@@ -29,20 +29,20 @@ type LoadOption func(*loader)
 // WithHomeDir reads dir/.okta/okta.yaml instead of the file in the user's
 // home directory (os.UserHomeDir).
 func WithHomeDir(dir string) LoadOption {
-	return func(l *loader) { l.home, l.homeSet = dir, true }
+	return func(l *loader) { l.opts.Home, l.opts.HomeSet = dir, true }
 }
 
 // WithWorkDir reads dir/.okta.yaml instead of .okta.yaml in the process's
 // working directory, and resolves a relative private key path against dir.
 func WithWorkDir(dir string) LoadOption {
-	return func(l *loader) { l.work = dir }
+	return func(l *loader) { l.opts.Work = dir }
 }
 
 // WithEnviron reads the OKTA_CLIENT_* variables from env, a list of
 // "NAME=value" entries as os.Environ returns, instead of the process's
 // environment. When a name repeats, the last entry wins.
 func WithEnviron(env []string) LoadOption {
-	return func(l *loader) { l.environ, l.envSet = env, true }
+	return func(l *loader) { l.opts.Environ, l.opts.EnvSet = env, true }
 }
 
 // WithLogger sends LoadConfiguration's warnings to logger instead of
@@ -55,7 +55,7 @@ func WithLogger(logger *slog.Logger) LoadOption {
 // variable or okta.yaml key into a Warn log record, for an environment or a
 // file shared with a tool that has settings of its own.
 func WithUnknownAsWarning() LoadOption {
-	return func(l *loader) { l.unknownWarns = true }
+	return func(l *loader) { l.opts.UnknownAsWarning = true }
 }
 
 // WithoutSource leaves out the given sources, for example
@@ -64,7 +64,14 @@ func WithUnknownAsWarning() LoadOption {
 func WithoutSource(sources ...ConfigSource) LoadOption {
 	return func(l *loader) {
 		for _, s := range sources {
-			l.skip |= 1 << s
+			switch s {
+			case SourceHomeFile:
+				l.opts.SkipHome = true
+			case SourceWorkDirFile:
+				l.opts.SkipWork = true
+			case SourceEnvironment:
+				l.opts.SkipEnv = true
+			}
 		}
 	}
 }
@@ -98,34 +105,18 @@ type ConfigError struct {
 // Error returns "okta: [file: ]name reason", where name is the variable, the
 // YAML key, the file or the field.
 func (e *ConfigError) Error() string {
-	name := e.Field
-	switch {
-	case e.Key != "":
-		name = e.Source + ": " + e.Key
-	case e.Source != "":
-		name = e.Source
-	}
-	return "okta: " + name + " " + e.Reason
+	return (&config.Problem{Source: e.Source, Key: e.Key, Field: e.Field, Reason: e.Reason}).Error()
 }
 
 // Unwrap returns Err.
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// loader holds the options and the findings of one LoadConfiguration.
+// loader holds the options of one LoadConfiguration: where the machinery
+// of internal/config reads, and the logger given.
 type loader struct {
-	home, work   string
-	homeSet      bool
-	environ      []string
-	envSet       bool
-	logger       *slog.Logger
-	unknownWarns bool
-	skip         int
-	errs         []error
-	origin       map[string]origin // where each field set without error came from
+	opts   config.Options
+	logger *slog.Logger
 }
-
-// origin is where a setting came from: a variable, or a file and key.
-type origin struct{ source, key string }
 
 // LoadConfiguration returns NewConfiguration's defaults overlaid, later over
 // earlier, by ~/.okta/okta.yaml, ./.okta.yaml and the OKTA_CLIENT_*
@@ -162,144 +153,46 @@ func LoadConfiguration(opts ...LoadOption) (*Configuration, error) {
 	for _, o := range opts {
 		o(l)
 	}
+	if usableLogger(l.logger) { // else Validate refuses it at the end, and warnings go to slog.Default()
+		l.opts.Logger = l.logger
+	}
+	l.opts.CheckKey = checkKey
+	res := config.Load(l.opts)
 	cfg := NewConfiguration()
 	cfg.Logger = l.logger
-	if l.use(SourceHomeFile) {
-		if home := l.homeDir(); home != "" {
-			l.loadFile(cfg, filepath.Join(home, ".okta", "okta.yaml"))
-		}
-	}
-	if l.use(SourceWorkDirFile) {
-		l.loadFile(cfg, filepath.Join(l.work, ".okta.yaml"))
-	}
-	if l.use(SourceEnvironment) {
-		l.loadEnv(cfg)
-	}
-	if cfg.AuthorizationMode == authModeBearer && cfg.APIToken != "" {
-		// Okta's SDKs read the token of Bearer mode as an access token; the
-		// Configuration's field for one is TokenSource (APIToken is SSWS).
-		cfg.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.APIToken})
-		cfg.APIToken = ""
-	}
-	l.checkComplete(cfg)
-	l.checkValid(cfg)
-	if len(l.errs) > 0 {
-		return nil, errors.Join(l.errs...)
-	}
-	return cfg, nil
-}
-
-// use reports whether the source is to be read.
-func (l *loader) use(s ConfigSource) bool { return l.skip&(1<<s) == 0 }
-
-// homeDir returns the home directory, or "" when there is none.
-func (l *loader) homeDir() string {
-	if l.homeSet {
-		return l.home
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return ""
-	}
-	return home
-}
-
-// warn logs a Warn record to the chosen logger.
-func (l *loader) warn(msg string, args ...any) {
-	logger := l.logger
-	if logger == nil || !usableLogger(logger) { // Validate refuses an unusable one at the end
-		logger = slog.Default()
-	}
-	logger.Warn(msg, args...)
-}
-
-// unknown reports a name no setting has: an error, or a warning with
-// WithUnknownAsWarning.
-func (l *loader) unknown(e *ConfigError) {
-	if l.unknownWarns {
-		l.warn("okta: unknown configuration setting ignored", "error", e.Error())
-		return
-	}
-	l.errs = append(l.errs, e)
-}
-
-// apply parses v into c by s, recording any error with its source and key,
-// or else where the field came from.
-func (l *loader) apply(c *Configuration, s *setting, source, key string, v value) {
-	if e := s.apply(l, c, v); e != nil {
-		l.record(e, source, key, s.field)
-		return
-	}
-	l.from(s.field, origin{source, key})
-}
-
-// from records where field came from.
-func (l *loader) from(field string, o origin) {
-	if l.origin == nil {
-		l.origin = map[string]origin{}
-	}
-	l.origin[field] = o
-}
-
-// record completes e with where it came from and keeps it.
-func (l *loader) record(e *ConfigError, source, key, field string) {
-	e.Source, e.Key, e.Field = source, key, field
-	l.errs = append(l.errs, e)
-}
-
-// checkComplete reports the settings the loaded configuration needs but no
-// source set: the org URL, and the fields its AuthorizationMode needs (see
-// authModes), the token when no field implies a mode.
-func (l *loader) checkComplete(c *Configuration) {
-	var need []string
-	if c.BasePath == defaultBasePath {
-		need = append(need, "BasePath")
-	}
-	if c.impliedMode() == "" {
-		need = append(need, "APIToken")
-	}
-	for _, field := range append(need, c.unsetFields()...) {
-		s := settingByField(loadedAs(field))
-		if l.failed(s.field) {
-			continue // its error says more than "is not set"
-		}
-		l.errs = append(l.errs, &ConfigError{Field: s.field, Reason: "is not set: set " + s.env +
-			", or okta.client." + s.key + " in ~/.okta/okta.yaml or ./.okta.yaml"})
-	}
-}
-
-// loadedAs is the field a setting sets for the Configuration field: the
-// token of Bearer mode becomes TokenSource.
-func loadedAs(field string) string {
-	if field == "TokenSource" {
-		return "APIToken"
-	}
-	return field
-}
-
-// checkValid reports what Configuration.Validate finds in the loaded
-// configuration, for the fields no error was reported of yet, with the
-// source each field came from: settings that do not work together, such as
-// the fields of two modes.
-func (l *loader) checkValid(c *Configuration) {
+	cfg.setLoaded(&res.Fields)
+	// What every source set must also work together: the fields of two
+	// modes, say, are an error now, not at the first call.
 	var p problems
-	p.addErr(c.Validate())
+	p.addErr(cfg.Validate())
 	for _, ve := range p {
-		if l.failed(loadedAs(ve.Field)) {
-			continue
-		}
-		o := l.origin[loadedAs(ve.Field)]
-		l.errs = append(l.errs, &ConfigError{Source: o.source, Key: o.key, Field: ve.Field, Reason: ve.Reason, Err: ve})
+		res.AddCheck(ve.Field, ve.Reason, ve)
 	}
+	if len(res.Problems) == 0 {
+		return cfg, nil
+	}
+	errs := make([]error, len(res.Problems))
+	for i, p := range res.Problems {
+		e := &ConfigError{Source: p.Source, Key: p.Key, Field: p.Field, Reason: p.Reason, Err: p.Err}
+		if p.Check != nil {
+			e.Err = validationError(p.Check)
+		}
+		errs[i] = e
+	}
+	return nil, errors.Join(errs...)
 }
 
-// failed reports whether an error about field was recorded already.
-func (l *loader) failed(field string) bool {
-	for _, err := range l.errs {
-		var e *ConfigError
-		if errors.As(err, &e) && e.Field == field {
-			return true
-		}
+// setLoaded sets the fields LoadConfiguration's sources set.
+func (c *Configuration) setLoaded(f *config.Fields) {
+	if f.BasePath != "" {
+		c.BasePath = f.BasePath
 	}
-	return false
+	if f.AccessToken != "" {
+		c.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: f.AccessToken})
+	}
+	if f.MaxRetries != 0 {
+		c.MaxRetries = f.MaxRetries
+	}
+	c.APIToken, c.AuthorizationMode, c.ClientID, c.Scopes = f.APIToken, f.AuthorizationMode, f.ClientID, f.Scopes
+	c.PrivateKey, c.PrivateKeyID, c.Timeout, c.MaxRetryWait = f.PrivateKey, f.PrivateKeyID, f.Timeout, f.MaxRetryWait
 }

@@ -22,6 +22,8 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/oktasessions/okta-session-go/internal/config"
 )
 
 // dirs are the home and working directories of one LoadConfiguration run.
@@ -242,14 +244,14 @@ func TestLoadConfiguration_missing(t *testing.T) {
 func TestLoadConfiguration_fileErrors(t *testing.T) {
 	d := newDirs(t)
 	require.NoError(t, os.Mkdir(d.workFile(), 0o700))
-	writeFile(t, d.homeFile(), strings.Repeat("#", maxConfigFileSize+1), 0o600)
+	writeFile(t, d.homeFile(), strings.Repeat("#", config.MaxConfigFileSize+1), 0o600)
 	_, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_TOKEN="+testToken)
 	errs := configErrors(t, err)
 	require.Len(t, errs, 2)
 	assert.Equal(t, d.homeFile(), errs[0].Source)
-	assert.ErrorIs(t, errs[0], errTooLarge)
+	assert.ErrorIs(t, errs[0], config.ErrTooLarge)
 	assert.Equal(t, d.workFile(), errs[1].Source)
-	assert.ErrorIs(t, errs[1], errNotRegular)
+	assert.ErrorIs(t, errs[1], config.ErrNotRegular)
 }
 
 func TestLoadConfiguration_unknownAsWarning(t *testing.T) {
@@ -431,10 +433,10 @@ func TestConfigError_wording(t *testing.T) {
 
 func TestLoadConfiguration_boundedReads(t *testing.T) {
 	d := newDirs(t)
-	writeFile(t, filepath.Join(d.work, "big.pem"), testKeyPEM(t)+strings.Repeat("\n", maxKeyFileSize), 0o600)
-	paths := map[string]error{"big.pem": errTooLarge}
+	writeFile(t, filepath.Join(d.work, "big.pem"), testKeyPEM(t)+strings.Repeat("\n", config.MaxKeyFileSize), 0o600)
+	paths := map[string]error{"big.pem": config.ErrTooLarge}
 	if _, err := os.Stat("/dev/zero"); err == nil {
-		paths["/dev/zero"] = errNotRegular
+		paths["/dev/zero"] = config.ErrNotRegular
 	}
 	for path, cause := range paths {
 		_, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_TOKEN="+testToken, "OKTA_CLIENT_PRIVATEKEY="+path)

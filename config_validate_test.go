@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/oktasessions/okta-session-go/internal/config"
 )
 
 // TestLoadConfiguration_rules gives every rule one bad value, from a variable
@@ -59,7 +61,7 @@ func TestLoadConfiguration_rules(t *testing.T) {
 		{"scope list of lists", file, "scopes: [[a]]", "okta.client.scopes", "Scopes", nil},
 		{"private key file missing", env, "OKTA_CLIENT_PRIVATEKEY=missing.pem", "OKTA_CLIENT_PRIVATEKEY", "PrivateKey", fs.ErrNotExist},
 		{"private key file not a key", file, "privateKey: notakey.pem", "okta.client.privateKey", "PrivateKey", nil},
-		{"private key path a directory", env, "OKTA_CLIENT_PRIVATEKEY=" + os.TempDir(), "OKTA_CLIENT_PRIVATEKEY", "PrivateKey", errNotRegular},
+		{"private key path a directory", env, "OKTA_CLIENT_PRIVATEKEY=" + os.TempDir(), "OKTA_CLIENT_PRIVATEKEY", "PrivateKey", config.ErrNotRegular},
 		{"private key inline, not a key", env, "OKTA_CLIENT_PRIVATEKEY=-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", "OKTA_CLIENT_PRIVATEKEY", "PrivateKey", nil},
 		{"private key encrypted", env, "OKTA_CLIENT_PRIVATEKEY=-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----", "OKTA_CLIENT_PRIVATEKEY", "PrivateKey", nil},
 		{"private key a public JWK", file, `privateKey: '{"kty":"EC","crv":"P-256","x":"a","y":"b"}'`, "okta.client.privateKey", "PrivateKey", nil},

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/oktasessions/okta-session-go/internal/config"
 )
 
 // contextKey is the type of the context keys this package defines.
@@ -57,10 +59,10 @@ func (k APIKey) LogValue() slog.Value {
 }
 
 // defaultBasePath is the org URL template of the Okta Management API.
-const defaultBasePath = "https://{subdomain}.{domain}"
+const defaultBasePath = config.DefaultBasePath
 
 // defaultDomain fills {domain} when Configuration.Domain is empty.
-const defaultDomain = "okta.com"
+const defaultDomain = config.DefaultDomain
 
 // Configuration holds what an APIClient needs. NewAPIClient copies it, so a
 // caller may change or reuse it afterwards without racing with requests.
@@ -248,13 +250,15 @@ func (c *Configuration) validated() (string, *serviceAppKeys, error) {
 		return "", nil, &ValidationError{Field: "Configuration", Reason: "is nil"}
 	}
 	var p problems
-	base, ve := c.buildOrgURL()
-	if ve != nil {
-		p = append(p, ve)
+	f := c.fields()
+	base, fp := f.OrgURL()
+	if fp != nil {
+		p.add(fp)
 	}
 	keys, err := c.validateAuthorization()
 	p.addErr(err)
-	c.validateSettings(&p)
+	p.add(f.CheckSettings()...)
+	c.validateObjects(&p)
 	c.validateHeaders(&p)
 	if err := p.err(); err != nil {
 		return "", nil, err
@@ -262,56 +266,39 @@ func (c *Configuration) validated() (string, *serviceAppKeys, error) {
 	return base, keys, nil
 }
 
-// validateSettings checks the resilience settings and the hooks.
-func (c *Configuration) validateSettings(p *problems) {
-	if c.MaxRetries < NoRetries {
-		p.add("MaxRetries", "is negative; NoRetries (-1) is the one negative value")
-	}
-	for _, v := range []struct {
-		field string
-		bad   bool
-	}{
-		{"MaxRetryWait", c.MaxRetryWait < 0},
-		{"AttemptTimeout", c.AttemptTimeout < 0},
-		{"Timeout", c.Timeout < 0},
-		{"MaxConcurrency", c.MaxConcurrency < 0},
-		{"RateLimitFloor", c.RateLimitFloor < 0},
-	} {
-		if v.bad {
-			p.add(v.field, "is negative")
-		}
-	}
+// validateObjects checks the hooks and the HTTP client.
+func (c *Configuration) validateObjects(p *problems) {
 	// A typed nil, or a slog.Logger without a handler, would panic on the
 	// first use, in every call.
 	if c.Clock != nil && isNil(c.Clock) {
-		p.add("Clock", "is a nil pointer; leave it nil for the real clock")
+		p.addField("Clock", "is a nil pointer; leave it nil for the real clock")
 	}
 	if c.Observer != nil && isNil(c.Observer) {
-		p.add("Observer", "is a nil pointer; leave it nil for none")
+		p.addField("Observer", "is a nil pointer; leave it nil for none")
 	}
 	if !usableLogger(c.Logger) {
-		p.add("Logger", "has no handler; make it with slog.New, or leave it nil")
+		p.addField("Logger", "has no handler; make it with slog.New, or leave it nil")
 	}
 	if c.HTTPClient != nil && c.HTTPClient.Transport != nil && isNil(c.HTTPClient.Transport) {
-		p.add("HTTPClient", "has a nil pointer as its Transport; leave Transport nil for Go's default")
+		p.addField("HTTPClient", "has a nil pointer as its Transport; leave Transport nil for Go's default")
 	}
 }
 
 // validateHeaders checks UserAgent and DefaultHeader, in name order.
 func (c *Configuration) validateHeaders(p *problems) {
 	if !validHeaderValue(c.UserAgent) {
-		p.add("UserAgent", "contains a control character")
+		p.addField("UserAgent", "contains a control character")
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.DefaultHeader)) {
 		switch {
 		case !validHeaderName(k):
 			// The name is not shown whole: a caller who wrote
 			// "X-Api-Key: <secret>" as the name put a secret in it.
-			p.add("DefaultHeader", "a header name is not a valid token: "+shortID(k))
+			p.addField("DefaultHeader", "a header name is not a valid token: "+shortID(k))
 		case strings.EqualFold(k, "Authorization"), strings.EqualFold(k, "Host"):
-			p.add("DefaultHeader", http.CanonicalHeaderKey(k)+" may not be set here; use APIToken or a context credential")
+			p.addField("DefaultHeader", http.CanonicalHeaderKey(k)+" may not be set here; use APIToken or a context credential")
 		case !validHeaderValue(c.DefaultHeader[k]):
-			p.add("DefaultHeader", "the value of "+shortID(k)+" contains a control character")
+			p.addField("DefaultHeader", "the value of "+shortID(k)+" contains a control character")
 		}
 	}
 }

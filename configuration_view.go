@@ -115,7 +115,7 @@ func (c *Configuration) inForce() *Configuration {
 	if cp.Domain == "" {
 		cp.Domain = defaultDomain
 	}
-	cp.AuthorizationMode = c.impliedMode()
+	cp.AuthorizationMode = c.fields().ImpliedMode()
 	cp.fillResilience()
 	return &cp
 }

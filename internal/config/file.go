@@ -1,4 +1,4 @@
-package okta
+package config
 
 import (
 	"bytes"
@@ -17,13 +17,14 @@ import (
 // Caps on what LoadConfiguration reads: an okta.yaml or a private key is a
 // few KiB; a path to /dev/zero or a huge file must not exhaust memory.
 const (
-	maxConfigFileSize = 1 << 20
-	maxKeyFileSize    = 64 << 10
+	MaxConfigFileSize = 1 << 20  // an okta.yaml
+	MaxKeyFileSize    = 64 << 10 // a private key or token file
 )
 
+// The causes of a file the loader will not read, in Problem.Err.
 var (
-	errNotRegular = errors.New("not a regular file")
-	errTooLarge   = errors.New("file too large")
+	ErrNotRegular = errors.New("not a regular file")
+	ErrTooLarge   = errors.New("file too large")
 )
 
 // readSmallFile reads a regular file of at most limit bytes. It opens
@@ -34,7 +35,7 @@ func readSmallFile(path string, limit int64) ([]byte, fs.FileMode, error) {
 		return nil, 0, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, 0, errNotRegular
+		return nil, 0, ErrNotRegular
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -46,7 +47,7 @@ func readSmallFile(path string, limit int64) ([]byte, fs.FileMode, error) {
 		return nil, 0, err
 	}
 	if int64(len(data)) > limit {
-		return nil, 0, errTooLarge
+		return nil, 0, ErrTooLarge
 	}
 	return data, fi.Mode(), nil
 }
@@ -60,8 +61,8 @@ func fileProblem(err error) (string, error) {
 	}{
 		{fs.ErrNotExist, "does not exist"},
 		{fs.ErrPermission, "cannot be read: permission denied"},
-		{errNotRegular, "is not a regular file"},
-		{errTooLarge, "is too large"},
+		{ErrNotRegular, "is not a regular file"},
+		{ErrTooLarge, "is too large"},
 	} {
 		if errors.Is(err, p.cause) {
 			return p.reason, p.cause
@@ -84,11 +85,11 @@ func (l *loader) warnIfReadable(path string, mode fs.FileMode, what string) {
 // warns when every user may read it. Errors name neither the path nor its
 // text: a key given inline without PEM armour would otherwise be printed as
 // a path.
-func (l *loader) readSecretFile(path, what string) (string, *ConfigError) {
+func (l *loader) readSecretFile(path, what string) (string, *Problem) {
 	if !filepath.IsAbs(path) {
-		path = filepath.Join(l.work, path)
+		path = filepath.Join(l.Work, path)
 	}
-	text, mode, e := readKeyFile(path, what)
+	text, mode, e := ReadKeyFile(path, what)
 	if e != nil {
 		return "", e
 	}
@@ -96,27 +97,27 @@ func (l *loader) readSecretFile(path, what string) (string, *ConfigError) {
 	return text, nil
 }
 
-// readKeyFile reads the file at path that holds a secret (what: "token" or
+// ReadKeyFile reads the file at path that holds a secret (what: "token" or
 // "private key"), and returns its text without surrounding space. Its
-// *ConfigError has no source and names neither the path nor the text.
-func readKeyFile(path, what string) (string, fs.FileMode, *ConfigError) {
-	data, mode, err := readSmallFile(path, maxKeyFileSize)
+// *Problem has no source and names neither the path nor the text.
+func ReadKeyFile(path, what string) (string, fs.FileMode, *Problem) {
+	data, mode, err := readSmallFile(path, MaxKeyFileSize)
 	if err != nil {
 		reason, cause := fileProblem(err)
-		return "", 0, &ConfigError{Err: cause, Reason: "names a " + what + " file that " + reason}
+		return "", 0, &Problem{Err: cause, Reason: "names a " + what + " file that " + reason}
 	}
 	return strings.TrimSpace(string(data)), mode, nil
 }
 
 // loadFile applies the okta.yaml at path to c; a missing file is skipped.
-func (l *loader) loadFile(c *Configuration, path string) {
-	data, mode, err := readSmallFile(path, maxConfigFileSize)
+func (l *loader) loadFile(c *Fields, path string) {
+	data, mode, err := readSmallFile(path, MaxConfigFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return
 	}
 	if err != nil {
 		reason, _ := fileProblem(err)
-		l.errs = append(l.errs, &ConfigError{Source: path, Reason: reason, Err: err})
+		l.Problems = append(l.Problems, &Problem{Source: path, Reason: reason, Err: err})
 		return
 	}
 	if l.parseYAML(c, path, data) {
@@ -126,7 +127,7 @@ func (l *loader) loadFile(c *Configuration, path string) {
 
 // parseYAML applies the okta.client settings of one YAML document to c and
 // reports whether it holds a token or a private key.
-func (l *loader) parseYAML(c *Configuration, path string, data []byte) bool {
+func (l *loader) parseYAML(c *Fields, path string, data []byte) bool {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	err := dec.Decode(&doc)
@@ -137,14 +138,14 @@ func (l *loader) parseYAML(c *Configuration, path string, data []byte) bool {
 		var more yaml.Node
 		switch err = dec.Decode(&more); {
 		case err == nil:
-			l.errs = append(l.errs, &ConfigError{Source: path, Reason: "holds more than one YAML document; want one"})
+			l.Problems = append(l.Problems, &Problem{Source: path, Reason: "holds more than one YAML document; want one"})
 			return false
 		case errors.Is(err, io.EOF):
 			err = nil
 		}
 	}
 	if err != nil {
-		l.errs = append(l.errs, &ConfigError{Source: path, Reason: "is not valid YAML: " + yamlProblem(err)})
+		l.Problems = append(l.Problems, &Problem{Source: path, Reason: "is not valid YAML: " + yamlProblem(err)})
 		return false
 	}
 	f := &yamlFile{l: l, c: c, path: path}
@@ -175,7 +176,7 @@ func yamlProblem(err error) string {
 // yamlFile walks one YAML document.
 type yamlFile struct {
 	l      *loader
-	c      *Configuration
+	c      *Fields
 	path   string
 	secret bool
 }
@@ -212,7 +213,7 @@ func (f *yamlFile) mapping(prefix string, n *yaml.Node, each func(key string, v 
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: prefix, Reason: "is not a mapping; want keys such as okta.client.orgUrl"})
+		f.l.Problems = append(f.l.Problems, &Problem{Source: f.path, Key: prefix, Reason: "is not a mapping; want keys such as okta.client.orgUrl"})
 		return
 	}
 	seen := map[string]bool{}
@@ -221,12 +222,12 @@ func (f *yamlFile) mapping(prefix string, n *yaml.Node, each func(key string, v 
 		key := strings.TrimPrefix(prefix+"."+shownName(k.Value), ".")
 		switch {
 		case k.Kind != yaml.ScalarNode:
-			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: prefix, Reason: "has a key that is not a string"})
+			f.l.Problems = append(f.l.Problems, &Problem{Source: f.path, Key: prefix, Reason: "has a key that is not a string"})
 		case strings.Contains(k.Value, ".") && inClient(strings.TrimPrefix(prefix+"."+k.Value, ".")):
-			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: key,
+			f.l.Problems = append(f.l.Problems, &Problem{Source: f.path, Key: key,
 				Reason: "is one key with dots in it; nest each part under the one before, as in rateLimit: then maxRetries: indented below it"})
 		case seen[k.Value]:
-			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: key, Reason: "is set twice; keep one"})
+			f.l.Problems = append(f.l.Problems, &Problem{Source: f.path, Key: key, Reason: "is set twice; keep one"})
 		default:
 			seen[k.Value] = true
 			each(key, n.Content[i+1])
@@ -262,13 +263,13 @@ func (f *yamlFile) client(key string, v *yaml.Node) {
 			f.l.record(e, f.path, key, s.field)
 			return
 		}
-		f.secret = f.secret || s.field == "APIToken" || s.field == "PrivateKey" && isInlineKey(val.text)
+		f.secret = f.secret || s.field == "APIToken" || s.field == "PrivateKey" && IsInlineKey(val.text)
 		f.l.apply(f.c, s, f.path, key, val)
 		return
 	}
 	if name == "rateLimit" {
 		if n := deref(v); isNull(n) || n.Kind == yaml.MappingNode && len(n.Content) == 0 {
-			f.l.errs = append(f.l.errs, &ConfigError{Source: f.path, Key: key,
+			f.l.Problems = append(f.l.Problems, &Problem{Source: f.path, Key: key,
 				Reason: "is empty; give maxRetries or maxBackoff under it, or remove it"})
 			return
 		}
@@ -280,7 +281,7 @@ func (f *yamlFile) client(key string, v *yaml.Node) {
 
 // unknown reports a key no setting has.
 func (f *yamlFile) unknown(key string) {
-	f.l.unknown(&ConfigError{Source: f.path, Key: key, Reason: "is not a key this client reads" +
+	f.l.unknown(&Problem{Source: f.path, Key: key, Reason: "is not a key this client reads" +
 		didYouMean(strings.TrimPrefix(key, "okta.client."), yamlKeys())})
 }
 
@@ -304,7 +305,7 @@ func yamlText(n *yaml.Node) (string, bool) {
 }
 
 // yamlValue returns the text of a scalar or the items of a list of scalars.
-func yamlValue(n *yaml.Node) (value, *ConfigError) {
+func yamlValue(n *yaml.Node) (value, *Problem) {
 	n = deref(n)
 	switch n.Kind {
 	case yaml.ScalarNode:

@@ -1,7 +1,6 @@
-package okta
+package config
 
 import (
-	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -11,17 +10,12 @@ import (
 // error may hold it.
 const fuzzSecret = "Fz9sEcReT"
 
-// checkLoaderErrors fails unless every finding of l is a *ConfigError that
-// does not hold fuzzSecret.
+// checkLoaderErrors fails if a problem l found holds fuzzSecret.
 func checkLoaderErrors(t *testing.T, l *loader) {
 	t.Helper()
-	for _, err := range l.errs {
-		var ce *ConfigError
-		if !errors.As(err, &ce) {
-			t.Fatalf("%T is not a *ConfigError: %v", err, err)
-		}
-		if strings.Contains(err.Error(), fuzzSecret) {
-			t.Fatalf("the error holds the secret: %v", err)
+	for _, p := range l.Problems {
+		if strings.Contains(p.Error(), fuzzSecret) {
+			t.Fatalf("the problem holds the secret: %v", p)
 		}
 	}
 }
@@ -46,8 +40,8 @@ func FuzzLoadYAML(f *testing.F) {
 		doc = strings.ReplaceAll(doc, "token: ", "token: "+fuzzSecret)
 		doc = strings.ReplaceAll(doc, "privateKey: ", "privateKey: "+fuzzSecret)
 		doc = strings.ReplaceAll(doc, "$S", fuzzSecret) // a secret anywhere: in a key, an anchor, a tag
-		l := &loader{work: work, logger: slog.New(slog.DiscardHandler)}
-		l.parseYAML(NewConfiguration(), "okta.yaml", []byte(doc))
+		l := &loader{Options: Options{Work: work, Logger: slog.New(slog.DiscardHandler)}}
+		l.parseYAML(&l.Fields, "okta.yaml", []byte(doc))
 		checkLoaderErrors(t, l)
 	})
 }
@@ -71,8 +65,8 @@ func FuzzLoadEnv(f *testing.F) {
 		}
 		name = strings.ReplaceAll(name, "$S", fuzzSecret) // a secret typed into the name
 		env := []string{envPrefix + name + "=" + val}
-		l := &loader{work: work, environ: env, envSet: true, logger: slog.New(slog.DiscardHandler)}
-		l.loadEnv(NewConfiguration())
+		l := &loader{Options: Options{Work: work, Environ: env, EnvSet: true, Logger: slog.New(slog.DiscardHandler)}}
+		l.loadEnv(&l.Fields)
 		checkLoaderErrors(t, l)
 	})
 }

@@ -1,4 +1,4 @@
-package okta
+package config
 
 import (
 	"math"
@@ -12,8 +12,8 @@ import (
 // a secret, how it is read from the file its <variable>_FILE names.
 type setting struct {
 	env, key, field string
-	apply           func(l *loader, c *Configuration, v value) *ConfigError
-	fromFile        func(l *loader, c *Configuration, path string) *ConfigError
+	apply           func(l *loader, c *Fields, v value) *Problem
+	fromFile        func(l *loader, c *Fields, path string) *Problem
 }
 
 // fileSuffix ends the variable of a secret's file form: OKTA_CLIENT_TOKEN_FILE
@@ -25,13 +25,13 @@ var settings = []setting{
 	{"OKTA_CLIENT_ORGURL", "orgUrl", "BasePath", scalar(applyOrgURL), nil},
 	{"OKTA_CLIENT_TOKEN", "token", "APIToken", scalar(applyToken), tokenFromFile},
 	{"OKTA_CLIENT_AUTHORIZATIONMODE", "authorizationMode", "AuthorizationMode", scalar(applyMode), nil},
-	{"OKTA_CLIENT_CLIENTID", "clientId", "ClientID", scalar(plain(func(c *Configuration, s string) { c.ClientID = s })), nil},
+	{"OKTA_CLIENT_CLIENTID", "clientId", "ClientID", scalar(plain(func(c *Fields, s string) { c.ClientID = s })), nil},
 	{"OKTA_CLIENT_SCOPES", "scopes", "Scopes", applyScopes, nil},
 	{"OKTA_CLIENT_PRIVATEKEY", "privateKey", "PrivateKey", scalar(applyPrivateKey), keyFromFile},
-	{"OKTA_CLIENT_PRIVATEKEYID", "privateKeyId", "PrivateKeyID", scalar(plain(func(c *Configuration, s string) { c.PrivateKeyID = s })), nil},
-	{"OKTA_CLIENT_REQUEST_TIMEOUT", "requestTimeout", "Timeout", scalar(seconds(func(c *Configuration, d time.Duration) { c.Timeout = d })), nil},
+	{"OKTA_CLIENT_PRIVATEKEYID", "privateKeyId", "PrivateKeyID", scalar(plain(func(c *Fields, s string) { c.PrivateKeyID = s })), nil},
+	{"OKTA_CLIENT_REQUEST_TIMEOUT", "requestTimeout", "Timeout", scalar(seconds(func(c *Fields, d time.Duration) { c.Timeout = d })), nil},
 	{"OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES", "rateLimit.maxRetries", "MaxRetries", scalar(applyMaxRetries), nil},
-	{"OKTA_CLIENT_RATE_LIMIT_MAX_BACKOFF", "rateLimit.maxBackoff", "MaxRetryWait", scalar(seconds(func(c *Configuration, d time.Duration) { c.MaxRetryWait = d })), nil},
+	{"OKTA_CLIENT_RATE_LIMIT_MAX_BACKOFF", "rateLimit.maxBackoff", "MaxRetryWait", scalar(seconds(func(c *Fields, d time.Duration) { c.MaxRetryWait = d })), nil},
 }
 
 // settingBy returns the setting whose name (chosen by name) is want, or nil.
@@ -57,7 +57,7 @@ const maxShownName = 32
 // variable names are made of letters, '.', '_' and '-', so such a name of at
 // most maxShownName bytes is shown whole; any other may be a value typed into
 // the name (token:00abc… without the space makes one key of it), and is
-// shortened as shortID shortens a token, or hidden when its first characters
+// shortened as okta's shortID shortens a token, or hidden when its first characters
 // are not printable ASCII.
 func shownName(name string) string {
 	notNameChar := func(r rune) bool {
@@ -66,11 +66,18 @@ func shownName(name string) string {
 	if len(name) <= maxShownName && !strings.ContainsFunc(name, notNameChar) {
 		return name
 	}
-	if strings.ContainsFunc(name[:min(len(name), shortIDPrefix)], func(r rune) bool { return r <= ' ' || r > '~' }) {
+	if len(name) < shortMin || strings.ContainsFunc(name[:shortPrefix], func(r rune) bool { return r <= ' ' || r > '~' }) {
 		return "..."
 	}
-	return shortID(name)
+	return name[:shortPrefix] + "..."
 }
+
+// A name shownName shortens keeps its first shortPrefix characters, or none
+// when it is shorter than shortMin, as okta's shortID does.
+const (
+	shortPrefix = 4
+	shortMin    = 9
+)
 
 // value is a setting as a source gives it: text, or a list from YAML.
 type value struct {
@@ -79,11 +86,11 @@ type value struct {
 	isList bool
 }
 
-// invalid returns a *ConfigError with reason, for apply to complete.
-func invalid(reason string) *ConfigError { return &ConfigError{Reason: reason} }
+// invalid returns a *Problem with reason, for apply to complete.
+func invalid(reason string) *Problem { return &Problem{Reason: reason} }
 
 // scalar returns v's text, refusing a list and an empty value.
-func (v value) scalar() (string, *ConfigError) {
+func (v value) scalar() (string, *Problem) {
 	switch {
 	case v.isList:
 		return "", invalid("is a list; want a single value")
@@ -95,8 +102,8 @@ func (v value) scalar() (string, *ConfigError) {
 
 // scalar returns an apply for a setting of one value: set never sees a list
 // or an empty value.
-func scalar(set func(l *loader, c *Configuration, s string) *ConfigError) func(*loader, *Configuration, value) *ConfigError {
-	return func(l *loader, c *Configuration, v value) *ConfigError {
+func scalar(set func(l *loader, c *Fields, s string) *Problem) func(*loader, *Fields, value) *Problem {
+	return func(l *loader, c *Fields, v value) *Problem {
 		s, e := v.scalar()
 		if e != nil {
 			return e
@@ -106,9 +113,9 @@ func scalar(set func(l *loader, c *Configuration, s string) *ConfigError) func(*
 }
 
 // plain returns a setter that sets a string without control characters.
-func plain(set func(*Configuration, string)) func(*loader, *Configuration, string) *ConfigError {
-	return func(_ *loader, c *Configuration, s string) *ConfigError {
-		if !validHeaderValue(s) {
+func plain(set func(*Fields, string)) func(*loader, *Fields, string) *Problem {
+	return func(_ *loader, c *Fields, s string) *Problem {
+		if hasControl(s) {
 			return invalid("contains a control character")
 		}
 		set(c, s)
@@ -118,9 +125,9 @@ func plain(set func(*Configuration, string)) func(*loader, *Configuration, strin
 
 // applyOrgURL checks the org URL as Configuration.Validate does, and sets
 // BasePath.
-func applyOrgURL(_ *loader, c *Configuration, s string) *ConfigError {
-	if _, ve := (&Configuration{BasePath: s}).buildOrgURL(); ve != nil {
-		return &ConfigError{Reason: ve.Reason, Err: ve}
+func applyOrgURL(_ *loader, c *Fields, s string) *Problem {
+	if _, p := (&Fields{BasePath: s}).OrgURL(); p != nil {
+		return &Problem{Reason: p.Reason, Check: p}
 	}
 	c.BasePath = s
 	return nil
@@ -128,8 +135,8 @@ func applyOrgURL(_ *loader, c *Configuration, s string) *ConfigError {
 
 // applyToken checks an API token as Configuration.Validate does, and sets
 // APIToken.
-func applyToken(_ *loader, c *Configuration, s string) *ConfigError {
-	if reason := apiTokenProblem(s); reason != "" {
+func applyToken(_ *loader, c *Fields, s string) *Problem {
+	if reason := APITokenProblem(s); reason != "" {
 		return invalid(reason)
 	}
 	c.APIToken = s
@@ -137,8 +144,8 @@ func applyToken(_ *loader, c *Configuration, s string) *ConfigError {
 }
 
 // applyMode sets AuthorizationMode to one of Okta's modes, in any case.
-func applyMode(_ *loader, c *Configuration, s string) *ConfigError {
-	for _, m := range []string{authModeSSWS, authModeBearer, authModePrivateKey} {
+func applyMode(_ *loader, c *Fields, s string) *Problem {
+	for _, m := range []string{ModeSSWS, ModeBearer, ModePrivateKey} {
 		if strings.EqualFold(s, m) {
 			c.AuthorizationMode = m
 			return nil
@@ -148,7 +155,7 @@ func applyMode(_ *loader, c *Configuration, s string) *ConfigError {
 }
 
 // applyScopes sets Scopes from a YAML list or a comma-separated text.
-func applyScopes(_ *loader, c *Configuration, v value) *ConfigError {
+func applyScopes(_ *loader, c *Fields, v value) *Problem {
 	list := v.list
 	if v.isList && len(list) == 0 {
 		return invalid("is an empty list; want scopes such as okta.sessions.read")
@@ -166,7 +173,7 @@ func applyScopes(_ *loader, c *Configuration, v value) *ConfigError {
 		switch {
 		case s == "":
 			return invalid("has an empty scope; want scopes such as okta.sessions.read,okta.sessions.manage")
-		case !validScope(s):
+		case !ValidScope(s):
 			return invalid("has a scope with a space, quote or control character in it; separate scopes with commas")
 		}
 		scopes = append(scopes, s)
@@ -175,64 +182,53 @@ func applyScopes(_ *loader, c *Configuration, v value) *ConfigError {
 	return nil
 }
 
-// isInlineKey reports whether a private key setting holds the key itself
+// IsInlineKey reports whether a private key setting holds the key itself
 // (PEM or JWK JSON) rather than the path of a file holding it.
-func isInlineKey(s string) bool {
+func IsInlineKey(s string) bool {
 	s = strings.TrimSpace(s)
 	return strings.HasPrefix(s, "-----BEGIN") || strings.HasPrefix(s, "{")
 }
 
 // applyPrivateKey sets PrivateKey from the key itself or from the file it
 // names.
-func applyPrivateKey(l *loader, c *Configuration, s string) *ConfigError {
-	if !isInlineKey(s) {
+func applyPrivateKey(l *loader, c *Fields, s string) *Problem {
+	if !IsInlineKey(s) {
 		return keyFromFile(l, c, s)
 	}
-	return setPrivateKey(c, s, "")
+	return setPrivateKey(l, c, s, "")
 }
 
 // keyFromFile sets PrivateKey from the file at path.
-func keyFromFile(l *loader, c *Configuration, path string) *ConfigError {
+func keyFromFile(l *loader, c *Fields, path string) *Problem {
 	key, e := l.readSecretFile(path, "private key")
 	if e != nil {
 		return e
 	}
-	return setPrivateKey(c, key, "names a file that holds ")
+	return setPrivateKey(l, c, key, "names a file that holds ")
 }
 
-// setPrivateKey checks a private key as Configuration.Validate does, and
-// sets PrivateKey; fromFile starts the reason when the key came from a
-// file. No message holds the key.
-func setPrivateKey(c *Configuration, key, fromFile string) *ConfigError {
-	if _, _, err := decodePrivateKey(key); err != nil {
-		// The OAuth 2.0 client's own parser, so that what loads is what
-		// signs; its reasons never quote the key.
-		what := "is neither a PEM private key nor a private JWK, nor the path of a file holding one"
-		if fromFile != "" {
-			what = fromFile + "no PEM private key or private JWK"
+// setPrivateKey checks a private key with Options.CheckKey, as
+// Configuration.Validate does, and sets PrivateKey; fromFile starts the
+// reason when the key came from a file. No message holds the key.
+func setPrivateKey(l *loader, c *Fields, key, fromFile string) *Problem {
+	if kp := l.checkKey(key); kp != nil {
+		switch {
+		case kp.NotAKey && fromFile != "":
+			return &Problem{Reason: fromFile + "no PEM private key or private JWK (" + kp.Reason + ")", Err: kp.Err}
+		case kp.NotAKey:
+			return &Problem{Reason: "is neither a PEM private key nor a private JWK, nor the path of a file holding one (" + kp.Reason + ")", Err: kp.Err}
 		}
-		return invalid(what + " (" + reasonOf(err) + ")")
-	}
-	if _, err := newAssertionSigner(key, ""); err != nil { // a key too short or broken to sign with
 		if fromFile != "" {
-			return &ConfigError{Reason: fromFile + "a private key that " + reasonOf(err), Err: err}
+			return &Problem{Reason: fromFile + "a private key that " + kp.Reason, Err: kp.Err}
 		}
-		return &ConfigError{Reason: reasonOf(err), Err: err}
+		return &Problem{Reason: kp.Reason, Err: kp.Err}
 	}
 	c.PrivateKey = key
 	return nil
 }
 
-// reasonOf is the Reason of a *ValidationError err, or a generic one.
-func reasonOf(err error) string {
-	if ve, ok := err.(*ValidationError); ok {
-		return ve.Reason
-	}
-	return "PKCS#1, PKCS#8 or SEC1 PEM, unencrypted"
-}
-
 // tokenFromFile sets APIToken from the file at path.
-func tokenFromFile(l *loader, c *Configuration, path string) *ConfigError {
+func tokenFromFile(l *loader, c *Fields, path string) *Problem {
 	token, e := l.readSecretFile(path, "token")
 	if e != nil {
 		return e
@@ -244,8 +240,8 @@ func tokenFromFile(l *loader, c *Configuration, path string) *ConfigError {
 }
 
 // seconds returns an apply that parses whole seconds, 0 for the default.
-func seconds(set func(*Configuration, time.Duration)) func(*loader, *Configuration, string) *ConfigError {
-	return func(_ *loader, c *Configuration, s string) *ConfigError {
+func seconds(set func(*Fields, time.Duration)) func(*loader, *Fields, string) *Problem {
+	return func(_ *loader, c *Fields, s string) *Problem {
 		n, e := wholeNumber(s, "seconds, such as 30 (0 for the default)")
 		if e != nil {
 			return e
@@ -259,7 +255,7 @@ func seconds(set func(*Configuration, time.Duration)) func(*loader, *Configurati
 }
 
 // applyMaxRetries sets MaxRetries; Okta's 0 means never retry.
-func applyMaxRetries(_ *loader, c *Configuration, s string) *ConfigError {
+func applyMaxRetries(_ *loader, c *Fields, s string) *Problem {
 	n, e := wholeNumber(s, "a number of retries, such as 2 (0 never retries)")
 	if e != nil {
 		return e
@@ -275,7 +271,7 @@ func applyMaxRetries(_ *loader, c *Configuration, s string) *ConfigError {
 }
 
 // wholeNumber parses s as a non-negative integer; want says what is expected.
-func wholeNumber(s, want string) (int64, *ConfigError) {
+func wholeNumber(s, want string) (int64, *Problem) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	switch {
 	case err != nil:

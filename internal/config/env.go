@@ -1,4 +1,4 @@
-package okta
+package config
 
 import (
 	"maps"
@@ -13,9 +13,9 @@ const envPrefix = "OKTA_CLIENT_"
 // loadEnv applies the OKTA_CLIENT_* variables to c, in name order so that
 // errors come in a stable order. A secret's <variable>_FILE names a file
 // holding it; setting both is an error.
-func (l *loader) loadEnv(c *Configuration) {
-	env := l.environ
-	if !l.envSet {
+func (l *loader) loadEnv(c *Fields) {
+	env := l.Environ
+	if !l.EnvSet {
 		env = os.Environ()
 	}
 	vars := map[string]string{}
@@ -38,12 +38,12 @@ func (l *loader) loadEnv(c *Configuration) {
 			continue
 		}
 		shown := envPrefix + shownName(strings.TrimPrefix(name, envPrefix))
-		l.unknown(&ConfigError{Source: shown, Reason: "is not a variable this client reads" + envHint(name)})
+		l.unknown(&Problem{Source: shown, Reason: "is not a variable this client reads" + envHint(name)})
 	}
 }
 
 // applyFile applies the _FILE form of the secret s, the variable name.
-func (l *loader) applyFile(c *Configuration, s *setting, name string, vars map[string]string) {
+func (l *loader) applyFile(c *Fields, s *setting, name string, vars map[string]string) {
 	if _, both := vars[s.env]; both {
 		l.record(invalid("is set together with "+s.env+": set one of them"), name, "", s.field)
 		return
