@@ -54,12 +54,16 @@ func (c *Configuration) serviceAppKeys(p *problems) *serviceAppKeys {
 	var keys serviceAppKeys
 	if key := c.PrivateKey; key != "" {
 		var fp *config.Problem
-		if !config.IsInlineKey(key) { // the path of a file holding it
+		fromFile := !config.IsInlineKey(key) // the path of a file holding it
+		if fromFile {
 			key, _, fp = config.ReadKeyFile(key, "private key")
 		}
-		if fp != nil {
-			p.add(&config.Problem{Field: "PrivateKey", Reason: fp.Reason})
-		} else {
+		switch kp := checkKey(key); {
+		case fp != nil:
+			p.addField("PrivateKey", fp.Reason)
+		case kp != nil: // in the words of LoadConfiguration
+			p.addField("PrivateKey", config.KeyReason(kp, fromFile))
+		default:
 			var err error
 			keys.assertion, err = newAssertionSigner(key, c.PrivateKeyID)
 			p.addErr(err)

@@ -287,3 +287,24 @@ func TestLoadConfiguration_fileFormWorldReadable(t *testing.T) {
 	assert.Contains(t, log.String(), filepath.Join(d.work, "token"))
 	assert.NotContains(t, log.String(), testToken)
 }
+
+// A private key is refused in the same words by Validate and by
+// LoadConfiguration, given inline or as the path of a file.
+func TestValidate_privateKeySameReasons(t *testing.T) {
+	d := newDirs(t)
+	short := rsa1024PEM(t)
+	writeFile(t, filepath.Join(d.work, "short.pem"), short, 0o600)
+	writeFile(t, filepath.Join(d.work, "notakey.pem"), "hello", 0o600)
+	for _, key := range []string{short, filepath.Join(d.work, "short.pem"), filepath.Join(d.work, "notakey.pem"), filepath.Join(d.work, "missing.pem")} {
+		cfg := &Configuration{BasePath: orgURL, ClientID: "0oa1", Scopes: []string{"okta.sessions.read"}, PrivateKey: key}
+		ves := validationErrors(t, cfg.Validate())
+		require.Len(t, ves, 1)
+		_, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_CLIENTID=0oa1",
+			"OKTA_CLIENT_SCOPES=okta.sessions.read", "OKTA_CLIENT_PRIVATEKEY="+key)
+		ces := configErrors(t, err)
+		require.Len(t, ces, 1)
+		assert.Equal(t, "PrivateKey", ves[0].Field)
+		assert.Equal(t, ces[0].Reason, ves[0].Reason)
+		assertNoKeyMaterial(t, ves[0].Error(), short)
+	}
+}

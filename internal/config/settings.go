@@ -195,7 +195,7 @@ func applyPrivateKey(l *loader, c *Fields, s string) *Problem {
 	if !IsInlineKey(s) {
 		return keyFromFile(l, c, s)
 	}
-	return setPrivateKey(l, c, s, "")
+	return setPrivateKey(l, c, s, false)
 }
 
 // keyFromFile sets PrivateKey from the file at path.
@@ -204,27 +204,32 @@ func keyFromFile(l *loader, c *Fields, path string) *Problem {
 	if e != nil {
 		return e
 	}
-	return setPrivateKey(l, c, key, "names a file that holds ")
+	return setPrivateKey(l, c, key, true)
 }
 
 // setPrivateKey checks a private key with Options.CheckKey, as
-// Configuration.Validate does, and sets PrivateKey; fromFile starts the
-// reason when the key came from a file. No message holds the key.
-func setPrivateKey(l *loader, c *Fields, key, fromFile string) *Problem {
+// Configuration.Validate does, and sets PrivateKey; fromFile tells whether
+// the key came from a file. No message holds the key.
+func setPrivateKey(l *loader, c *Fields, key string, fromFile bool) *Problem {
 	if kp := l.checkKey(key); kp != nil {
-		switch {
-		case kp.NotAKey && fromFile != "":
-			return &Problem{Reason: fromFile + "no PEM private key or private JWK (" + kp.Reason + ")", Err: kp.Err}
-		case kp.NotAKey:
-			return &Problem{Reason: "is neither a PEM private key nor a private JWK, nor the path of a file holding one (" + kp.Reason + ")", Err: kp.Err}
-		}
-		if fromFile != "" {
-			return &Problem{Reason: fromFile + "a private key that " + kp.Reason, Err: kp.Err}
-		}
-		return &Problem{Reason: kp.Reason, Err: kp.Err}
+		return &Problem{Reason: KeyReason(kp, fromFile), Err: kp.Err}
 	}
 	c.PrivateKey = key
 	return nil
+}
+
+// KeyReason is the reason of a private key CheckKey refused, given
+// inline or read from a file (fromFile).
+func KeyReason(kp *KeyProblem, fromFile bool) string {
+	switch {
+	case kp.NotAKey && fromFile:
+		return "names a file that holds no PEM private key or private JWK (" + kp.Reason + ")"
+	case kp.NotAKey:
+		return "is neither a PEM private key nor a private JWK, nor the path of a file holding one (" + kp.Reason + ")"
+	case fromFile:
+		return "names a file that holds a private key that " + kp.Reason
+	}
+	return kp.Reason
 }
 
 // tokenFromFile sets APIToken from the file at path.
