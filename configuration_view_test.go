@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/oktasessions/okta-session-go/internal/config"
 )
 
 // String, LogValue and MarshalJSON show what is in force: the default a
@@ -47,3 +49,12 @@ func TestConfiguration_showsWhatIsInForce(t *testing.T) {
 	}
 	assert.Zero(t, Configuration{}.Timeout, "the Configuration itself is not changed")
 }
+
+// The constants internal/config repeats are the root's.
+func TestConfig_constantsAgree(t *testing.T) {
+	assert.Equal(t, NoRetries, config.NoRetries)
+	assert.Equal(t, authModes(), []string{config.ModeSSWS, config.ModeBearer, config.ModePrivateKey})
+}
+
+// authModes are the AuthorizationMode values the Configuration documents.
+func authModes() []string { return []string{"SSWS", "Bearer", "PrivateKey"} }
