@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// envPrefix starts every variable LoadConfiguration reads.
+// envPrefix starts every variable okta.LoadConfiguration reads.
 const envPrefix = "OKTA_CLIENT_"
 
 // loadEnv applies the OKTA_CLIENT_* variables to c, in name order so that
@@ -59,7 +59,7 @@ func (l *loader) applyFile(c *Fields, s *setting, name string, vars map[string]s
 	l.from(s.field, origin{source: name})
 }
 
-// envNames are the variables LoadConfiguration reads, the _FILE forms
+// envNames are the variables okta.LoadConfiguration reads, the _FILE forms
 // included.
 func envNames() []string {
 	var names []string

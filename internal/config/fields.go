@@ -74,7 +74,7 @@ type authMode struct {
 
 // authModes is the one statement of each AuthorizationMode's fields and of
 // which it needs, in the order a mode is implied when AuthorizationMode is
-// empty. Validate and LoadConfiguration both read it.
+// empty. okta.Configuration.Validate and okta.LoadConfiguration both read it.
 func (f *Fields) authModes() []authMode {
 	return []authMode{
 		{ModeSSWS, []modeField{{"APIToken", f.APIToken != "", true}}},

@@ -14,7 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Caps on what LoadConfiguration reads: an okta.yaml or a private key is a
+// Caps on what okta.LoadConfiguration reads: an okta.yaml or a private key is a
 // few KiB; a path to /dev/zero or a huge file must not exhaust memory.
 const (
 	MaxConfigFileSize = 1 << 20  // an okta.yaml
@@ -285,7 +285,7 @@ func (f *yamlFile) unknown(key string) {
 		didYouMean(strings.TrimPrefix(key, "okta.client."), yamlKeys())})
 }
 
-// errTagged is the reason for a value with a YAML tag LoadConfiguration does
+// errTagged is the reason for a value with a YAML tag okta.LoadConfiguration does
 // not read (any but !!str, !!int, !!null and !!seq); it names no tag, which
 // may be a value (token: !00abc… x).
 const errTagged = "has a YAML tag other than !!str, !!int, !!null or !!seq, such as !!binary; give plain text"

@@ -161,7 +161,7 @@ func (l *loader) checkComplete(c *Fields) {
 	}
 }
 
-// loadedAs is the field a setting sets for the Configuration field: the
+// loadedAs is the field a setting sets for the okta.Configuration field: the
 // token of Bearer mode becomes TokenSource.
 func loadedAs(field string) string {
 	if field == "TokenSource" {

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// setting is one value LoadConfiguration reads: its variable, its key under
-// okta.client in okta.yaml, the Configuration field it sets and how, and for
+// setting is one value okta.LoadConfiguration reads: its variable, its key under
+// okta.client in okta.yaml, the okta.Configuration field it sets and how, and for
 // a secret, how it is read from the file its <variable>_FILE names.
 type setting struct {
 	env, key, field string
@@ -20,7 +20,7 @@ type setting struct {
 // names a file whose content is the token, as containers mount secrets.
 const fileSuffix = "_FILE"
 
-// settings are the values LoadConfiguration reads, as Okta's SDKs name them.
+// settings are the values okta.LoadConfiguration reads, as Okta's SDKs name them.
 var settings = []setting{
 	{"OKTA_CLIENT_ORGURL", "orgUrl", "BasePath", scalar(applyOrgURL), nil},
 	{"OKTA_CLIENT_TOKEN", "token", "APIToken", scalar(applyToken), tokenFromFile},
@@ -123,7 +123,7 @@ func plain(set func(*Fields, string)) func(*loader, *Fields, string) *Problem {
 	}
 }
 
-// applyOrgURL checks the org URL as Configuration.Validate does, and sets
+// applyOrgURL checks the org URL as okta.Configuration.Validate does, and sets
 // BasePath.
 func applyOrgURL(_ *loader, c *Fields, s string) *Problem {
 	if _, p := (&Fields{BasePath: s}).OrgURL(); p != nil {
@@ -133,7 +133,7 @@ func applyOrgURL(_ *loader, c *Fields, s string) *Problem {
 	return nil
 }
 
-// applyToken checks an API token as Configuration.Validate does, and sets
+// applyToken checks an API token as okta.Configuration.Validate does, and sets
 // APIToken.
 func applyToken(_ *loader, c *Fields, s string) *Problem {
 	if reason := APITokenProblem(s); reason != "" {
@@ -208,7 +208,7 @@ func keyFromFile(l *loader, c *Fields, path string) *Problem {
 }
 
 // setPrivateKey checks a private key with Options.CheckKey, as
-// Configuration.Validate does, and sets PrivateKey; fromFile tells whether
+// okta.Configuration.Validate does, and sets PrivateKey; fromFile tells whether
 // the key came from a file. No message holds the key.
 func setPrivateKey(l *loader, c *Fields, key string, fromFile bool) *Problem {
 	if kp := l.checkKey(key); kp != nil {
@@ -287,7 +287,7 @@ func wholeNumber(s, want string) (int64, *Problem) {
 	return n, nil
 }
 
-// yamlKeys are the keys under okta.client LoadConfiguration reads.
+// yamlKeys are the keys under okta.client okta.LoadConfiguration reads.
 func yamlKeys() []string {
 	keys := make([]string, len(settings))
 	for i, s := range settings {
