@@ -38,8 +38,8 @@ type KeyProblem struct {
 // Result is what Load found: the values its sources set, and every
 // problem.
 type Result struct {
-	Fields   Fields
-	Problems []*Problem
+	Fields   Fields            // the values the sources set; zero where none did
+	Problems []*Problem        // every problem, in the order found
 	origin   map[string]origin // where each field set without error came from
 }
 
