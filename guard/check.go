@@ -111,6 +111,9 @@ func (g *Guard) Check(ctx context.Context, sessionID string) (okta.Session, erro
 			return s, err
 		}
 	}
+	if g.revs.sessionRevoked(key, now) {
+		return okta.Session{}, errRevoked
+	}
 	return g.ask(ctx, sessionID, key, e, found)
 }
 

@@ -3,6 +3,8 @@ package guard_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -134,4 +136,36 @@ func parallel(n int, f func(i int)) {
 	}
 	close(ready)
 	wg.Wait()
+}
+
+// endpoint is the Universal Logout endpoint the tests register.
+const endpoint = "https://app.example.com/okta/universal-logout"
+
+// token returns a valid Universal Logout token of the org, changed by edit.
+func (o *org) token(t *testing.T, edit func(*logoutToken)) string {
+	t.Helper()
+	now := o.clock.Now()
+	lt := logoutToken{iss: o.srv.URL, aud: endpoint, iat: now, nbf: now, exp: now.Add(5 * time.Minute)}
+	if edit != nil {
+		edit(&lt)
+	}
+	return lt.sign(t)
+}
+
+// logout sends body to g's receiver as Okta would and returns the status.
+func (o *org) logout(t *testing.T, g *guard.Guard, body string) int {
+	t.Helper()
+	return o.send(g, "Bearer "+o.token(t, nil), body).Code
+}
+
+// send sends body with the Authorization auth to g's receiver.
+func (o *org) send(g *guard.Guard, auth, body string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, endpoint, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	if auth != "" {
+		r.Header.Set("Authorization", auth)
+	}
+	w := httptest.NewRecorder()
+	g.UniversalLogout(endpoint).ServeHTTP(w, r)
+	return w
 }

@@ -127,6 +127,15 @@ func (rv *revocations) covers(key Key, e Entry, now time.Time) bool {
 	return ok && now.Before(r.until) && coveredAt(r.at, e)
 }
 
+// sessionRevoked reports whether the session of key is revoked (by
+// RevokeSession) at now.
+func (rv *revocations) sessionRevoked(key Key, now time.Time) bool {
+	rv.mu.RLock()
+	defer rv.mu.RUnlock()
+	until, ok := rv.sessions[key]
+	return ok && now.Before(until)
+}
+
 // all returns every revocation in the set not past its Until at now.
 func (rv *revocations) all(now time.Time) []Revocation {
 	rv.mu.RLock()
