@@ -169,3 +169,6 @@ func (o *org) send(g *guard.Guard, auth, body string) *httptest.ResponseRecorder
 	g.UniversalLogout(endpoint).ServeHTTP(w, r)
 	return w
 }
+
+// newRecorder returns an httptest.ResponseRecorder.
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
