@@ -61,6 +61,13 @@ func (m *MemoryStore) Load(_ context.Context, key Key) (Entry, bool, error) {
 	return e, ok, nil
 }
 
+// Len returns the number of entries.
+func (m *MemoryStore) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.entries)
+}
+
 // Save implements Store.
 func (m *MemoryStore) Save(_ context.Context, key Key, e Entry) error {
 	m.mu.Lock()
