@@ -204,6 +204,6 @@ func (g *Guard) unavailable(sessionID string, key Key, old Entry, now time.Time,
 
 // Why a question was not asked.
 var (
-	errLimited = errors.New("Okta's rate limit is spent until RetryAt")
+	errLimited = errors.New("the rate limit of Okta is spent until RetryAt")
 	errBudget  = &SessionError{Reason: ReasonUnavailable, Err: errors.New("over Options.MaxUnknownPerMinute")}
 )

@@ -158,7 +158,9 @@ func (m *MemoryStore) Watch(fn func(Revocation)) (stop func(), err error) {
 		m.mu.Lock()
 		delete(m.watchers, p)
 		m.mu.Unlock()
-		m.delivering.Lock() // wait for the calls in progress
+		// Taking the lock waits for the calls in progress.
+		m.delivering.Lock()
+		//lint:ignore SA2001 the lock is taken only to wait
 		m.delivering.Unlock()
 	}, nil
 }
