@@ -14,7 +14,8 @@ import (
 // control answers the fake's own control API under ControlPrefix, which
 // offers over HTTP what the Go API offers, for suites in any language:
 // mint session tokens, seed users and sessions, inject and clear faults,
-// read and advance the clock, read the recorded requests, reset. Its routes
+// read and advance the clock, read the recorded requests, reset, rotate the
+// org's signing key and send Universal Logout requests. Its routes
 // require the API token (no access token, not even one Okta's routes take),
 // and are never recorded, rate-limited or faulted.
 // api/oktatest-control.yaml in the module describes it (OpenAPI 3.0).

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -99,6 +102,7 @@ func TestControlAPI_endToEnd(t *testing.T) {
 		s.seedAndRead()
 		s.faultAndExpire()
 		s.recordsAndReset()
+		s.universalLogout()
 	})
 	require.NoError(t, err)
 }
@@ -173,6 +177,40 @@ func (s *suite) recordsAndReset() {
 	assert.Equal(t, http.StatusBadRequest, status, "body: %s", body)
 	status, _ = s.do(http.MethodPost, "/oktatest/v1/session-tokens", `{"login":"bob@example.com"}`)
 	assert.Equal(t, http.StatusOK, status)
+}
+
+// universalLogout rotates the org's key and has the fake send a Universal
+// Logout request to a receiver, whose JWT verifies with the published keys.
+func (s *suite) universalLogout() {
+	t := s.t
+	reqs := make(chan *http.Request, 1)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reqs <- r.Clone(context.Background())
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer receiver.Close()
+	status, body := s.do(http.MethodPost, "/oktatest/v1/keys/rotate", "")
+	require.Equal(t, http.StatusOK, status, "body: %s", body)
+	kid := s.object(body)["kid"].(string)
+
+	status, body = s.do(http.MethodPost, "/oktatest/v1/universal-logout",
+		`{"endpoint":"`+receiver.URL+`/logout","subject":{"format":"iss_sub","iss":"`+s.url+`","sub":"00uann"},"subjectField":"sub_id"}`)
+	require.Equal(t, http.StatusOK, status, "body: %s", body)
+	assert.JSONEq(t, `{"status":204}`, string(body))
+	got := <-reqs
+	tok, err := jwt.ParseSigned(strings.TrimPrefix(got.Header.Get("Authorization"), "Bearer "), []jose.SignatureAlgorithm{jose.RS256})
+	require.NoError(t, err)
+	assert.Equal(t, kid, tok.Headers[0].KeyID)
+	status, body = s.do(http.MethodGet, "/oauth2/v1/keys", "")
+	require.Equal(t, http.StatusOK, status)
+	var set jose.JSONWebKeySet
+	require.NoError(t, json.Unmarshal(body, &set))
+	var claims jwt.Claims
+	require.NoError(t, tok.Claims(set.Key(kid)[0].Key, &claims))
+	assert.Equal(t, s.url, claims.Issuer)
+
+	status, body = s.do(http.MethodPost, "/oktatest/v1/universal-logout", `{"endpoint":"ftp://x","subject":{"format":"email","email":"a@b"}}`)
+	assert.Equal(t, http.StatusBadRequest, status, "body: %s", body)
 }
 
 // The description gives the longest advance of the clock the fake takes:
