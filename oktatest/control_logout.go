@@ -18,7 +18,7 @@ func (ctl control) rotateKey(w http.ResponseWriter, _ *call) {
 // the reason. See SendUniversalLogoutRequest.
 func (ctl control) universalLogout(w http.ResponseWriter, c *call) {
 	var req UniversalLogout
-	if !decode(w, c, &req) {
+	if !decode(w, c, &req, true) {
 		return
 	}
 	status, err := ctl.s.SendUniversalLogoutRequest(c.req.Context(), req)

@@ -224,3 +224,83 @@ func TestControlAPI_advanceMaximum(t *testing.T) {
 	assert.Equal(t, float64(math.MaxInt64/int64(time.Millisecond)), *ms.Max)
 	assert.Equal(t, float64(1), *ms.Min)
 }
+
+// specAccepts reports whether api/oktatest-control.yaml accepts the
+// control request.
+func (s *suite) specAccepts(method, path, body string) bool {
+	s.t.Helper()
+	probe, err := http.NewRequest(method, "http://127.0.0.1:8089"+path, strings.NewReader(body))
+	require.NoError(s.t, err)
+	probe.Header.Set("Content-Type", "application/json")
+	probe.Header.Set("Authorization", "SSWS "+s.token)
+	route, params, err := s.router.FindRoute(probe)
+	require.NoError(s.t, err)
+	in := &openapi3filter.RequestValidationInput{Request: probe, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+	return openapi3filter.ValidateRequest(context.Background(), in) == nil
+}
+
+// The description and the fake agree on which faults are taken: each body
+// the one accepts, the other does, and each the one refuses, the other
+// refuses with 400 naming the field.
+func TestControlAPI_faultsAgree(t *testing.T) {
+	var out bytes.Buffer
+	err := run([]string{"-addr", "localhost:0", "-token", "00devtoken"}, &out, func() {
+		s := newSuite(t, orgURL(t, out.String()), "00devtoken")
+		for _, body := range []string{
+			`{"route":"RevokeUserSessions","count":1,"status":503}`,
+			`{"route":"RevokeUserSessions","count":1,"status":0,"latencyMs":1}`,
+			`{"route":"RevokeUserSessions","count":1,"latencyMs":9223372036854}`,
+			`{"route":"Keys","count":1,"header":{"Retry-After":["1"]}}`,
+			`{"route":"RevokeUserSessions","count":1,"body":"trickle","trickleEveryMs":9223372036854}`,
+			`{"route":"RevokeUserSessions","count":1,"drop":true,"processed":true}`,
+			`{"route":"RevokeUserSessions","count":1,"body":"oversized","bodySize":0}`,
+			`{"latencyMs":4611686018427387904}`,
+			`{"latencyMs":9223372036855}`,
+			`{"latencyMs":-1}`,
+			`{"trickleEveryMs":9223372036855,"body":"trickle"}`,
+			`{"bodySize":-1,"body":"oversized"}`,
+			`{"status":200}`,
+			`{"status":600}`,
+			`{"route":"Control","status":500}`,
+			`{"body":"garbled"}`,
+			`{"count":1}`,
+			`{"drop":false}`,
+			`{"body":""}`,
+			`{"header":{}}`,
+			`{}`,
+			``,
+		} {
+			accepts := s.specAccepts(http.MethodPost, "/oktatest/v1/faults", body)
+			status, got := s.do(http.MethodPost, "/oktatest/v1/faults", body)
+			assert.Equal(t, accepts, status == http.StatusNoContent, "%s: the description accepts it: %v; the fake answers %d %s", body, accepts, status, got)
+			if status == http.StatusBadRequest {
+				assert.NotEqual(t, "The request body was not well-formed.", s.object(got)["errorSummary"], "%s: says why", body)
+			}
+		}
+		s.do(http.MethodDelete, "/oktatest/v1/faults", "")
+	})
+	require.NoError(t, err)
+}
+
+// A recorded header has the name the description gives it: a DPoP proof
+// is recorded as "Dpop".
+func TestControlAPI_recordedHeaderNames(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromFile("../../api/oktatest-control.yaml")
+	require.NoError(t, err)
+	declared := doc.Components.Schemas["Request"].Value.Properties["header"].Value.Properties
+	require.Contains(t, declared, "Dpop", "the description names the DPoP header as it is recorded")
+	var out bytes.Buffer
+	err = run([]string{"-addr", "localhost:0", "-token", "00devtoken"}, &out, func() {
+		s := newSuite(t, orgURL(t, out.String()), "00devtoken")
+		s.do(http.MethodGet, "/api/v1/sessions/me", "", "Authorization", "", "Cookie", "idx=102x", "DPoP", "a.b.c")
+		_, body := s.do(http.MethodGet, "/oktatest/v1/requests", "")
+		var reqs []struct{ Header map[string][]string }
+		require.NoError(t, json.Unmarshal(body, &reqs))
+		require.Len(t, reqs, 1)
+		for name := range declared {
+			assert.Contains(t, reqs[0].Header, name, "recorded as the description names it")
+		}
+	})
+	require.NoError(t, err)
+}
