@@ -210,23 +210,13 @@ func TestUniversalLogoutKnownKidNeverRefetches(t *testing.T) {
 func TestUniversalLogoutUnknownKidStormStaysBounded(t *testing.T) {
 	o := newOrg(t)
 	g := o.guard(t, guard.Options{})
-	o.logout(t, g, aliceBody)  // the keys are cached
-	parallel(64, func(i int) { // within the minute: no fetch
-		tok := o.token(t, func(lt *logoutToken) { lt.kid = fmt.Sprintf("early%d", i) })
-		if w := o.send(g, "Bearer "+tok, aliceBody); w.Code != http.StatusUnauthorized {
-			t.Errorf("status %d, want 401", w.Code)
-		}
-	})
+	o.logout(t, g, aliceBody) // the keys are cached
+	storm(t, o, g, "early")   // within the minute: no fetch
 	if n := o.jwks.fetches.Load(); n != 1 {
 		t.Fatalf("key fetches within the minute = %d, want 1", n)
 	}
 	o.clock.Advance(time.Minute)
-	parallel(64, func(i int) {
-		tok := o.token(t, func(lt *logoutToken) { lt.kid = fmt.Sprintf("storm%d", i) })
-		if w := o.send(g, "Bearer "+tok, aliceBody); w.Code != http.StatusUnauthorized {
-			t.Errorf("status %d, want 401", w.Code)
-		}
-	})
+	storm(t, o, g, "storm")
 	if n := o.jwks.fetches.Load(); n != 2 {
 		t.Fatalf("key fetches after a storm = %d, want 2 (one refetch a minute)", n)
 	}
@@ -235,6 +225,18 @@ func TestUniversalLogoutUnknownKidStormStaysBounded(t *testing.T) {
 	if n := o.jwks.fetches.Load(); n != 3 {
 		t.Fatalf("key fetches a minute later = %d, want 3", n)
 	}
+}
+
+// storm sends 64 requests at once, each signed with an unknown kid, and
+// expects 401 for each.
+func storm(t *testing.T, o *org, g *guard.Guard, prefix string) {
+	t.Helper()
+	parallel(64, func(i int) {
+		tok := o.token(t, func(lt *logoutToken) { lt.kid = fmt.Sprintf("%s%d", prefix, i) })
+		if w := o.send(g, "Bearer "+tok, aliceBody); w.Code != http.StatusUnauthorized {
+			t.Errorf("status %d, want 401", w.Code)
+		}
+	})
 }
 
 func TestUniversalLogoutKeyRotation(t *testing.T) {
