@@ -23,6 +23,27 @@ const aliceBody = `{"subject":{"format":"email","email":"alice@example.com"}}`
 
 func TestUniversalLogoutAuthentication(t *testing.T) {
 	o := newOrg(t)
+	for _, tc := range badAuthorizations(o) {
+		t.Run(tc.name, func(t *testing.T) {
+			g := o.guard(t, guard.Options{})
+			if w := o.send(g, tc.auth(t), aliceBody); w.Code != http.StatusUnauthorized || w.Body.Len() != 0 {
+				t.Fatalf("status %d body %q, want 401 and no body", w.Code, w.Body)
+			}
+			// Nothing was revoked.
+			mustCheck(t, g, o.session(t, alice))
+		})
+	}
+}
+
+// badAuthorization is an Authorization header the receiver must refuse.
+type badAuthorization struct {
+	name string
+	auth func(t *testing.T) string
+}
+
+// badAuthorizations returns the Authorization headers of o's tokens that the
+// receiver must refuse with 401.
+func badAuthorizations(o *org) []badAuthorization {
 	hs256 := func(t *testing.T) string {
 		// HS256 keyed with the public key's bytes: the classic confusion.
 		der, err := x509.MarshalPKIXPublicKey(testKey(t, 0).Public())
@@ -31,10 +52,7 @@ func TestUniversalLogoutAuthentication(t *testing.T) {
 		}
 		return o.token(t, func(lt *logoutToken) { lt.alg, lt.key = jose.HS256, der })
 	}
-	for _, tc := range []struct {
-		name string
-		auth func(t *testing.T) string
-	}{
+	return []badAuthorization{
 		{"none", func(*testing.T) string { return "" }},
 		{"not bearer", func(t *testing.T) string { return "Basic " + o.token(t, nil) }},
 		{"empty bearer", func(*testing.T) string { return "Bearer " }},
@@ -75,15 +93,6 @@ func TestUniversalLogoutAuthentication(t *testing.T) {
 		{"huge token", func(t *testing.T) string {
 			return "Bearer " + o.token(t, func(lt *logoutToken) { lt.extra = map[string]any{"pad": strings.Repeat("x", 1<<20)} })
 		}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			g := o.guard(t, guard.Options{})
-			if w := o.send(g, tc.auth(t), aliceBody); w.Code != http.StatusUnauthorized || w.Body.Len() != 0 {
-				t.Fatalf("status %d body %q, want 401 and no body", w.Code, w.Body)
-			}
-			// Nothing was revoked.
-			mustCheck(t, g, o.session(t, alice))
-		})
 	}
 }
 
