@@ -99,6 +99,7 @@ type Guard struct {
 	limit    limiter
 	unknown  bucket
 	keys     *keyCache
+	jtis     jtiCache
 	cancel   context.CancelFunc
 	ctx      context.Context // ended by Close; the questions to Okta run under it
 	closeErr sync.Once

@@ -328,3 +328,24 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+func TestUniversalLogoutSameTokenAgainRevokesNothingNew(t *testing.T) {
+	o := newOrg(t)
+	o.srv.SeedUser(alice)
+	g := o.guard(t, guard.Options{})
+	auth := "Bearer " + o.token(t, nil)
+	if w := o.send(g, auth, aliceBody); w.Code != http.StatusNoContent {
+		t.Fatalf("first: %d", w.Code)
+	}
+	o.clock.Advance(time.Minute) // within the token's 5 minutes
+	fresh := o.session(t, alice)
+	if w := o.send(g, auth, aliceBody); w.Code != http.StatusNoContent {
+		t.Fatalf("again: %d, want 204 (done already)", w.Code)
+	}
+	mustCheck(t, g, fresh)
+	// A new token for the same user does log the new session out.
+	if code := o.logout(t, g, aliceBody); code != http.StatusNoContent {
+		t.Fatalf("new token: %d", code)
+	}
+	mustRefuse(t, g, fresh, guard.ReasonRevoked)
+}
