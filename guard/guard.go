@@ -108,7 +108,11 @@ type Guard struct {
 	flights map[Key]*flight
 }
 
-// New returns a Guard for client, whose configuration must be valid.
+// New returns a Guard for client, whose configuration must be valid. The
+// guard tells time by the client's Configuration.Clock and asks Okta
+// through the client, with its retries: a short MaxRetryWait (or
+// okta.NoRetries) keeps a Check answered 429 from waiting for the reset,
+// since the guard holds its own questions until then anyway.
 func New(client *okta.APIClient, opts Options) (*Guard, error) {
 	link, err := orglink.Of(client)
 	if err != nil {
