@@ -46,8 +46,8 @@ type Options struct {
 	// ACTIVE only, so that MFA_REQUIRED and MFA_ENROLL sessions are refused.
 	AllowStatuses []okta.SessionStatus
 	// MaxEntries bounds the guard's memory: its memory store's entries, the
-	// revocations it keeps (as many), and its key cache; zero means
-	// DefaultMaxEntries.
+	// revocations it keeps and the sessions in its hot cache, as many of
+	// each; zero means DefaultMaxEntries.
 	MaxEntries int
 	// ResolveSubject, when set, maps a Universal Logout subject to the Okta
 	// user id whose sessions to revoke; ErrUnknownSubject answers 404 and
