@@ -132,7 +132,7 @@ func (s *Server) SendUniversalLogoutRequest(ctx context.Context, req UniversalLo
 	}
 	r, err := http.NewRequestWithContext(ctx, http.MethodPost, req.Endpoint, bytes.NewReader(body))
 	if err != nil {
-		return 0, &LogoutError{Field: "endpoint", Reason: "is not a URL"}
+		return 0, fmt.Errorf("oktatest: universal logout: %w", err)
 	}
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("Accept", "application/json")

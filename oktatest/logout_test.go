@@ -277,3 +277,28 @@ func TestControl_universalLogout(t *testing.T) {
 		`{"endpoint":"`+rc.endpoint+`","subject":{"format":"email","email":"ann@example.com"}}`), http.StatusBadGateway, "E0000009")
 	assertOktaError(t, send(t, srv, http.MethodPost, oktatest.ControlPrefix+"keys/rotate", "", ""), http.StatusUnauthorized, "E0000011")
 }
+
+// Rotations, key fetches and Universal Logout requests may run at once:
+// every request is signed by a key the set published when it was signed.
+func TestSendUniversalLogout_concurrentRotation(t *testing.T) {
+	srv, _ := newFake(t)
+	rc := newReceiver(t, http.StatusNoContent)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%4 == 0 {
+				srv.RotateSigningKey()
+			}
+			_, err := srv.SendUniversalLogout(context.Background(), rc.endpoint, "ann@example.com")
+			assert.NoError(t, err)
+			_, err = sendErr(srv, http.MethodGet, oktatest.KeysPath, "", "")
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	assert.Len(t, rc.got, 8)
+}
