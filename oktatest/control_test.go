@@ -50,6 +50,12 @@ func TestControl_refused(t *testing.T) {
 		{"a fault that does nothing", http.MethodPost, "faults", `{"route":"GetSession","count":1}`, srv, 400, "E0000001",
 			"Api validation failed: fault does something: one of latencyMs, status, header, body or drop is set"},
 		{"bad status", http.MethodPost, "sessions", `{"status":"LOCKED"}`, srv, 400, "E0000001", `Api validation failed: status "LOCKED" is not ACTIVE, MFA_REQUIRED or MFA_ENROLL`},
+		{"bad amr", http.MethodPost, "sessions", `{"amr":["magic"]}`, srv, 400, "E0000001",
+			`Api validation failed: amr "magic" is not an authentication method Okta documents: pwd, swk, hwk, otp, sms, tel, geo, fpt, kba, mfa, mca or sc`},
+		{"bad idpType", http.MethodPost, "sessions", `{"idpType":"GITHUB"}`, srv, 400, "E0000001",
+			`Api validation failed: idpType "GITHUB" is not an identity provider type Okta documents: ACTIVE_DIRECTORY, FEDERATION, LDAP, OKTA or SOCIAL`},
+		{"a user of the wrong type", http.MethodPost, "sessions", `{"user":"ann"}`, srv, 400, "E0000003", "The request body was not well-formed. user is an object"},
+		{"a login of the wrong type", http.MethodPost, "session-tokens", `{"login":5}`, srv, 400, "E0000003", "The request body was not well-formed. login is a string"},
 		{"unknown route", http.MethodPost, "faults", `{"route":"Nowhere","status":500}`, srv, 400, "E0000001", `Api validation failed: route is one of "", "Unknown", "CreateSession", ` +
 			`"GetCurrentSession", "RefreshCurrentSession", "CloseCurrentSession", "GetSession", "RefreshSession", "EndSession", "RevokeUserSessions", "Token" or "Keys"`},
 		{"control route", http.MethodPost, "faults", `{"route":"Control","status":500}`, srv, 400, "E0000001", ""},
