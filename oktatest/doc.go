@@ -117,7 +117,11 @@
 // also sends an iss_sub subject (the org URL and the user's id, as Okta
 // does for apps it provisions), the older sub_id member, another issuer, or
 // another issue time (a receiver on the wall clock, a fake on a FakeClock
-// that has moved on, or a JWT already expired).
+// that has moved on, or a JWT already expired). Only the request is sent:
+// the user's sessions in the fake stay as they are, where Okta would clear
+// the user's Okta sessions at the same time (end them with DELETE
+// /api/v1/users/{userId}/sessions to do the same), so that a test can show
+// a receiver refusing sessions that Okta still answers ACTIVE.
 //
 // # Without a listener
 //

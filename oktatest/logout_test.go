@@ -302,3 +302,17 @@ func TestSendUniversalLogout_concurrentRotation(t *testing.T) {
 	defer rc.mu.Unlock()
 	assert.Len(t, rc.got, 8)
 }
+
+// The fake sends the request only: the user's sessions stay, so that a
+// receiver can be shown to refuse sessions Okta still answers ACTIVE.
+func TestSendUniversalLogout_sessionsStay(t *testing.T) {
+	srv, _ := newFake(t)
+	id, err := srv.SeedSession(oktatest.SessionSeed{User: oktatest.User{Login: "ann@example.com"}})
+	require.NoError(t, err)
+	rc := newReceiver(t, http.StatusNoContent)
+	_, err = srv.SendUniversalLogout(context.Background(), rc.endpoint, "ann@example.com")
+	require.NoError(t, err)
+	a := send(t, srv, http.MethodGet, "/api/v1/sessions/"+id, ssws(srv), "")
+	assert.Equal(t, http.StatusOK, a.StatusCode)
+	assert.Equal(t, "ACTIVE", a.object(t)["status"])
+}
