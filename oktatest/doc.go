@@ -75,7 +75,8 @@
 // oversized, mis-typed or trickled body, or a dropped connection, for the
 // next N requests or all of them, optionally after the operation took
 // effect (Processed), on one Route, on RouteAny (every request) or on
-// RouteUnknown (the requests no route serves). A spoilt answer carries
+// RouteUnknown (the requests no route serves); a fault with a Count and
+// nothing else lets that many requests through first. A spoilt answer carries
 // FaultHeader. Requests returns what the fake received (query included),
 // with Authorization and Proxy-Authorization keeping only their scheme,
 // cookies only their names and DPoP proofs their header and claims but no
