@@ -316,3 +316,36 @@ func TestSendUniversalLogout_sessionsStay(t *testing.T) {
 	assert.Equal(t, http.StatusOK, a.StatusCode)
 	assert.Equal(t, "ACTIVE", a.object(t)["status"])
 }
+
+// A hostile receiver can neither hang the sender (it gives up with its
+// context) nor make it read an endless answer.
+func TestSendUniversalLogout_hostileReceiver(t *testing.T) {
+	srv, _ := newFake(t)
+	t.Run("never answers", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		release := make(chan struct{})
+		hang := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+			cancel() // the caller gives up once the request has arrived
+			<-release
+		}))
+		defer hang.Close()
+		defer close(release) // before Close, which waits for the handler
+		_, err := srv.SendUniversalLogout(ctx, hang.URL, "ann@example.com")
+		assert.ErrorIs(t, err, context.Canceled)
+	})
+	t.Run("endless answer", func(t *testing.T) {
+		endless := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusAccepted)
+			chunk := []byte(strings.Repeat("x", 32<<10))
+			for r.Context().Err() == nil {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}))
+		defer endless.Close()
+		status, err := srv.SendUniversalLogout(context.Background(), endless.URL, "ann@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusAccepted, status)
+	})
+}
