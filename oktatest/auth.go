@@ -20,9 +20,11 @@ const (
 	credentialOptional
 	// sessionCookie is the user's session cookie (idx, or sid) and no
 	// Authorization header: Okta documents of the current-session routes that
-	// "an API token isn't allowed for this operation". What Okta answers to
-	// one is not documented; the fake answers 403 E0000005 "Invalid session".
-	// A missing or unknown cookie is the handler's 404.
+	// "an API token isn't allowed for this operation". The handler answers:
+	// a missing or unknown cookie is Okta's documented 404, whatever else the
+	// request carries; a live session's cookie with an Authorization header
+	// is 403 E0000005 "Invalid session", the fake's choice (see
+	// serveCurrent).
 	sessionCookie
 	// clientAssertion is the token endpoint's: the client authenticates
 	// with a client assertion in the body, which the AuthServer checks.
@@ -53,25 +55,19 @@ type authenticator struct {
 // authenticate answers 401 E0000011 to a request whose credential its route
 // does not accept (on the control API, anything but the API token), Okta's
 // 401 or 403 with a WWW-Authenticate challenge to a service app's access
-// token that is invalid, unbound or lacks the route's scope, and 403
-// E0000005 to a current-session request that carries an Authorization
-// header.
+// token that is invalid, unbound or lacks the route's scope. The
+// current-session routes' cookie is their handler's to check.
 func (a authenticator) authenticate(next handler) handler {
 	return func(w http.ResponseWriter, c *call) {
-		_, hasCred := c.req.Header["Authorization"]
 		cred := c.req.Header.Get("Authorization")
 		switch {
-		case c.route.access == clientAssertion, c.route.access == public:
+		case c.route.access == clientAssertion, c.route.access == public, c.route.access == sessionCookie:
 			// The AuthServer checks the client assertion in the body; the
-			// keys are for anyone.
+			// keys are for anyone; the current session's handler checks the
+			// cookie.
 		case c.route.access == apiTokenOnly:
 			if !a.isAPIToken(cred) {
 				errInvalidToken.write(w)
-				return
-			}
-		case c.route.access == sessionCookie:
-			if hasCred {
-				errInvalidSession.write(w)
 				return
 			}
 		case a.accepts(cred), c.route.access == credentialOptional && cred == "":

@@ -16,7 +16,9 @@ import (
 // advances it. A claim is taken when it holds, with the leeway, by either
 // clock, so that moving the fake's clock never breaks a client's
 // authentication. A jti is remembered until the JWT has expired by both
-// clocks, so that no JWT can be replayed by the other clock.
+// clocks, so that no JWT can be replayed by the other clock (a FakeClock
+// set ahead of the wall clock keeps its clients' jtis until the wall clock
+// catches up: a few dozen bytes a token request or API call).
 //
 // What the server decides, the expiry of the access tokens it issues, is by
 // its own clock alone: advancing the clock past it is how a test expires a

@@ -140,7 +140,7 @@ func (ctl control) advance(w http.ResponseWriter, c *call) {
 	clock, ok := ctl.s.clock.(interface{ Advance(time.Duration) })
 	switch {
 	case !ok:
-		errValidation("clock is the wall clock, which only a fake on a FakeClock (okta-fake -fake-clock) can advance").write(w)
+		errValidation("clock is the wall clock: only a fake on a FakeClock (okta-fake -fake-clock) can be advanced").write(w)
 	case err != nil || ms <= 0 || ms > maxMillis:
 		errValidation(fmt.Sprintf("milliseconds is an integer from 1 to %d", maxMillis)).write(w)
 	default:

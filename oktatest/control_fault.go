@@ -48,8 +48,10 @@ func (ctl control) injectFault(w http.ResponseWriter, c *call) {
 }
 
 // check returns the first field of spec the control API refuses and what
-// it accepts, or "". A fault that would change nothing is refused too: it
-// would match requests for ever and hide the faults injected after it.
+// it accepts, or "". A fault that would change nothing for ever is refused
+// too: it would match every request and hide the faults injected after it.
+// One that changes nothing for count requests lets them through unharmed,
+// ahead of the faults injected after it.
 func (ctl control) check(spec faultSpec) string {
 	millis := fmt.Sprintf("is an integer from 0 to %d", maxMillis)
 	switch {
@@ -65,8 +67,8 @@ func (ctl control) check(spec faultSpec) string {
 		return "trickleEveryMs " + millis
 	case spec.BodySize < 0:
 		return "bodySize is an integer from 0 (16 MiB)"
-	case spec.LatencyMs == 0 && spec.Status == 0 && len(spec.Header) == 0 && spec.Body == "" && !spec.Drop:
-		return "fault does something: one of latencyMs, status, header, body or drop is set"
+	case spec.Count <= 0 && spec.LatencyMs == 0 && spec.Status == 0 && len(spec.Header) == 0 && spec.Body == "" && !spec.Drop:
+		return "fault does something: one of latencyMs, status, header, body or drop is set, or count (to let that many requests through)"
 	}
 	return ""
 }

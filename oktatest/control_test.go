@@ -47,9 +47,15 @@ func TestControl_refused(t *testing.T) {
 		{"two objects", http.MethodPost, "sessions", `{"status":"ACTIVE"} {"status":"ACTIVE"}`, srv, 400, "E0000003", "The request body was not well-formed. data follows the JSON value"},
 		{"two advances", http.MethodPost, "clock/advance", `{"milliseconds":1}{"milliseconds":1}`, srv, 400, "E0000003", "The request body was not well-formed. data follows the JSON value"},
 		{"no fault", http.MethodPost, "faults", ``, srv, 400, "E0000003", "The request body was not well-formed. the body is required"},
-		{"a fault that does nothing", http.MethodPost, "faults", `{"route":"GetSession","count":1}`, srv, 400, "E0000001",
-			"Api validation failed: fault does something: one of latencyMs, status, header, body or drop is set"},
+		{"a fault that does nothing", http.MethodPost, "faults", `{"route":"GetSession","count":0}`, srv, 400, "E0000001",
+			"Api validation failed: fault does something: one of latencyMs, status, header, body or drop is set, or count (to let that many requests through)"},
 		{"bad status", http.MethodPost, "sessions", `{"status":"LOCKED"}`, srv, 400, "E0000001", `Api validation failed: status "LOCKED" is not ACTIVE, MFA_REQUIRED or MFA_ENROLL`},
+		{"bad amr", http.MethodPost, "sessions", `{"amr":["magic"]}`, srv, 400, "E0000001",
+			`Api validation failed: amr "magic" is not an authentication method Okta documents: pwd, swk, hwk, otp, sms, tel, geo, fpt, kba, mfa, mca or sc`},
+		{"bad idpType", http.MethodPost, "sessions", `{"idpType":"GITHUB"}`, srv, 400, "E0000001",
+			`Api validation failed: idpType "GITHUB" is not an identity provider type Okta documents: ACTIVE_DIRECTORY, FEDERATION, LDAP, OKTA or SOCIAL`},
+		{"a user of the wrong type", http.MethodPost, "sessions", `{"user":"ann"}`, srv, 400, "E0000003", "The request body was not well-formed. user is an object"},
+		{"a login of the wrong type", http.MethodPost, "session-tokens", `{"login":5}`, srv, 400, "E0000003", "The request body was not well-formed. login is a string"},
 		{"unknown route", http.MethodPost, "faults", `{"route":"Nowhere","status":500}`, srv, 400, "E0000001", `Api validation failed: route is one of "", "Unknown", "CreateSession", ` +
 			`"GetCurrentSession", "RefreshCurrentSession", "CloseCurrentSession", "GetSession", "RefreshSession", "EndSession", "RevokeUserSessions", "Token" or "Keys"`},
 		{"control route", http.MethodPost, "faults", `{"route":"Control","status":500}`, srv, 400, "E0000001", ""},
@@ -210,4 +216,16 @@ func TestControl_requestsNone(t *testing.T) {
 	a := send(t, srv, http.MethodGet, oktatest.ControlPrefix+"requests", ssws(srv), "")
 	require.Equal(t, http.StatusOK, a.StatusCode)
 	assert.JSONEq(t, `[]`, string(a.body))
+}
+
+// A fault with a count and nothing else lets that many requests through,
+// ahead of the faults injected after it.
+func TestControl_faultCountAlone(t *testing.T) {
+	srv, _ := newFake(t)
+	for _, body := range []string{`{"route":"GetSession","count":1}`, `{"route":"GetSession","status":503}`} {
+		a := send(t, srv, http.MethodPost, oktatest.ControlPrefix+"faults", ssws(srv), body)
+		require.Equal(t, http.StatusNoContent, a.StatusCode, "%s: %s", body, a.body)
+	}
+	assertOktaError(t, send(t, srv, http.MethodGet, "/api/v1/sessions/102x", ssws(srv), ""), http.StatusNotFound, "E0000007")
+	assertOktaError(t, send(t, srv, http.MethodGet, "/api/v1/sessions/102x", ssws(srv), ""), http.StatusServiceUnavailable, "E0000009")
 }

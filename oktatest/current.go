@@ -1,6 +1,9 @@
 package oktatest
 
-import "net/http"
+import (
+	"net/http"
+	"time"
+)
 
 // The current-session routes (GET and DELETE /api/v1/sessions/me, POST
 // /api/v1/sessions/me/lifecycle/refresh) find the session by the user's
@@ -22,8 +25,31 @@ func (ss *sessions) closeCurrent(w http.ResponseWriter, c *call) {
 	ss.serveCurrent(w, c, closeSession)
 }
 
-// serveCurrent applies op to the session of the request's cookie; no cookie
-// is 404 E0000007, as an unknown one.
+// serveCurrent applies op to the session of the request's cookie. No
+// cookie, or one of no live session, is Okta's documented 404 E0000007 "Not
+// found: Resource not found: me (Session)", whatever else the request
+// carries, an Authorization header included. A live session's cookie with
+// an Authorization header (even empty) is 403 E0000005 "Invalid session",
+// and the session is left as it is: Okta says "an API token isn't allowed"
+// on these routes without documenting the answer, so that answer is the
+// fake's choice.
 func (ss *sessions) serveCurrent(w http.ResponseWriter, c *call, op func(*session) (lives bool)) {
-	ss.apply(w, c, cookie(c.req), current, op)
+	id := cookie(c.req)
+	if _, cred := c.req.Header["Authorization"]; cred {
+		if ss.lives(id, c.now) {
+			errInvalidSession.write(w)
+		} else {
+			errNotFound("me", "Session").write(w)
+		}
+		return
+	}
+	ss.apply(w, c, id, current, op)
+}
+
+// lives reports whether the session id is live at now.
+func (ss *sessions) lives(id string, now time.Time) bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	sess, ok := ss.live[id]
+	return ok && now.Before(sess.expiresAt)
 }

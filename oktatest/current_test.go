@@ -68,14 +68,25 @@ func TestCurrentSession_refused(t *testing.T) {
 			"other cookie":    withCookie("JSESSIONID", id),
 			"API token alone": {"X-Api-Token": {srv.APIToken}},
 		} {
-			body := assertOktaError(t, sendHeader(t, srv, p.method, p.path, h, ""), http.StatusNotFound, "E0000007")
-			assert.Equal(t, "Not found: Resource not found: me (Session)", body["errorSummary"], name)
+			// Okta's documented answer to no valid cookie, whatever else the
+			// request carries, an Authorization header included.
+			for _, auth := range []string{"none", ssws(srv), "Bearer at-123", "DPoP at-123", "SSWS wrong", ""} {
+				if auth != "none" {
+					h = h.Clone()
+					h["Authorization"] = []string{auth}
+				}
+				body := assertOktaError(t, sendHeader(t, srv, p.method, p.path, h, ""), http.StatusNotFound, "E0000007")
+				assert.Equal(t, "Not found: Resource not found: me (Session)", body["errorSummary"], "%s, Authorization %q", name, auth)
+			}
 		}
 	}
 	assert.Equal(t, http.StatusOK, send(t, srv, http.MethodGet, sessionPath(s), ssws(srv), "").StatusCode, "refused requests changed nothing")
 
 	clock.Advance(oktatest.DefaultIdleTimeout)
 	assertOktaError(t, sendHeader(t, srv, http.MethodGet, "/api/v1/sessions/me", withCookie("idx", id), ""), http.StatusNotFound, "E0000007")
+	expired := withCookie("idx", id)
+	expired["Authorization"] = []string{ssws(srv)}
+	assertOktaError(t, sendHeader(t, srv, http.MethodGet, "/api/v1/sessions/me", expired, ""), http.StatusNotFound, "E0000007")
 
 	a := send(t, srv, http.MethodPut, "/api/v1/sessions/me", ssws(srv), "")
 	assertOktaError(t, a, http.StatusMethodNotAllowed, "E0000022")

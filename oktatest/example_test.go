@@ -2,9 +2,11 @@ package oktatest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 
 	"github.com/jarcoal/httpmock"
 
@@ -84,4 +86,35 @@ func ExampleServer_ServiceAppConfig() {
 	// Output:
 	// true
 	// 403 insufficient_scope okta.sessions.manage
+}
+
+// The fake acts as the org toward an app: it sends the app's Universal
+// Logout endpoint the request Okta sends, signed by the key it publishes at
+// KeysPath, and returns the endpoint's status.
+func ExampleServer_SendUniversalLogout() {
+	srv, err := oktatest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A real receiver verifies the JWT with srv.URL + oktatest.KeysPath first.
+		var body struct{ Subject oktatest.LogoutSubject }
+		if json.NewDecoder(r.Body).Decode(&body) != nil || body.Subject.Format != oktatest.SubjectEmail {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		fmt.Println("log out", body.Subject.Email)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer app.Close()
+
+	status, err := srv.SendUniversalLogout(context.Background(), app.URL+"/okta/logout", "ann@example.com")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(status)
+	// Output:
+	// log out ann@example.com
+	// 204
 }

@@ -44,7 +44,9 @@ type Fault struct {
 	// request, and RouteUnknown the requests no route serves.
 	Route Route
 	// Count is how many requests the fault applies to; 0 or less means every
-	// matching request until ClearFaults.
+	// matching request until ClearFaults. A fault that sets Count and
+	// nothing else lets that many requests through unharmed, ahead of the
+	// faults injected after it.
 	Count int
 	// Latency delays the answer (in real time: keep it to milliseconds). The
 	// wait ends early when the client gives up or the server closes.

@@ -119,8 +119,9 @@ func (s *Server) SendUniversalLogout(ctx context.Context, endpoint, email string
 // the header, typ LogoutTokenType) with iss and sub the org URL, aud the
 // endpoint, iat, nbf, exp and a new jti. It follows no redirect (a 3xx is
 // the status returned), reads at most 64 KiB of the answer, and returns its
-// status. It returns a *LogoutError for a request it would not send, and the
-// client's error when the endpoint cannot be reached.
+// status. It sends the request only: the user's sessions in the fake are
+// left as they are. It returns a *LogoutError for a request it would not
+// send, and the client's error when the endpoint cannot be reached.
 func (s *Server) SendUniversalLogoutRequest(ctx context.Context, req UniversalLogout) (int, error) {
 	body, err := req.body()
 	if err != nil {
@@ -132,7 +133,7 @@ func (s *Server) SendUniversalLogoutRequest(ctx context.Context, req UniversalLo
 	}
 	r, err := http.NewRequestWithContext(ctx, http.MethodPost, req.Endpoint, bytes.NewReader(body))
 	if err != nil {
-		return 0, &LogoutError{Field: "endpoint", Reason: "is not a URL"}
+		return 0, fmt.Errorf("oktatest: universal logout: %w", err)
 	}
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("Accept", "application/json")

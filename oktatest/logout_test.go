@@ -277,3 +277,75 @@ func TestControl_universalLogout(t *testing.T) {
 		`{"endpoint":"`+rc.endpoint+`","subject":{"format":"email","email":"ann@example.com"}}`), http.StatusBadGateway, "E0000009")
 	assertOktaError(t, send(t, srv, http.MethodPost, oktatest.ControlPrefix+"keys/rotate", "", ""), http.StatusUnauthorized, "E0000011")
 }
+
+// Rotations, key fetches and Universal Logout requests may run at once:
+// every request is signed by a key the set published when it was signed.
+func TestSendUniversalLogout_concurrentRotation(t *testing.T) {
+	srv, _ := newFake(t)
+	rc := newReceiver(t, http.StatusNoContent)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%4 == 0 {
+				srv.RotateSigningKey()
+			}
+			_, err := srv.SendUniversalLogout(context.Background(), rc.endpoint, "ann@example.com")
+			assert.NoError(t, err)
+			_, err = sendErr(srv, http.MethodGet, oktatest.KeysPath, "", "")
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	assert.Len(t, rc.got, 8)
+}
+
+// The fake sends the request only: the user's sessions stay, so that a
+// receiver can be shown to refuse sessions Okta still answers ACTIVE.
+func TestSendUniversalLogout_sessionsStay(t *testing.T) {
+	srv, _ := newFake(t)
+	id, err := srv.SeedSession(oktatest.SessionSeed{User: oktatest.User{Login: "ann@example.com"}})
+	require.NoError(t, err)
+	rc := newReceiver(t, http.StatusNoContent)
+	_, err = srv.SendUniversalLogout(context.Background(), rc.endpoint, "ann@example.com")
+	require.NoError(t, err)
+	a := send(t, srv, http.MethodGet, "/api/v1/sessions/"+id, ssws(srv), "")
+	assert.Equal(t, http.StatusOK, a.StatusCode)
+	assert.Equal(t, "ACTIVE", a.object(t)["status"])
+}
+
+// A hostile receiver can neither hang the sender (it gives up with its
+// context) nor make it read an endless answer.
+func TestSendUniversalLogout_hostileReceiver(t *testing.T) {
+	srv, _ := newFake(t)
+	t.Run("never answers", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		release := make(chan struct{})
+		hang := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+			cancel() // the caller gives up once the request has arrived
+			<-release
+		}))
+		defer hang.Close()
+		defer close(release) // before Close, which waits for the handler
+		_, err := srv.SendUniversalLogout(ctx, hang.URL, "ann@example.com")
+		assert.ErrorIs(t, err, context.Canceled)
+	})
+	t.Run("endless answer", func(t *testing.T) {
+		endless := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusAccepted)
+			chunk := []byte(strings.Repeat("x", 32<<10))
+			for r.Context().Err() == nil {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}))
+		defer endless.Close()
+		status, err := srv.SendUniversalLogout(context.Background(), endless.URL, "ann@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusAccepted, status)
+	})
+}

@@ -25,7 +25,8 @@ type Request struct {
 	// Query holds the query parameters, such as RevokeUserSessions'
 	// oauthTokens and forgetDevices.
 	Query url.Values `json:"query"`
-	// Header holds the request headers, secrets masked.
+	// Header holds the request headers, secrets masked, their names in
+	// canonical form (a DPoP proof is under "Dpop").
 	Header http.Header `json:"header"`
 	// Time is when the request arrived, by the server's clock.
 	Time time.Time `json:"time"`

@@ -130,11 +130,11 @@ func checkSeed(seed SessionSeed) error {
 	}
 	for _, m := range seed.AMR {
 		if !m.IsKnown() {
-			return &SeedError{Field: "amr", Reason: fmt.Sprintf("%q is not an authentication method Okta documents", m)}
+			return &SeedError{Field: "amr", Reason: fmt.Sprintf("%q is not an authentication method Okta documents: pwd, swk, hwk, otp, sms, tel, geo, fpt, kba, mfa, mca or sc", m)}
 		}
 	}
 	if seed.IDPType != "" && !seed.IDPType.IsKnown() {
-		return &SeedError{Field: "idpType", Reason: fmt.Sprintf("%q is not an identity provider type Okta documents", seed.IDPType)}
+		return &SeedError{Field: "idpType", Reason: fmt.Sprintf("%q is not an identity provider type Okta documents: ACTIVE_DIRECTORY, FEDERATION, LDAP, OKTA or SOCIAL", seed.IDPType)}
 	}
 	return nil
 }

@@ -1,31 +1,3 @@
-// Package oktatest is a fake Okta Session API for tests: an in-process HTTP
-// server on loopback that behaves as Okta documents, with one-time session
-// tokens, session expiry and refresh, Okta's error bodies, request ids and
-// rate limits, a controllable clock, fault injection and request recording.
-//
-//	srv := oktatest.NewServer(t)
-//	tok := srv.IssueSessionToken(oktatest.User{Login: "ann@example.com"})
-//	s, _, err := srv.Client().SessionApi.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: tok})
-//
-// Outside tests (a binary, another language's suite) use Start and Close, or
-// the cmd/okta-fake program, which serves the same fake on a loopback port
-// with a control API under ControlPrefix. NewInProcess makes a fake with no
-// listener, reached through RoundTripper or, for httpmock, Responder.
-//
-// A request goes through a chain of stages, each in its own file with its
-// own state: route, stamp, record, admit (concurrency, then the per-minute
-// window), fault, authenticate, and the route's handler. The control API's
-// requests skip record, admit and fault.
-//
-// The fake is also the org authorization server (AuthServer) at TokenPath:
-// service apps registered with WithServiceApp get access tokens there
-// (Bearer, or DPoP-bound), which the session routes accept when they carry
-// the route's scope.
-//
-// It acts as the org toward apps too: it publishes the org's signing keys at
-// KeysPath (RotateSigningKey replaces them) and sends an app's endpoint the
-// Universal Logout requests Okta sends (SendUniversalLogout), so that a
-// receiver can be tested against the org that signs them.
 package oktatest
 
 import (

@@ -87,7 +87,7 @@ func TestServer_scopes(t *testing.T) {
 		{"refresh with read", http.MethodPost, "/api/v1/sessions/102abc/lifecycle/refresh", read, 403, "E0000006", "okta.sessions.manage"},
 		{"create with read", http.MethodPost, "/api/v1/sessions", read, 403, "E0000006", "okta.sessions.manage"},
 		{"revoke with manage", http.MethodDelete, "/api/v1/users/00u1/sessions", manage, 403, "E0000006", "okta.users.manage"},
-		{"current session: the cookie only", http.MethodGet, "/api/v1/sessions/me", read, 403, "E0000005", ""},
+		{"current session without a cookie: Okta's 404", http.MethodGet, "/api/v1/sessions/me", read, 404, "E0000007", ""},
 		{"control API: the API token only", http.MethodGet, ControlPrefix + "clock", read, 401, "E0000011", ""},
 	}
 	for _, tt := range tests {

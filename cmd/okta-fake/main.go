@@ -13,8 +13,10 @@
 // and use it with POST /api/v1/sessions as with Okta. The control API under
 // /oktatest/v1/ (with the API token) also seeds users and sessions, injects
 // and clears faults, reads and advances the clock (with -fake-clock), reads
-// the recorded requests and resets the org; api/oktatest-control.yaml
-// describes it. It stops on SIGINT or SIGTERM.
+// the recorded requests, resets the org, rotates the org's signing key
+// (published at /oauth2/v1/keys) and sends an app's endpoint Universal
+// Logout requests as Okta does; api/oktatest-control.yaml describes it, and
+// okta-fake -h says so. It stops on SIGINT or SIGTERM.
 //
 // It is the org authorization server too: register an OAuth 2.0 service app
 // with -app-client-id and -app-public-key (PEM or JWKS; -app-scopes,
@@ -59,11 +61,30 @@ func waitForSignal() {
 	<-ch
 }
 
+// usage prints what okta-fake serves, its control API included, and its
+// flags.
+func usage(fs *flag.FlagSet) {
+	fmt.Fprintf(fs.Output(), `Usage: okta-fake [flags]
+
+Serves a fake Okta org (the Session API, the org authorization server, the
+org's signing keys at %s) on a loopback port, and prints its URL
+and API token. Its control API under %s, with the API token,
+mints session tokens, seeds users and sessions, injects and clears faults,
+reads and advances the clock (-fake-clock), reads the recorded requests,
+resets the org, rotates the signing key and sends Universal Logout requests
+to an app's endpoint; api/oktatest-control.yaml (OpenAPI 3.0) describes it.
+
+Flags:
+`, oktatest.KeysPath, oktatest.ControlPrefix)
+	fs.PrintDefaults()
+}
+
 // run parses args, starts the fake, prints how to reach it and serves until
 // wait returns.
 func run(args []string, out io.Writer, wait func()) error {
 	fs := flag.NewFlagSet("okta-fake", flag.ContinueOnError)
 	fs.SetOutput(out)
+	fs.Usage = func() { usage(fs) }
 	addr := fs.String("addr", "127.0.0.1:8089", "loopback address to listen on (127.0.0.1:0 picks a free port)")
 	token := fs.String("token", "", "API token to accept (default: a random one)")
 	accessToken := fs.String("access-token", "", "also accept this OAuth 2.0 access token as Bearer on Okta's routes (never on the control API)")
@@ -71,7 +92,7 @@ func run(args []string, out io.Writer, wait func()) error {
 	concurrency := fs.Int("concurrency-limit", oktatest.DefaultConcurrencyLimit, "requests in flight at once")
 	idle := fs.Duration("idle-timeout", oktatest.DefaultIdleTimeout, "session idle timeout")
 	maxLife := fs.Duration("max-lifetime", 0, "maximum session lifetime (0: none)")
-	fakeClock := fs.Bool("fake-clock", false, "run on a clock that moves only by POST /oktatest/v1/clock/advance (starts at the current time; a service app's client then signs with GET /oktatest/v1/clock's time)")
+	fakeClock := fs.Bool("fake-clock", false, "run on a clock that moves only by POST /oktatest/v1/clock/advance (starts at the current time); a service app's client may sign with the real time or the fake's")
 	app := newAppFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -108,7 +129,7 @@ func run(args []string, out io.Writer, wait func()) error {
 	fmt.Fprintf(out, "# mint a session token (valid once, %v):\n", oktatest.SessionTokenLifetime)
 	fmt.Fprintf(out, "#   curl -s -X POST -H 'Authorization: SSWS %s' -d '{\"login\":\"ann@example.com\"}' %s%s\n",
 		srv.APIToken, srv.URL, oktatest.IssueTokenPath)
-	fmt.Fprintf(out, "# control API (users, sessions, faults, clock, requests, reset) under %s%s\n", srv.URL, oktatest.ControlPrefix)
+	fmt.Fprintf(out, "# control API (users, sessions, faults, clock, requests, reset, keys/rotate, universal-logout) under %s%s\n", srv.URL, oktatest.ControlPrefix)
 	if *app.clientID != "" {
 		fmt.Fprintf(out, "# service app %s: client credentials with a private_key_jwt assertion at %s%s\n", *app.clientID, srv.URL, oktatest.TokenPath)
 	}

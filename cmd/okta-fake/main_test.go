@@ -44,6 +44,8 @@ func TestRun_help(t *testing.T) {
 	err := run([]string{"-h"}, &out, func() { t.Fatal("served after -h") })
 	assert.Equal(t, 0, exitCode(err))
 	assert.Contains(t, out.String(), "-fake-clock")
+	assert.Contains(t, out.String(), "/oktatest/v1/", "the control API")
+	assert.Contains(t, out.String(), "api/oktatest-control.yaml")
 	assert.Equal(t, 2, exitCode(run([]string{"-nope"}, &bytes.Buffer{}, func() {})))
 }
 
