@@ -1,0 +1,378 @@
+// Package redisstore is a guard.Store in Redis, so that the replicas of a
+// service share what Okta said of its sessions and the revocations they
+// accepted: guards given stores with the same Redis and key prefix behave as
+// one.
+//
+//	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379", ContextTimeoutEnabled: true})
+//	store := redisstore.New(rdb, "myapp")
+//	defer store.Close()
+//	g, err := guard.New(client, guard.Options{Store: store})
+//
+// A Check that another replica's confirmation answers costs one Redis round
+// trip (one GET): each store keeps the revocations in memory, loaded in full
+// at start and after every reconnection, and told of new ones by Redis
+// pub/sub. Saving an answer and recording a revocation are Lua scripts, so
+// that a revocation recorded by any replica refuses, atomically, an answer
+// to a question asked before it.
+//
+// # What Redis holds
+//
+// Every key starts with the hash tag {keyPrefix}, so that the scripts, which
+// touch several keys, work on Redis Cluster (all of a prefix's keys live on
+// one shard; they are small):
+//
+//   - {keyPrefix}:e:<SHA-256 of the session id, hex>: what Okta answered of
+//     that id (guard.Entry: the verdict, when it was asked and until when it
+//     may be used on the guard's clock, and the session without its id and
+//     links), expiring (in real time) at its Until: TTLs only collect
+//     garbage, freshness is judged from the times stored in the value.
+//   - {keyPrefix}:revocations: a hash of the revocations not yet past their
+//     Until, by "s:<SHA-256 of the session id, hex>", "u:<Okta user id>" or
+//     "l:<login, lower-cased>", each "<At>:<Until>" in microseconds since
+//     1970 on the guard's clock; {keyPrefix}:revocations:gc orders them by
+//     when (in real time) they may be forgotten.
+//   - {keyPrefix}:alive: written when a store reconnects, to find out whether
+//     Redis takes writes.
+//
+// New revocations are published on the channel {keyPrefix}:revoked.
+//
+// # When Redis fails
+//
+// Every Redis call is bounded in time (WithTimeout). While Redis cannot be
+// reached, answers too slowly or refuses writes (a full Redis), Load and
+// Save fail at once, without waiting for Redis, and the guard asks Okta
+// itself; Revoke still tries Redis, remembers what it could not record and
+// records it when Redis is back. A store reconnects in the background,
+// loads the revocations again (a restarted Redis without persistence has
+// lost them: the store records again those it knows), and only then serves
+// Load again. It logs one Warn record when it loses Redis and one Info
+// record when Redis is back.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/oktasessions/okta-session-go/guard"
+	"github.com/redis/go-redis/v9"
+)
+
+// Defaults of the options.
+const (
+	// DefaultTimeout bounds each Redis call (WithTimeout).
+	DefaultTimeout = 250 * time.Millisecond
+	// DefaultRetry is how often a store that lost Redis tries it again, and
+	// how often a healthy one checks its subscription (WithRetry).
+	DefaultRetry = time.Second
+	// DefaultPrefix is the key prefix New uses for an empty one.
+	DefaultPrefix = "guard"
+	// MaxKnown bounds the revocations a store remembers in memory to record
+	// them again in a Redis that lost them.
+	MaxKnown = 100_000
+)
+
+// ErrUnavailable is returned (wrapped) by Load and Save while the store has
+// lost Redis or has not yet loaded the revocations from it.
+var ErrUnavailable = errors.New("redisstore: Redis unavailable")
+
+// ErrClosed is returned by every method of a closed store.
+var ErrClosed = errors.New("redisstore: closed")
+
+// Option configures New.
+type Option func(*Store)
+
+// WithTimeout bounds each Redis call to d (zero or less: DefaultTimeout).
+// go-redis applies a context's deadline to the socket only for a client
+// made with ContextTimeoutEnabled; for another client the store waits for
+// the call in a goroutine of its own, which ends by the client's
+// ReadTimeout.
+func WithTimeout(d time.Duration) Option {
+	return func(s *Store) {
+		if d > 0 {
+			s.timeout = d
+		}
+	}
+}
+
+// WithRetry sets how often a store that lost Redis tries it again, and how
+// often a healthy one checks its subscription (zero or less: DefaultRetry).
+func WithRetry(d time.Duration) Option {
+	return func(s *Store) {
+		if d > 0 {
+			s.retry = d
+		}
+	}
+}
+
+// WithLogger sets where the store says that it lost Redis (one Warn) and
+// that Redis is back (one Info); nil means slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Store) { s.log = l }
+}
+
+// Store is a guard.Store in Redis; see the package documentation. Make it
+// with New and Close it when done (after the guards that use it).
+type Store struct {
+	rdb      redis.UniversalClient
+	keys     keys
+	timeout  time.Duration
+	retry    time.Duration
+	log      *slog.Logger
+	inSocket bool // the client applies context deadlines to the socket
+
+	ready  atomic.Bool   // the revocations are loaded and the subscription is up
+	first  chan struct{} // closed when the revocations were first loaded
+	once   sync.Once
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the subscription's goroutine has ended
+
+	delivering sync.RWMutex // held for reading while Watch functions run
+
+	mu       sync.Mutex
+	closed   bool
+	ps       *redis.PubSub // the current subscription
+	lost     bool          // a Warn was logged and no Info since
+	watchers map[*func(guard.Revocation)]struct{}
+	known    map[string]span // revocations by field, to record them again
+	pending  bool            // a revocation is in known but maybe not in Redis
+}
+
+var _ guard.Store = (*Store)(nil)
+
+// New returns a store in rdb under keyPrefix (DefaultPrefix when empty; any
+// brace is replaced with '_', so that the prefix makes one hash tag). Guards
+// whose stores share a Redis and a key prefix share their sessions'
+// answers and revocations. New starts the store's subscription in the
+// background; Close stops it. rdb stays the caller's to close.
+func New(rdb redis.UniversalClient, keyPrefix string, opts ...Option) *Store {
+	if keyPrefix == "" {
+		keyPrefix = DefaultPrefix
+	}
+	keyPrefix = strings.NewReplacer("{", "_", "}", "_").Replace(keyPrefix)
+	s := &Store{
+		rdb:      rdb,
+		keys:     newKeys(keyPrefix),
+		timeout:  DefaultTimeout,
+		retry:    DefaultRetry,
+		inSocket: contextReachesSocket(rdb),
+		first:    make(chan struct{}),
+		done:     make(chan struct{}),
+		watchers: make(map[*func(guard.Revocation)]struct{}),
+		known:    make(map[string]span),
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go s.run(ctx)
+	return s
+}
+
+// contextReachesSocket reports whether rdb applies context deadlines to its
+// socket reads and writes (ContextTimeoutEnabled).
+func contextReachesSocket(rdb redis.UniversalClient) bool {
+	switch c := rdb.(type) {
+	case *redis.Client:
+		return c.Options().ContextTimeoutEnabled
+	case *redis.ClusterClient:
+		return c.Options().ContextTimeoutEnabled
+	}
+	return false
+}
+
+// call runs f with a context bounded by the store's timeout, and returns by
+// that deadline even when the client does not apply it to the socket.
+func (s *Store) call(ctx context.Context, f func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	if s.inSocket {
+		return f(ctx)
+	}
+	done := make(chan error, 1)
+	go func() { done <- f(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// failed notes that a Redis call under ctx failed with err: unless the
+// caller gave up (ctx ended), the store has lost Redis until its
+// subscription's goroutine finds it usable again.
+func (s *Store) failed(ctx context.Context, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	s.down(err)
+}
+
+// down marks the store as not serving Load and Save, and logs the loss once.
+func (s *Store) down(err error) {
+	s.ready.Store(false)
+	s.mu.Lock()
+	warn := !s.lost && !s.closed
+	s.lost = true
+	s.mu.Unlock()
+	if warn {
+		s.log.LogAttrs(context.Background(), slog.LevelWarn,
+			"redisstore: lost Redis; the guard asks Okta until it is back",
+			slog.String("prefix", s.keys.prefix), slog.String("error", err.Error()))
+	}
+}
+
+// up marks the store as serving again, and logs the return once.
+func (s *Store) up() {
+	s.mu.Lock()
+	info := s.lost && !s.closed
+	s.lost = false
+	s.mu.Unlock()
+	s.ready.Store(true)
+	if info {
+		s.log.LogAttrs(context.Background(), slog.LevelInfo,
+			"redisstore: Redis is back", slog.String("prefix", s.keys.prefix))
+	}
+}
+
+// usable returns nil when Load and Save may use Redis.
+func (s *Store) usable() error {
+	if s.ready.Load() {
+		return nil
+	}
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
+	return ErrUnavailable
+}
+
+// Load implements guard.Store: one GET.
+func (s *Store) Load(ctx context.Context, key guard.Key) (guard.Entry, bool, error) {
+	if err := s.usable(); err != nil {
+		return guard.Entry{}, false, err
+	}
+	var raw []byte
+	err := s.call(ctx, func(ctx context.Context) error {
+		var err error
+		raw, err = s.rdb.Get(ctx, s.keys.entry(key)).Bytes()
+		return err
+	})
+	switch {
+	case errors.Is(err, redis.Nil):
+		return guard.Entry{}, false, nil
+	case err != nil:
+		s.failed(ctx, err)
+		return guard.Entry{}, false, fmt.Errorf("redisstore: load: %w", err)
+	}
+	e, err := decodeEntry(raw)
+	if err != nil {
+		return guard.Entry{}, false, err
+	}
+	return e, true, nil
+}
+
+// Save implements guard.Store: one script, which refuses an entry that a
+// recorded revocation covers and keeps an entry asked later.
+func (s *Store) Save(ctx context.Context, key guard.Key, e guard.Entry) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
+	ttl := e.Until.Sub(e.AskedAt)
+	if ttl < time.Millisecond {
+		return nil // already past use
+	}
+	value, err := encodeEntry(e)
+	if err != nil {
+		return err
+	}
+	args := saveArgs(key, e, value, ttl)
+	var res string
+	err = s.call(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = saveScript.Run(ctx, s.rdb, []string{s.keys.entry(key), s.keys.revocations}, args...).Text()
+		return err
+	})
+	switch {
+	case err != nil:
+		s.failed(ctx, err)
+		return fmt.Errorf("redisstore: save: %w", err)
+	case res == "revoked":
+		return guard.ErrRevoked
+	}
+	return nil
+}
+
+// Revoke implements guard.Store: it gives r to this process's Watch
+// functions, then records and publishes it in one script. When Redis fails,
+// the store remembers r and records it once Redis is back.
+func (s *Store) Revoke(ctx context.Context, r guard.Revocation) error {
+	f, sp, ok := fieldOf(r)
+	if !ok {
+		return fmt.Errorf("redisstore: revoke: a revocation of kind %d without a subject", r.Kind)
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	s.remember(f, sp)
+	s.pending = true
+	s.mu.Unlock()
+	s.deliver([]guard.Revocation{r})
+
+	err := s.call(ctx, func(ctx context.Context) error {
+		return s.record(ctx, s.rdb, f, sp, true)
+	})
+	if err != nil {
+		s.failed(ctx, err)
+		return fmt.Errorf("redisstore: revoke: %w", err)
+	}
+	return nil
+}
+
+// record runs the revoke script for one revocation on c (the client or a
+// pipeline), publishing it when publish is set.
+func (s *Store) record(ctx context.Context, c redis.Scripter, f string, sp span, publish bool) error {
+	keys := []string{s.keys.revocations, s.keys.gc}
+	if strings.HasPrefix(f, "s:") {
+		keys = append(keys, s.keys.prefix+":e:"+f[2:])
+	}
+	pub := ""
+	if publish {
+		pub = s.keys.channel
+	}
+	return revokeScript.Run(ctx, c, keys, f, sp.at, sp.until, sp.ttlMillis(), pub).Err()
+}
+
+// Close stops the store's subscription; later calls fail with ErrClosed.
+// It does not close the Redis client.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	ps := s.ps
+	s.mu.Unlock()
+	s.ready.Store(false)
+	s.cancel()
+	if ps != nil {
+		_ = ps.Close() // ends a wait for a message
+	}
+	<-s.done
+	return nil
+}
