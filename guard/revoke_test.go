@@ -1,0 +1,170 @@
+package guard_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oktasessions/okta-session-go/guard"
+	"github.com/oktasessions/okta-session-go/oktatest"
+)
+
+// revokers are the ways to revoke alice's session id, each returning once
+// the revocation is accepted.
+var revokers = []struct {
+	name   string
+	revoke func(t *testing.T, o *org, g *guard.Guard, id string)
+}{
+	{"EndSession", func(t *testing.T, _ *org, g *guard.Guard, id string) {
+		if err := g.EndSession(context.Background(), id); err != nil {
+			t.Error(err)
+		}
+	}},
+	{"RevokeUser", func(t *testing.T, _ *org, g *guard.Guard, _ string) {
+		if err := g.RevokeUser(context.Background(), alice.ID); err != nil {
+			t.Error(err)
+		}
+	}},
+	{"UniversalLogout/email", func(t *testing.T, o *org, g *guard.Guard, _ string) {
+		if code := o.logout(t, g, `{"subject":{"format":"email","email":"alice@EXAMPLE.com"}}`); code != 204 {
+			t.Errorf("Universal Logout: %d, want 204", code)
+		}
+	}},
+	{"UniversalLogout/iss_sub", func(t *testing.T, o *org, g *guard.Guard, _ string) {
+		body := fmt.Sprintf(`{"sub_id":{"format":"iss_sub","iss":%q,"sub":%q}}`, o.srv.URL+"/", alice.ID)
+		if code := o.logout(t, g, body); code != 204 {
+			t.Errorf("Universal Logout: %d, want 204", code)
+		}
+	}},
+}
+
+func TestRevocationRefusesAtOnce(t *testing.T) {
+	for _, rv := range revokers {
+		t.Run(rv.name, func(t *testing.T) {
+			o := newOrg(t)
+			g := o.guard(t, guard.Options{})
+			id := o.session(t, alice)
+			mustCheck(t, g, id)
+			rv.revoke(t, o, g, id)
+			mustRefuse(t, g, id, guard.ReasonRevoked)
+			// Past MaxStale, even if Okta still answered ACTIVE, it stays refused.
+			o.clock.Advance(time.Minute)
+			_, err := g.Check(context.Background(), id)
+			if !errors.Is(err, guard.ErrInvalidSession) {
+				t.Fatalf("Check after MaxStale: %v", err)
+			}
+		})
+	}
+}
+
+func TestUniversalLogoutRefusesSessionsOktaStillCallsActive(t *testing.T) {
+	o := newOrg(t)
+	g := o.guard(t, guard.Options{})
+	id := o.session(t, alice)
+	other := o.session(t, oktatest.User{ID: "00ubob0000000000000", Login: "bob@example.com"})
+	if code := o.logout(t, g, `{"subject":{"format":"email","email":"ALICE@example.com"}}`); code != 204 {
+		t.Fatalf("Universal Logout: %d", code)
+	}
+	// The fake did not end the session: Okta's answer is ACTIVE.
+	mustRefuse(t, g, id, guard.ReasonRevoked)
+	mustCheck(t, g, other)
+	o.clock.Advance(2 * time.Minute)
+	mustRefuse(t, g, id, guard.ReasonRevoked)
+	if o.calls(oktatest.RouteGetSession) < 2 {
+		t.Fatal("Okta was not asked again after MaxStale")
+	}
+}
+
+func TestRevocationWinsOverAnswerInFlight(t *testing.T) {
+	for _, rv := range revokers {
+		t.Run(rv.name, func(t *testing.T) {
+			o := newOrg(t)
+			g, gt := gatedGuard(t, o, guard.Options{})
+			id := o.session(t, alice)
+			result := make(chan error, 1)
+			go func() { _, err := g.Check(context.Background(), id); result <- err }()
+			<-gt.arrived // Okta answered ACTIVE; the answer is held
+			rv.revoke(t, o, g, id)
+			close(gt.release)
+			if err := <-result; !errors.Is(err, guard.ErrInvalidSession) {
+				t.Fatalf("Check in flight: %v, want refused", err)
+			}
+			if _, err := g.Check(context.Background(), id); !errors.Is(err, guard.ErrInvalidSession) {
+				t.Fatalf("Check after: %v, want refused", err)
+			}
+		})
+	}
+}
+
+func TestRevocationDoesNotWaitForChecks(t *testing.T) {
+	o := newOrg(t)
+	g, gt := gatedGuard(t, o, guard.Options{})
+	id := o.session(t, alice)
+	go func() { _, _ = g.Check(context.Background(), id) }()
+	<-gt.arrived
+	done := make(chan struct{})
+	go func() {
+		_ = g.RevokeUser(context.Background(), alice.ID)
+		_ = g.EndSession(context.Background(), id)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("revocation waited for the Check in flight")
+	}
+	close(gt.release)
+}
+
+func TestSessionCreatedAfterRevocationWorks(t *testing.T) {
+	for _, rv := range revokers[1:] {
+		t.Run(rv.name, func(t *testing.T) {
+			o := newOrg(t)
+			g := o.guard(t, guard.Options{})
+			id := o.session(t, alice)
+			mustCheck(t, g, id)
+			rv.revoke(t, o, g, id)
+			o.clock.Advance(time.Minute)
+			fresh := o.session(t, alice)
+			mustCheck(t, g, fresh)
+		})
+	}
+}
+
+func TestRevocationRace64(t *testing.T) {
+	o := newOrg(t)
+	g := o.guard(t, guard.Options{})
+	ids := make([]string, 8)
+	for i := range ids {
+		ids[i] = o.session(t, alice)
+	}
+	var revoked atomic.Bool
+	var leaks atomic.Int64
+	parallel(64, func(i int) {
+		if i == 0 {
+			if err := g.RevokeUser(context.Background(), alice.ID); err != nil {
+				t.Error(err)
+			}
+			revoked.Store(true)
+			return
+		}
+		for j := range 50 {
+			after := revoked.Load()
+			_, err := g.Check(context.Background(), ids[(i+j)%len(ids)])
+			if after && err == nil {
+				leaks.Add(1)
+			}
+		}
+	})
+	if n := leaks.Load(); n != 0 {
+		t.Fatalf("%d Checks begun after RevokeUser returned let a revoked session through", n)
+	}
+	for _, id := range ids {
+		if _, err := g.Check(context.Background(), id); !errors.Is(err, guard.ErrInvalidSession) {
+			t.Fatalf("Check after: %v, want refused", err)
+		}
+	}
+}
