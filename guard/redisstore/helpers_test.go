@@ -115,3 +115,15 @@ func (h *records) count(level slog.Level) int {
 	}
 	return n
 }
+
+// String lists the records' levels and messages.
+func (h *records) String() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s := ""
+	for _, r := range h.list {
+		s += "\n\t" + r.Level.String() + " " + r.Message
+		r.Attrs(func(a slog.Attr) bool { s += " " + a.String(); return true })
+	}
+	return s
+}

@@ -35,8 +35,8 @@ var errNoPong = errors.New("redisstore: no answer to PING on the subscription")
 // subscribe subscribes to the channel of revocations, loads them all, and
 // then delivers the published ones, until the subscription fails. Between
 // messages it checks, every s.retry, that the subscription's connection
-// answers, and, when a Load or Save failed meanwhile, that Redis is usable
-// again (resync).
+// answers a PING within s.timeout, and, when a Load or Save failed
+// meanwhile, that Redis is usable again (resync).
 func (s *Store) subscribe(ctx context.Context) error {
 	ps := s.rdb.Subscribe(ctx)
 	defer ps.Close()
@@ -57,7 +57,11 @@ func (s *Store) subscribe(ctx context.Context) error {
 			}
 			s.up()
 		}
-		msg, err := ps.ReceiveTimeout(ctx, s.retry)
+		wait := s.retry
+		if pinged {
+			wait = s.timeout
+		}
+		msg, err := ps.ReceiveTimeout(ctx, wait)
 		var ne net.Error
 		switch {
 		case errors.As(err, &ne) && ne.Timeout():
