@@ -100,11 +100,14 @@ func (g *Guard) Check(ctx context.Context, sessionID string) (okta.Session, erro
 	if !validID(sessionID) {
 		return okta.Session{}, errMalformed
 	}
-	if g.ctx.Err() != nil {
+	if g.closed.Load() {
 		return okta.Session{}, errClosed
 	}
-	key := KeyOf(sessionID)
 	now := g.link.Now()
+	if s, ok := g.hot.get(sessionID, now, g.revs.version.Load()); ok {
+		return s, nil
+	}
+	key := KeyOf(sessionID)
 	e, found := g.load(ctx, key)
 	if found {
 		if s, err, ok := g.judge(sessionID, key, e, now, false); ok {
@@ -142,6 +145,7 @@ func (g *Guard) judge(sessionID string, key Key, e Entry, now time.Time, fresh b
 	default:
 		return okta.Session{}, nil, false
 	}
+	version := g.revs.version.Load() // before covers: a revocation after it changes the version
 	if g.revs.covers(key, e, now) {
 		return okta.Session{}, errRevoked, true
 	}
@@ -156,6 +160,13 @@ func (g *Guard) judge(sessionID string, key Key, e Entry, now time.Time, fresh b
 	}
 	s = e.Session
 	s.Id = sessionID
+	until := e.AskedAt.Add(g.opts.MaxStale)
+	if e.Session.ExpiresAt.Before(until) {
+		until = e.Session.ExpiresAt
+	}
+	if now.Before(until) {
+		g.hot.put(sessionID, hot{session: s, until: until, version: version}, now)
+	}
 	return s, nil, true
 }
 
@@ -204,6 +215,6 @@ func (g *Guard) unavailable(sessionID string, key Key, old Entry, now time.Time,
 
 // Why a question was not asked.
 var (
-	errLimited = errors.New("Okta's rate limit is spent until RetryAt")
+	errLimited = errors.New("the rate limit of Okta is spent until RetryAt")
 	errBudget  = &SessionError{Reason: ReasonUnavailable, Err: errors.New("over Options.MaxUnknownPerMinute")}
 )

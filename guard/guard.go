@@ -16,6 +16,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	okta "github.com/oktasessions/okta-session-go"
@@ -103,6 +104,8 @@ type Guard struct {
 	local    *MemoryStore // the store when Options.Store is nil; else the fallback
 	stop     func()
 	revs     *revocations
+	hot      *hotCache
+	closed   atomic.Bool
 	limit    limiter
 	unknown  bucket
 	keys     *keyCache
@@ -130,6 +133,7 @@ func New(client *okta.APIClient, opts Options) (*Guard, error) {
 		allow:   opts.AllowStatuses,
 		local:   NewMemoryStore(opts.MaxEntries),
 		revs:    newRevocations(opts.MaxEntries),
+		hot:     newHotCache(opts.MaxEntries),
 		flights: make(map[Key]*flight),
 		unknown: bucket{perMinute: opts.MaxUnknownPerMinute},
 		keys:    newKeyCache(link),
@@ -189,7 +193,9 @@ func (e *OptionError) Error() string { return "guard: Options." + e.Field + " " 
 // given in Options.
 func (g *Guard) Close() error {
 	g.closeErr.Do(func() {
+		g.closed.Store(true)
 		g.cancel()
+		g.hot.clear()
 		g.stop()
 		_ = g.local.Close()
 	})

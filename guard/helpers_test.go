@@ -26,7 +26,7 @@ type org struct {
 }
 
 // newOrg returns an in-process fake org on a fake clock.
-func newOrg(t *testing.T, opts ...oktatest.Option) *org {
+func newOrg(t testing.TB, opts ...oktatest.Option) *org {
 	t.Helper()
 	clock := oktatest.NewFakeClock(start)
 	srv, err := oktatest.NewInProcess(append([]oktatest.Option{oktatest.WithClock(clock)}, opts...)...)
@@ -54,7 +54,7 @@ func (o *org) config() *okta.Configuration {
 }
 
 // guard returns a guard on a new client of the org, closed at the test's end.
-func (o *org) guard(t *testing.T, opts guard.Options) *guard.Guard {
+func (o *org) guard(t testing.TB, opts guard.Options) *guard.Guard {
 	t.Helper()
 	g, err := guard.New(okta.NewAPIClient(o.config()), opts)
 	if err != nil {
@@ -65,13 +65,13 @@ func (o *org) guard(t *testing.T, opts guard.Options) *guard.Guard {
 }
 
 // session seeds an ACTIVE session of user and returns its id.
-func (o *org) session(t *testing.T, user oktatest.User) string {
+func (o *org) session(t testing.TB, user oktatest.User) string {
 	t.Helper()
 	return o.seed(t, oktatest.SessionSeed{User: user})
 }
 
 // seed seeds a session and returns its id.
-func (o *org) seed(t *testing.T, s oktatest.SessionSeed) string {
+func (o *org) seed(t testing.TB, s oktatest.SessionSeed) string {
 	t.Helper()
 	id, err := o.srv.SeedSession(s)
 	if err != nil {

@@ -24,7 +24,7 @@ var (
 )
 
 // testKey returns the i-th test RSA key (i < 2).
-func testKey(t *testing.T, i int) *rsa.PrivateKey {
+func testKey(t testing.TB, i int) *rsa.PrivateKey {
 	t.Helper()
 	keysOnce.Do(func() {
 		for j := range rsaKeys {
@@ -47,7 +47,7 @@ type jwksServer struct {
 	fetches atomic.Int64
 }
 
-func newJWKSServer(t *testing.T) *jwksServer {
+func newJWKSServer(t testing.TB) *jwksServer {
 	j := &jwksServer{}
 	j.publish(jose.JSONWebKey{Key: testKey(t, 0).Public(), KeyID: "k1", Algorithm: "RS256", Use: "sig"})
 	return j

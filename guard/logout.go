@@ -196,7 +196,7 @@ func (g *Guard) logOut(ctx context.Context, s Subject) int {
 	default:
 		r.Kind, r.Subject = RevokeUserID, s.Sub
 	}
-	if g.ctx.Err() != nil || g.revoke(ctx, r) != nil {
+	if g.closed.Load() || g.revoke(ctx, r) != nil {
 		return http.StatusUnprocessableEntity
 	}
 	g.log(ctx, slog.LevelInfo, "guard: Universal Logout accepted", slog.String("format", s.Format))

@@ -210,7 +210,7 @@ func TestUniversalLogoutKnownKidNeverRefetches(t *testing.T) {
 func TestUniversalLogoutUnknownKidStormStaysBounded(t *testing.T) {
 	o := newOrg(t)
 	g := o.guard(t, guard.Options{})
-	o.logout(t, g, aliceBody) // the keys are cached
+	o.logout(t, g, aliceBody)  // the keys are cached
 	parallel(64, func(i int) { // within the minute: no fetch
 		tok := o.token(t, func(lt *logoutToken) { lt.kid = fmt.Sprintf("early%d", i) })
 		if w := o.send(g, "Bearer "+tok, aliceBody); w.Code != http.StatusUnauthorized {
@@ -262,7 +262,9 @@ func TestUniversalLogoutHostileKeySets(t *testing.T) {
 		body func(t *testing.T) []byte
 	}{
 		{"not JSON", func(*testing.T) []byte { return []byte("<html>") }},
-		{"oversized", func(*testing.T) []byte { return []byte(`{"keys":[` + strings.Repeat(`{"kty":"oct"},`, 100000) + `{}]}`) }},
+		{"oversized", func(*testing.T) []byte {
+			return []byte(`{"keys":[` + strings.Repeat(`{"kty":"oct"},`, 100000) + `{}]}`)
+		}},
 		{"HMAC key with the kid", func(*testing.T) []byte {
 			return mustJSON(t, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: []byte("secret"), KeyID: "k1"}}})
 		}},

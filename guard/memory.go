@@ -61,6 +61,13 @@ func (m *MemoryStore) Load(_ context.Context, key Key) (Entry, bool, error) {
 	return e, ok, nil
 }
 
+// Len returns the number of entries.
+func (m *MemoryStore) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.entries)
+}
+
 // Save implements Store.
 func (m *MemoryStore) Save(_ context.Context, key Key, e Entry) error {
 	m.mu.Lock()
@@ -151,7 +158,9 @@ func (m *MemoryStore) Watch(fn func(Revocation)) (stop func(), err error) {
 		m.mu.Lock()
 		delete(m.watchers, p)
 		m.mu.Unlock()
-		m.delivering.Lock() // wait for the calls in progress
+		// Taking the lock waits for the calls in progress.
+		m.delivering.Lock()
+		//lint:ignore SA2001 the lock is taken only to wait
 		m.delivering.Unlock()
 	}, nil
 }

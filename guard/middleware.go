@@ -16,12 +16,12 @@ type sessionKey struct{}
 // cookie's value never appears in an answer, a log record or an error.
 func (g *Guard) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(g.opts.Cookie)
-		if err != nil {
+		cs := r.CookiesNamed(g.opts.Cookie)
+		if len(cs) == 0 {
 			unauthorized(w)
 			return
 		}
-		s, err := g.Check(r.Context(), c.Value)
+		s, err := g.Check(r.Context(), cs[0].Value)
 		if err != nil {
 			unauthorized(w)
 			return

@@ -2,6 +2,7 @@ package guard
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -10,7 +11,8 @@ import (
 // For a user id or a login only the latest At matters (Revocation.Covers).
 // It is safe for concurrent use.
 type revocations struct {
-	max int
+	max     int
+	version atomic.Uint64 // grows with every change, so that judgments made before can tell
 
 	mu       sync.RWMutex
 	sessions map[Key]time.Time     // key → Until
@@ -38,6 +40,15 @@ func newRevocations(max int) *revocations {
 func (rv *revocations) add(r Revocation) bool {
 	rv.mu.Lock()
 	defer rv.mu.Unlock()
+	if !rv.put(r) {
+		return false
+	}
+	rv.version.Add(1)
+	return true
+}
+
+// put is add with rv.mu held, without the version.
+func (rv *revocations) put(r Revocation) bool {
 	switch r.Kind {
 	case RevokeSession:
 		if until, ok := rv.sessions[r.Key]; ok && !r.Until.After(until) {

@@ -18,7 +18,7 @@ func (g *Guard) EndSession(ctx context.Context, sessionID string) error {
 	if !validID(sessionID) {
 		return errMalformed
 	}
-	if g.ctx.Err() != nil {
+	if g.closed.Load() {
 		return ErrClosed
 	}
 	now := g.link.Now()
@@ -39,7 +39,7 @@ func (g *Guard) RevokeUser(ctx context.Context, userID string) error {
 	if userID == "" {
 		return &OptionError{Field: "userID", Reason: "is empty"}
 	}
-	if g.ctx.Err() != nil {
+	if g.closed.Load() {
 		return ErrClosed
 	}
 	now := g.link.Now()

@@ -27,6 +27,9 @@ const (
 	// clientAssertion is the token endpoint's: the client authenticates
 	// with a client assertion in the body, which the AuthServer checks.
 	clientAssertion
+	// public needs no credential and ignores any: the org's published
+	// signing keys.
+	public
 	// apiTokenOnly is the control API's: the API token ("SSWS <token>")
 	// and nothing else, so that an OAuth 2.0 access token handed to the
 	// code under test (WithAccessToken, or a service app's) cannot reset,
@@ -58,8 +61,9 @@ func (a authenticator) authenticate(next handler) handler {
 		_, hasCred := c.req.Header["Authorization"]
 		cred := c.req.Header.Get("Authorization")
 		switch {
-		case c.route.access == clientAssertion:
-			// The AuthServer checks the client assertion in the body.
+		case c.route.access == clientAssertion, c.route.access == public:
+			// The AuthServer checks the client assertion in the body; the
+			// keys are for anyone.
 		case c.route.access == apiTokenOnly:
 			if !a.isAPIToken(cred) {
 				errInvalidToken.write(w)

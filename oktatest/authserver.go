@@ -24,13 +24,13 @@ const (
 	// MaxAssertionLifetime is the longest exp - iat of a client assertion.
 	MaxAssertionLifetime = time.Hour
 	// AssertionLeeway is how far a client assertion's iat, nbf and exp may
-	// be off the server's clock, as a server allows for clock skew. A client
-	// of a server on a fake clock (okta-fake -fake-clock) signs with the
-	// server's time, from GET /oktatest/v1/clock, once the clocks are
-	// further apart.
+	// be off, as a server allows for clock skew: off the server's clock or
+	// the wall clock, so that a client on the real clock keeps
+	// authenticating with a server on a FakeClock a test has advanced
+	// (okta-fake -fake-clock); see authclock.go.
 	AssertionLeeway = time.Minute
 	// ProofWindow is how far a DPoP proof's iat may be from the server's
-	// clock, either way.
+	// clock or the wall clock, either way.
 	ProofWindow = time.Minute
 )
 
@@ -74,6 +74,7 @@ type issuedToken struct {
 // safe for concurrent use.
 type AuthServer struct {
 	clock Clock
+	wall  func() time.Time // the wall clock, by which clients elsewhere sign (see authclock.go)
 
 	mu         sync.Mutex
 	apps       map[string]*registeredApp
@@ -98,7 +99,7 @@ func NewAuthServer(clock Clock) *AuthServer {
 		clock = realClock{}
 	}
 	return &AuthServer{
-		clock: clock, apps: map[string]*registeredApp{}, tokens: map[string]*issuedToken{},
+		clock: clock, wall: time.Now, apps: map[string]*registeredApp{}, tokens: map[string]*issuedToken{},
 		seen: map[string]time.Time{}, tokenNonce: newNonce(), lifetime: DefaultTokenLifetime,
 	}
 }
@@ -223,10 +224,11 @@ func (a *AuthServer) grant(r *http.Request, tokenURL string) (*tokenAnswer, *oau
 	case form.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":
 		return nil, &oauthFailure{401, "invalid_client", "The client_assertion_type is missing or not jwt-bearer.", ""}
 	}
-	now := a.clock.Now()
+	in := a.instant()
+	now := in.server
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	app, f := a.checkAssertion(form.Get("client_assertion"), tokenURL, now)
+	app, f := a.checkAssertion(form.Get("client_assertion"), tokenURL, in)
 	if f != nil {
 		return nil, f
 	}
@@ -237,7 +239,7 @@ func (a *AuthServer) grant(r *http.Request, tokenURL string) (*tokenAnswer, *oau
 			return nil, &oauthFailure{400, "invalid_dpop_proof", "The DPoP proof JWT header is missing.", ""}
 		}
 		var reason string
-		if jkt, reason = a.checkProof(proofs[0], http.MethodPost, tokenURL, "", a.tokenNonce, now); reason == errUseNonce {
+		if jkt, reason = a.checkProof(proofs[0], http.MethodPost, tokenURL, "", a.tokenNonce, in); reason == errUseNonce {
 			return nil, &oauthFailure{400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.", a.tokenNonce}
 		} else if reason != "" {
 			return nil, &oauthFailure{400, "invalid_dpop_proof", reason, ""}
@@ -264,7 +266,7 @@ func (a *AuthServer) grant(r *http.Request, tokenURL string) (*tokenAnswer, *oau
 // app its iss names (by kid when the app has several), sub = iss, aud =
 // the token endpoint, an exp not passed and at most an hour after iat, a
 // jti never seen. The caller holds a.mu.
-func (a *AuthServer) checkAssertion(assertion, tokenURL string, now time.Time) (*registeredApp, *oauthFailure) {
+func (a *AuthServer) checkAssertion(assertion, tokenURL string, in instant) (*registeredApp, *oauthFailure) {
 	fail := func(description string) (*registeredApp, *oauthFailure) {
 		return nil, &oauthFailure{401, "invalid_client", description, ""}
 	}
@@ -289,18 +291,18 @@ func (a *AuthServer) checkAssertion(assertion, tokenURL string, now time.Time) (
 	if len(keys) != 1 || tok.Claims(keys[0].Key, &claims) != nil {
 		return fail("The client_assertion signature is invalid.")
 	}
-	expected := jwt.Expected{Issuer: app.ClientID, Subject: app.ClientID, AnyAudience: jwt.Audience{tokenURL}, Time: now}
-	if claims.ValidateWithLeeway(expected, AssertionLeeway) != nil {
+	expected := jwt.Expected{Issuer: app.ClientID, Subject: app.ClientID, AnyAudience: jwt.Audience{tokenURL}}
+	iat, err := in.validate(claims, expected, AssertionLeeway)
+	if err != nil {
 		return fail("The client_assertion iss, sub, aud or time claims are invalid.")
 	}
-	iat := now
 	if claims.IssuedAt != nil {
 		iat = claims.IssuedAt.Time()
 	}
 	switch {
 	case claims.Expiry == nil || claims.Expiry.Time().Sub(iat) > MaxAssertionLifetime:
 		return fail("The client_assertion must expire within an hour of its iat.")
-	case claims.ID == "" || !a.remember("assertion "+app.ClientID+" "+claims.ID, claims.Expiry.Time().Add(AssertionLeeway), now):
+	case claims.ID == "" || !a.remember("assertion "+app.ClientID+" "+claims.ID, claims.Expiry.Time().Add(AssertionLeeway), in):
 		return fail("The client_assertion token has no jti or has already been used.")
 	}
 	return app, nil
@@ -327,15 +329,16 @@ func prune[V any](m map[string]V, expired func(V) bool) {
 	}
 }
 
-// remember records key until until, and reports whether it was new. It
-// forgets what has expired as the map grows. The caller holds a.mu.
-func (a *AuthServer) remember(key string, until, now time.Time) bool {
+// remember records key until until has passed by both clocks, and reports
+// whether it was new. It forgets what has expired as the map grows. The
+// caller holds a.mu.
+func (a *AuthServer) remember(key string, until time.Time, in instant) bool {
 	// Remembered up to and including until: at that very instant (which a
 	// frozen FakeClock can hold for ever) the JWT is still valid.
-	if t, ok := a.seen[key]; ok && !now.After(t) {
+	if t, ok := a.seen[key]; ok && !in.past(t) {
 		return false
 	}
-	prune(a.seen, now.After)
+	prune(a.seen, in.past)
 	a.seen[key] = until
 	return true
 }

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
@@ -55,18 +54,18 @@ func (a *AuthServer) CheckAPIRequest(r *http.Request, method, rawURL, scope stri
 	if dpop {
 		presented = "DPoP"
 	}
-	now := a.clock.Now()
+	in := a.instant()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	it := a.tokens[token]
 	switch {
-	case !dpop && !strings.EqualFold(scheme, "Bearer"), it == nil, !now.Before(it.expiry):
+	case !dpop && !strings.EqualFold(scheme, "Bearer"), it == nil, !in.server.Before(it.expiry):
 		return newDenial(http.StatusUnauthorized, rawURL, presented, "error", "invalid_token", "error_description", "The access token is invalid")
 	case (it.jkt != "") != dpop:
 		return newDenial(http.StatusUnauthorized, rawURL, presented, "error", "invalid_token", "error_description", "The access token is bound otherwise than presented")
 	}
 	if dpop {
-		if d := a.checkBinding(r, method, rawURL, token, it.jkt, now); d != nil {
+		if d := a.checkBinding(r, method, rawURL, token, it.jkt, in); d != nil {
 			return d
 		}
 	}
@@ -79,12 +78,12 @@ func (a *AuthServer) CheckAPIRequest(r *http.Request, method, rawURL, scope stri
 
 // checkBinding checks the DPoP proof of an API request with a token bound
 // to the key with thumbprint jkt. The caller holds a.mu.
-func (a *AuthServer) checkBinding(r *http.Request, method, rawURL, token, jkt string, now time.Time) *Denial {
+func (a *AuthServer) checkBinding(r *http.Request, method, rawURL, token, jkt string, in instant) *Denial {
 	proofs := r.Header.Values("DPoP")
 	if len(proofs) != 1 {
 		return newDenial(http.StatusUnauthorized, rawURL, "DPoP", "error", "invalid_dpop_proof", "error_description", "The request needs exactly one DPoP proof")
 	}
-	got, reason := a.checkProof(proofs[0], method, rawURL, token, a.apiNonce, now)
+	got, reason := a.checkProof(proofs[0], method, rawURL, token, a.apiNonce, in)
 	switch {
 	case reason == errUseNonce:
 		d := newDenial(http.StatusUnauthorized, rawURL, "DPoP", "error", "use_dpop_nonce", "error_description", "Resource server requires nonce in DPoP proof")
@@ -137,7 +136,7 @@ const errUseNonce = "use_dpop_nonce"
 // when not empty, and nonce when not empty (errUseNonce otherwise). It
 // returns the jwk's thumbprint, or why the proof is refused. The caller
 // holds a.mu.
-func (a *AuthServer) checkProof(proof, method, rawURL, token, nonce string, now time.Time) (jkt, reason string) {
+func (a *AuthServer) checkProof(proof, method, rawURL, token, nonce string, in instant) (jkt, reason string) {
 	jws, err := jose.ParseSignedCompact(proof, jwsAlgorithms)
 	if err != nil || len(jws.Signatures) != 1 {
 		return "", "The DPoP proof is not a valid JWS."
@@ -162,13 +161,13 @@ func (a *AuthServer) checkProof(proof, method, rawURL, token, nonce string, now 
 	switch {
 	case c.HTM != method || normalHTU(c.HTU) != normalHTU(rawURL):
 		return "", "The DPoP proof htm or htu does not match the request."
-	case iat.Before(now.Add(-ProofWindow)) || iat.After(now.Add(ProofWindow)):
+	case !in.within(iat, ProofWindow):
 		return "", "The DPoP proof iat is outside the acceptable window."
 	case token != "" && c.ATH != accessTokenHash(token):
 		return "", "The DPoP proof ath does not match the access token."
 	case nonce != "" && c.Nonce != nonce:
 		return "", errUseNonce
-	case !a.remember("proof "+c.JTI, iat.Add(ProofWindow), now):
+	case !a.remember("proof "+c.JTI, iat.Add(ProofWindow), in):
 		return "", "The DPoP proof jti has already been used."
 	}
 	sum, err := h.JSONWebKey.Thumbprint(crypto.SHA256)

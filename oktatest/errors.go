@@ -2,7 +2,6 @@ package oktatest
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 )
 
@@ -60,18 +59,13 @@ func (e oktaError) write(w http.ResponseWriter) {
 	})
 }
 
-// writeStatus answers status as Okta would, for an injected fault: Okta's
-// error body for it (a 404 is notFound, the route's own), or an HTML page
-// for a gateway error (502, 503, 504), as a load balancer in front of Okta
-// would send.
+// writeStatus answers status as Okta would, for an injected fault, with
+// Okta's error body for it: a 404 is notFound, the route's own; a status
+// Okta has a code for gets it; any other 5xx (502, 503, 504) E0000009, Okta's
+// code for a server error, with the status's text; any other status its
+// text and no code.
 func writeStatus(w http.ResponseWriter, status int, notFound oktaError) {
-	switch status {
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, "<html><body><h1>"+http.StatusText(status)+"</h1></body></html>")
-		return
-	case http.StatusNotFound:
+	if status == http.StatusNotFound {
 		notFound.write(w)
 		return
 	}
@@ -81,7 +75,11 @@ func writeStatus(w http.ResponseWriter, status int, notFound oktaError) {
 			return
 		}
 	}
-	oktaError{status: status, summary: http.StatusText(status)}.write(w)
+	code := ""
+	if status >= 500 {
+		code = errInternal.code
+	}
+	oktaError{status: status, code: code, summary: http.StatusText(status)}.write(w)
 }
 
 // jsonContentType is the Content-Type of Okta's JSON answers.
@@ -92,4 +90,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", jsonContentType)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// errNotWellFormed is 400 E0000003 for a control request whose body is not
+// what the route takes, saying why.
+func errNotWellFormed(why string) oktaError {
+	return oktaError{errMalformedBody.status, errMalformedBody.code, errMalformedBody.summary + " " + why}
 }

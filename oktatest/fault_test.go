@@ -23,10 +23,17 @@ var faultCases = []struct {
 	fault oktatest.Fault
 	check func(t *testing.T, a answer)
 }{
-	{"gateway status", oktatest.Fault{Status: http.StatusServiceUnavailable}, func(t *testing.T, a answer) {
-		assert.Equal(t, http.StatusServiceUnavailable, a.StatusCode)
-		assert.Equal(t, "text/html", a.Header.Get("Content-Type"))
-		assert.Contains(t, string(a.body), "Service Unavailable")
+	{"502", oktatest.Fault{Status: http.StatusBadGateway}, func(t *testing.T, a answer) {
+		body := assertOktaError(t, a, http.StatusBadGateway, "E0000009")
+		assert.Equal(t, "Bad Gateway", body["errorSummary"])
+	}},
+	{"503", oktatest.Fault{Status: http.StatusServiceUnavailable}, func(t *testing.T, a answer) {
+		body := assertOktaError(t, a, http.StatusServiceUnavailable, "E0000009")
+		assert.Equal(t, "Service Unavailable", body["errorSummary"])
+	}},
+	{"504", oktatest.Fault{Status: http.StatusGatewayTimeout}, func(t *testing.T, a answer) {
+		body := assertOktaError(t, a, http.StatusGatewayTimeout, "E0000009")
+		assert.Equal(t, "Gateway Timeout", body["errorSummary"])
 	}},
 	{"500", oktatest.Fault{Status: http.StatusInternalServerError}, func(t *testing.T, a answer) {
 		assertOktaError(t, a, http.StatusInternalServerError, "E0000009")

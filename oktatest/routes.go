@@ -24,6 +24,9 @@ const (
 	// RouteToken is the org authorization server's token endpoint (POST
 	// TokenPath), served by the Server's AuthServer.
 	RouteToken Route = "Token"
+	// RouteKeys is the org's signing keys (GET KeysPath), a JSON Web Key
+	// Set that needs no credential.
+	RouteKeys Route = "Keys"
 	// RouteControl is the fake's own control API: every request under
 	// ControlPrefix, one that no control route serves included (404
 	// E0000008 or 405 E0000022, as RouteUnknown's, once the API token is
@@ -97,6 +100,7 @@ func (s *Server) newRouter(ctl control) *router {
 		{RouteEndSession, http.MethodDelete, session, credentialRequired, scopeSessionsManage, ss.end},
 		{RouteRevokeUserSessions, http.MethodDelete, "/api/v1/users/{" + userIDParam + "}/sessions", credentialRequired, scopeUsersManage, ss.revokeUser},
 		{RouteToken, http.MethodPost, TokenPath, clientAssertion, "", s.serveToken},
+		{RouteKeys, http.MethodGet, KeysPath, public, "", s.serveKeys},
 		{RouteControl, http.MethodPost, IssueTokenPath, apiTokenOnly, "", ctl.issueToken},
 		{RouteControl, http.MethodPost, control + "users", apiTokenOnly, "", ctl.seedUser},
 		{RouteControl, http.MethodPost, control + "sessions", apiTokenOnly, "", ctl.seedSession},
@@ -106,6 +110,8 @@ func (s *Server) newRouter(ctl control) *router {
 		{RouteControl, http.MethodPost, control + "clock/advance", apiTokenOnly, "", ctl.advance},
 		{RouteControl, http.MethodGet, control + "requests", apiTokenOnly, "", ctl.requests},
 		{RouteControl, http.MethodPost, control + "reset", apiTokenOnly, "", ctl.reset},
+		{RouteControl, http.MethodPost, control + "keys/rotate", apiTokenOnly, "", ctl.rotateKey},
+		{RouteControl, http.MethodPost, control + "universal-logout", apiTokenOnly, "", ctl.universalLogout},
 	}}
 	rt.unknown = route{name: RouteUnknown, access: credentialRequired, handle: rt.answerUnknown}
 	rt.controlUnknown = route{name: RouteControl, access: apiTokenOnly, handle: rt.answerUnknown}

@@ -21,6 +21,11 @@
 // service apps registered with WithServiceApp get access tokens there
 // (Bearer, or DPoP-bound), which the session routes accept when they carry
 // the route's scope.
+//
+// It acts as the org toward apps too: it publishes the org's signing keys at
+// KeysPath (RotateSigningKey replaces them) and sends an app's endpoint the
+// Universal Logout requests Okta sends (SendUniversalLogout), so that a
+// receiver can be tested against the org that signs them.
 package oktatest
 
 import (
@@ -82,6 +87,7 @@ type Server struct {
 	faults   *faults
 	auth     authenticator
 	sessions *sessions
+	keys     *signingKeys // the org's, for what it signs (Universal Logout)
 }
 
 // NewServer starts a fake Okta org for a test and closes it when the test
@@ -145,6 +151,7 @@ func newServer(o options) *Server {
 		recorder: &recorder{},
 		limits:   newLimits(o.concurrency, o.rateLimit),
 		auth:     authenticator{apiToken: o.apiToken, accessToken: o.accessToken, oauth: o.authServer},
+		keys:     &signingKeys{},
 	}
 	s.faults = &faults{closing: s.closing, limits: s.limits}
 	s.sessions = newSessions(o, s.OrgID)
@@ -200,7 +207,8 @@ func (s *Server) Requests() []Request { return s.recorder.list() }
 
 // Reset forgets the org's users, session tokens, sessions, faults and
 // recorded requests, and starts a new rate-limit window; the clock, API
-// token, options and service apps (and the tokens issued to them) stay.
+// token, options, signing keys and service apps (and the tokens issued to
+// them) stay.
 func (s *Server) Reset() {
 	s.sessions.reset()
 	s.faults.clear()

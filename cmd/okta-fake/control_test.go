@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -99,6 +102,7 @@ func TestControlAPI_endToEnd(t *testing.T) {
 		s.seedAndRead()
 		s.faultAndExpire()
 		s.recordsAndReset()
+		s.universalLogout()
 	})
 	require.NoError(t, err)
 }
@@ -175,6 +179,40 @@ func (s *suite) recordsAndReset() {
 	assert.Equal(t, http.StatusOK, status)
 }
 
+// universalLogout rotates the org's key and has the fake send a Universal
+// Logout request to a receiver, whose JWT verifies with the published keys.
+func (s *suite) universalLogout() {
+	t := s.t
+	reqs := make(chan *http.Request, 1)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reqs <- r.Clone(context.Background())
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer receiver.Close()
+	status, body := s.do(http.MethodPost, "/oktatest/v1/keys/rotate", "")
+	require.Equal(t, http.StatusOK, status, "body: %s", body)
+	kid := s.object(body)["kid"].(string)
+
+	status, body = s.do(http.MethodPost, "/oktatest/v1/universal-logout",
+		`{"endpoint":"`+receiver.URL+`/logout","subject":{"format":"iss_sub","iss":"`+s.url+`","sub":"00uann"},"subjectField":"sub_id"}`)
+	require.Equal(t, http.StatusOK, status, "body: %s", body)
+	assert.JSONEq(t, `{"status":204}`, string(body))
+	got := <-reqs
+	tok, err := jwt.ParseSigned(strings.TrimPrefix(got.Header.Get("Authorization"), "Bearer "), []jose.SignatureAlgorithm{jose.RS256})
+	require.NoError(t, err)
+	assert.Equal(t, kid, tok.Headers[0].KeyID)
+	status, body = s.do(http.MethodGet, "/oauth2/v1/keys", "")
+	require.Equal(t, http.StatusOK, status)
+	var set jose.JSONWebKeySet
+	require.NoError(t, json.Unmarshal(body, &set))
+	var claims jwt.Claims
+	require.NoError(t, tok.Claims(set.Key(kid)[0].Key, &claims))
+	assert.Equal(t, s.url, claims.Issuer)
+
+	status, body = s.do(http.MethodPost, "/oktatest/v1/universal-logout", `{"endpoint":"ftp://x","subject":{"format":"email","email":"a@b"}}`)
+	assert.Equal(t, http.StatusBadRequest, status, "body: %s", body)
+}
+
 // The description gives the longest advance of the clock the fake takes:
 // the longest time.Duration, in whole milliseconds.
 func TestControlAPI_advanceMaximum(t *testing.T) {
@@ -185,4 +223,84 @@ func TestControlAPI_advanceMaximum(t *testing.T) {
 	require.NotNil(t, ms.Max, "a maximum")
 	assert.Equal(t, float64(math.MaxInt64/int64(time.Millisecond)), *ms.Max)
 	assert.Equal(t, float64(1), *ms.Min)
+}
+
+// specAccepts reports whether api/oktatest-control.yaml accepts the
+// control request.
+func (s *suite) specAccepts(method, path, body string) bool {
+	s.t.Helper()
+	probe, err := http.NewRequest(method, "http://127.0.0.1:8089"+path, strings.NewReader(body))
+	require.NoError(s.t, err)
+	probe.Header.Set("Content-Type", "application/json")
+	probe.Header.Set("Authorization", "SSWS "+s.token)
+	route, params, err := s.router.FindRoute(probe)
+	require.NoError(s.t, err)
+	in := &openapi3filter.RequestValidationInput{Request: probe, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+	return openapi3filter.ValidateRequest(context.Background(), in) == nil
+}
+
+// The description and the fake agree on which faults are taken: each body
+// the one accepts, the other does, and each the one refuses, the other
+// refuses with 400 naming the field.
+func TestControlAPI_faultsAgree(t *testing.T) {
+	var out bytes.Buffer
+	err := run([]string{"-addr", "localhost:0", "-token", "00devtoken"}, &out, func() {
+		s := newSuite(t, orgURL(t, out.String()), "00devtoken")
+		for _, body := range []string{
+			`{"route":"RevokeUserSessions","count":1,"status":503}`,
+			`{"route":"RevokeUserSessions","count":1,"status":0,"latencyMs":1}`,
+			`{"route":"RevokeUserSessions","count":1,"latencyMs":9223372036854}`,
+			`{"route":"Keys","count":1,"header":{"Retry-After":["1"]}}`,
+			`{"route":"RevokeUserSessions","count":1,"body":"trickle","trickleEveryMs":9223372036854}`,
+			`{"route":"RevokeUserSessions","count":1,"drop":true,"processed":true}`,
+			`{"route":"RevokeUserSessions","count":1,"body":"oversized","bodySize":0}`,
+			`{"latencyMs":4611686018427387904}`,
+			`{"latencyMs":9223372036855}`,
+			`{"latencyMs":-1}`,
+			`{"trickleEveryMs":9223372036855,"body":"trickle"}`,
+			`{"bodySize":-1,"body":"oversized"}`,
+			`{"status":200}`,
+			`{"status":600}`,
+			`{"route":"Control","status":500}`,
+			`{"body":"garbled"}`,
+			`{"count":1}`,
+			`{"drop":false}`,
+			`{"body":""}`,
+			`{"header":{}}`,
+			`{}`,
+			``,
+		} {
+			accepts := s.specAccepts(http.MethodPost, "/oktatest/v1/faults", body)
+			status, got := s.do(http.MethodPost, "/oktatest/v1/faults", body)
+			assert.Equal(t, accepts, status == http.StatusNoContent, "%s: the description accepts it: %v; the fake answers %d %s", body, accepts, status, got)
+			if status == http.StatusBadRequest {
+				assert.NotEqual(t, "The request body was not well-formed.", s.object(got)["errorSummary"], "%s: says why", body)
+			}
+		}
+		s.do(http.MethodDelete, "/oktatest/v1/faults", "")
+	})
+	require.NoError(t, err)
+}
+
+// A recorded header has the name the description gives it: a DPoP proof
+// is recorded as "Dpop".
+func TestControlAPI_recordedHeaderNames(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromFile("../../api/oktatest-control.yaml")
+	require.NoError(t, err)
+	declared := doc.Components.Schemas["Request"].Value.Properties["header"].Value.Properties
+	require.Contains(t, declared, "Dpop", "the description names the DPoP header as it is recorded")
+	var out bytes.Buffer
+	err = run([]string{"-addr", "localhost:0", "-token", "00devtoken"}, &out, func() {
+		s := newSuite(t, orgURL(t, out.String()), "00devtoken")
+		s.do(http.MethodGet, "/api/v1/sessions/me", "", "Authorization", "", "Cookie", "idx=102x", "DPoP", "a.b.c")
+		_, body := s.do(http.MethodGet, "/oktatest/v1/requests", "")
+		var reqs []struct{ Header map[string][]string }
+		require.NoError(t, json.Unmarshal(body, &reqs))
+		require.Len(t, reqs, 1)
+		for name := range declared {
+			assert.Contains(t, reqs[0].Header, name, "recorded as the description names it")
+		}
+	})
+	require.NoError(t, err)
 }

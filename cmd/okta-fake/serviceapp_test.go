@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/go-jose/go-jose/v4"
@@ -70,6 +71,42 @@ func TestRun_serviceApp(t *testing.T) {
 			assert.Contains(t, out.String(), "/oauth2/v1/token")
 		})
 	}
+}
+
+// A service app whose client tells the real time (as one configured from
+// the environment does) keeps authenticating however far a suite advances
+// the fake's clock: its assertions and proofs hold by the wall clock, and
+// the token the fake expires by its own clock is replaced.
+func TestRun_serviceAppOnFakeClock(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	require.NoError(t, err)
+	private, err := x509.MarshalPKCS8PrivateKey(key)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	args := []string{"-addr", "127.0.0.1:0", "-token", "00devtoken", "-fake-clock", "-app-client-id", "0oaEnv",
+		"-app-public-key", writeFile(t, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}
+	err = run(args, &out, func() {
+		url := orgURL(t, out.String())
+		cfg := &okta.Configuration{BasePath: url, ClientID: "0oaEnv", Scopes: []string{"okta.sessions.read"},
+			PrivateKey: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: private}))}
+		api := okta.NewAPIClient(cfg).SessionApi
+		for _, advance := range []string{"0", "7200000", "31536000000"} { // none, past the token's hour, a year
+			if advance != "0" {
+				req, err := http.NewRequest(http.MethodPost, url+"/oktatest/v1/clock/advance", strings.NewReader(`{"milliseconds":`+advance+`}`))
+				require.NoError(t, err)
+				req.Header.Set("Authorization", "SSWS 00devtoken")
+				resp, err := http.DefaultClient.Do(req)
+				require.NoError(t, err)
+				resp.Body.Close()
+				require.Equal(t, http.StatusOK, resp.StatusCode)
+			}
+			_, _, err := api.GetSession(context.Background(), "102nope")
+			assert.ErrorIs(t, err, okta.ErrNotFound, "authenticated after an advance of %s ms", advance)
+		}
+	})
+	require.NoError(t, err)
 }
 
 func TestRun_serviceAppRefused(t *testing.T) {

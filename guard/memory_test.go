@@ -1,0 +1,65 @@
+package guard_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/oktasessions/okta-session-go/guard"
+	"github.com/oktasessions/okta-session-go/guard/storetest"
+)
+
+func TestMemoryStoreContract(t *testing.T) {
+	storetest.Run(t, func(*testing.T) (guard.Store, guard.Store) {
+		s := guard.NewMemoryStore(0)
+		return s, s
+	})
+}
+
+func TestMemoryStoreIsBounded(t *testing.T) {
+	s := guard.NewMemoryStore(10)
+	ctx := context.Background()
+	for i := range 100 {
+		e := guard.Entry{Verdict: guard.VerdictNotFound, AskedAt: start, Until: start.Add(time.Duration(i) * time.Second)}
+		if err := s.Save(ctx, guard.KeyOf(fmt.Sprint("102id", i)), e); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Revoke(ctx, guard.Revocation{Kind: guard.RevokeUserID, Subject: fmt.Sprint("00u", i), At: start, Until: start.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.Len(); n != 10 {
+		t.Fatalf("Len = %d, want 10", n)
+	}
+	if _, ok, _ := s.Load(ctx, guard.KeyOf("102id99")); !ok {
+		t.Fatal("the latest entry was evicted")
+	}
+	var revs int
+	stop, _ := s.Watch(func(guard.Revocation) { revs++ })
+	stop()
+	if revs != 10 {
+		t.Fatalf("revocations kept = %d, want 10", revs)
+	}
+}
+
+func TestGuardSharesAMemoryStore(t *testing.T) {
+	o := newOrg(t)
+	shared := guard.NewMemoryStore(0)
+	a := o.guard(t, guard.Options{Store: shared})
+	b := o.guard(t, guard.Options{Store: shared})
+	id := o.session(t, alice)
+	mustCheck(t, a, id)
+	mustCheck(t, b, id)
+	if n := o.calls("GetSession"); n != 1 {
+		t.Fatalf("GetSession calls by two guards sharing a store = %d, want 1", n)
+	}
+	if err := a.RevokeUser(context.Background(), alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	mustRefuse(t, b, id, guard.ReasonRevoked)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mustRefuse(t, b, id, guard.ReasonRevoked) // a's Close left the shared store open
+}
