@@ -23,11 +23,12 @@ func fast(logs *records) []redisstore.Option {
 }
 
 // newStore returns a store on srv with a client of its own, as a replica's,
-// closed when the test ends, and the records it logs.
-func newStore(t *testing.T, srv *redistest.Server, prefix string) (*redisstore.Store, *records) {
+// closed when the test ends, and the records it logs. opts come after
+// fast's.
+func newStore(t *testing.T, srv *redistest.Server, prefix string, opts ...redisstore.Option) (*redisstore.Store, *records) {
 	t.Helper()
 	logs := &records{}
-	s := redisstore.New(srv.Client(), prefix, fast(logs)...)
+	s := redisstore.New(srv.Client(), prefix, append(fast(logs), opts...)...)
 	t.Cleanup(func() { _ = s.Close() })
 	return s, logs
 }

@@ -3,8 +3,10 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -134,11 +136,15 @@ func TestRevocationAcrossReplicas(t *testing.T) {
 		{"EndSession", func(r *replica, _ *deployment, id string) error { return r.EndSession(context.Background(), id) }},
 		{"RevokeUser", func(r *replica, _ *deployment, _ string) error { return r.RevokeUser(context.Background(), ann.ID) }},
 		{"Universal Logout", func(r *replica, d *deployment, _ string) error {
-			// What the receiver records for subject {format: email}; Okta's
-			// sessions stay ACTIVE, so only the revocation refuses them.
-			now := d.clock.Now()
-			return r.store.Revoke(context.Background(), guard.Revocation{
-				Kind: guard.RevokeLogin, Subject: guard.LoginSubject(ann.Login), At: now, Until: now.Add(time.Hour)})
+			// Okta's sessions stay ACTIVE: only the revocation refuses them.
+			code, err := d.org.SendUniversalLogoutRequest(context.Background(), oktatest.UniversalLogout{
+				Endpoint: endpoint, Subject: oktatest.LogoutSubject{Format: oktatest.SubjectEmail, Email: "ANN@example.com"},
+				Client: &http.Client{Transport: serve(r.UniversalLogout(endpoint))},
+			})
+			if err == nil && code != http.StatusNoContent {
+				err = fmt.Errorf("the receiver answered %d", code)
+			}
+			return err
 		}},
 	}
 	for _, rv := range revokers {
@@ -224,6 +230,18 @@ func TestRevocationRacesConfirmation(t *testing.T) {
 	if _, ok, err := late.store.Load(context.Background(), guard.KeyOf(id)); ok || err != nil {
 		t.Errorf("a refused confirmation is in Redis (%v, %v)", ok, err)
 	}
+}
+
+// endpoint is the Universal Logout endpoint of the replicas.
+const endpoint = "https://app.example.com/okta/universal-logout"
+
+// serve is a transport that hands every request to h.
+func serve(h http.Handler) http.RoundTripper {
+	return roundTrip(func(r *http.Request) (*http.Response, error) {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Result(), nil
+	})
 }
 
 type roundTrip func(*http.Request) (*http.Response, error)
