@@ -141,6 +141,11 @@ type Store struct {
 	watchers map[*func(guard.Revocation)]struct{}
 	known    map[string]span // revocations by field, to record them again
 	pending  bool            // a revocation is in known but maybe not in Redis
+
+	// seen is the latest time on the guard's clock the store was given (an
+	// entry's AskedAt, a revocation's At), in microseconds: the store tells
+	// by it which known revocations are past their Until.
+	seen atomic.Int64
 }
 
 var _ guard.Store = (*Store)(nil)
@@ -245,6 +250,16 @@ func (s *Store) up() {
 	}
 }
 
+// saw notes a time on the guard's clock (µs).
+func (s *Store) saw(t int64) {
+	for {
+		old := s.seen.Load()
+		if t <= old || s.seen.CompareAndSwap(old, t) {
+			return
+		}
+	}
+}
+
 // usable returns nil when Load and Save may use Redis.
 func (s *Store) usable() error {
 	if s.ready.Load() {
@@ -294,6 +309,7 @@ func (s *Store) Save(ctx context.Context, key guard.Key, e guard.Entry) error {
 	if ttl < time.Millisecond {
 		return nil // already past use
 	}
+	s.saw(floorMicro(e.AskedAt))
 	value, err := encodeEntry(e)
 	if err != nil {
 		return err
@@ -328,6 +344,7 @@ func (s *Store) Revoke(ctx context.Context, r guard.Revocation) error {
 		s.mu.Unlock()
 		return ErrClosed
 	}
+	s.saw(sp.at)
 	s.remember(f, sp)
 	s.pending = true
 	s.mu.Unlock()

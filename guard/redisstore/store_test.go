@@ -10,7 +10,9 @@ import (
 
 	okta "github.com/oktasessions/okta-session-go"
 	"github.com/oktasessions/okta-session-go/guard"
+	"github.com/oktasessions/okta-session-go/guard/redisstore"
 	"github.com/oktasessions/okta-session-go/internal/redistest"
+	"github.com/redis/go-redis/v9"
 )
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -299,5 +301,57 @@ func TestClose(t *testing.T) {
 	}
 	if _, err := a.Watch(func(guard.Revocation) {}); err == nil {
 		t.Error("Watch after Close: no error")
+	}
+}
+
+// TestPastRevocationsNotRecordedAgain: after Redis lost its data, a store
+// records again the revocations it knows, but not one past its Until by the
+// guard's clock (Redis would have forgotten it).
+func TestPastRevocationsNotRecordedAgain(t *testing.T) {
+	srv := redistest.Start(t)
+	a, _ := newStore(t, srv, "app")
+	ctx := context.Background()
+	eventually(t, "store usable", func() bool { return usable(a) })
+	old := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00uOld", At: t0, Until: t0.Add(time.Hour)}
+	live := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00uLive", At: t0, Until: t0.Add(3 * time.Hour)}
+	for _, r := range []guard.Revocation{old, live} {
+		if err := a.Revoke(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Save(ctx, guard.KeyOf("s"), found(t0.Add(2*time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	srv.Kill()
+	eventually(t, "Load failing", func() bool { return !usable(a) })
+	srv.Restart()
+	eventually(t, "store usable again", func() bool { return usable(a) })
+	fields, err := srv.Client().HKeys(ctx, "{app}:revocations").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fields) != 1 || fields[0] != "u:00uLive" {
+		t.Errorf("recorded again: %q, want only u:00uLive", fields)
+	}
+}
+
+// TestBoundedWithoutContextTimeout: with a client whose context deadlines
+// do not reach the socket, a call to a Redis that does not answer still
+// returns by the store's timeout.
+func TestBoundedWithoutContextTimeout(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()}) // ReadTimeout 3 s
+	t.Cleanup(func() { _ = rdb.Close() })
+	logs := &records{}
+	a := redisstore.New(rdb, "app", fast(logs)...)
+	t.Cleanup(func() { _ = a.Close() })
+	eventually(t, "store usable", func() bool { return usable(a) })
+	srv.Pause(time.Second)
+	start := time.Now()
+	if err := a.Save(context.Background(), guard.KeyOf("s"), found(t0)); err == nil {
+		t.Error("Save to a paused Redis: no error")
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("Save took %v with a 50ms timeout", d)
 	}
 }

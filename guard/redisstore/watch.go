@@ -93,6 +93,7 @@ func (s *Store) received(payload string) {
 	if !ok {
 		return
 	}
+	s.saw(sp.at)
 	s.mu.Lock()
 	s.remember(f, sp)
 	s.mu.Unlock()
@@ -116,6 +117,7 @@ func (s *Store) resync(ctx context.Context) error {
 	s.mu.Lock()
 	var missing map[string]span
 	if s.pending || len(loaded) < len(s.known) {
+		s.forgetPast()
 		missing = make(map[string]span)
 		for f, sp := range s.known {
 			if have, ok := loaded[f]; !ok || have.merge(sp) != have {
@@ -182,16 +184,24 @@ func (s *Store) remember(f string, sp span) {
 		return
 	}
 	if len(s.known) >= MaxKnown {
-		for g, old := range s.known { // forget those past their Until
-			if old.until <= sp.at {
-				delete(s.known, g)
-			}
-		}
+		s.forgetPast()
 		if len(s.known) >= MaxKnown {
 			return // Redis keeps it; only a restart of Redis would lose it
 		}
 	}
 	s.known[f] = sp
+}
+
+// forgetPast forgets the known revocations past their Until by the latest
+// time the store was given, so that it never records again one that Redis
+// forgot in time. It is called with s.mu held.
+func (s *Store) forgetPast() {
+	now := s.seen.Load()
+	for f, sp := range s.known {
+		if sp.until <= now {
+			delete(s.known, f)
+		}
+	}
 }
 
 // deliver calls every Watch function with rs.
