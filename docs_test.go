@@ -121,7 +121,7 @@ func TestDocs_everyModel(t *testing.T) {
 	for _, p := range pages {
 		name := strings.TrimSuffix(filepath.Base(p), ".md")
 		_, isModel := models[name]
-		assert.True(t, isModel || name == "SessionApi" || name == "UserSessionsApi", "%s documents nothing that exists", p)
+		assert.True(t, isModel || name == "SessionApi" || name == "UserSessionsApi" || name == "Guard", "%s documents nothing that exists", p) // Guard: package guard, checked by its own tests
 	}
 }
 

@@ -3,6 +3,8 @@ package guard
 import (
 	"context"
 	"net/http"
+	"net/textproto"
+	"strings"
 
 	okta "github.com/oktasessions/okta-session-go"
 )
@@ -16,18 +18,38 @@ type sessionKey struct{}
 // cookie's value never appears in an answer, a log record or an error.
 func (g *Guard) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cs := r.CookiesNamed(g.opts.Cookie)
-		if len(cs) == 0 {
+		id, ok := cookieValue(r.Header, g.opts.Cookie)
+		if !ok {
 			unauthorized(w)
 			return
 		}
-		s, err := g.Check(r.Context(), cs[0].Value)
+		s, err := g.Check(r.Context(), id)
 		if err != nil {
 			unauthorized(w)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, s)))
 	})
+}
+
+// cookieValue returns the value of the first cookie called name in the
+// Cookie headers of h, without allocating; surrounding double quotes are
+// removed, as net/http does. Check refuses any value that is not shaped as
+// an Okta id, so no further parsing is needed.
+func cookieValue(h http.Header, name string) (string, bool) {
+	for _, line := range h["Cookie"] {
+		for part := range strings.SplitSeq(line, ";") {
+			k, v, ok := strings.Cut(textproto.TrimString(part), "=")
+			if !ok || k != name {
+				continue
+			}
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // unauthorized answers 401, not to be cached, with no body.

@@ -166,3 +166,34 @@ func TestNewRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestMiddlewareReadsItsCookie(t *testing.T) {
+	o := newOrg(t)
+	g := o.guard(t, guard.Options{Cookie: "sid"})
+	id := o.session(t, alice)
+	h := g.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) }))
+	for _, tc := range []struct {
+		headers []string
+		want    int
+	}{
+		{[]string{"sid=" + id}, http.StatusTeapot},
+		{[]string{"a=1; sid=" + id + "; b=2"}, http.StatusTeapot},
+		{[]string{"a=1;sid=" + id}, http.StatusTeapot},
+		{[]string{`sid="` + id + `"`}, http.StatusTeapot},
+		{[]string{"a=1", "sid=" + id}, http.StatusTeapot},
+		{[]string{"xsid=" + id}, http.StatusUnauthorized},
+		{[]string{"sidx=" + id}, http.StatusUnauthorized},
+		{[]string{"sid"}, http.StatusUnauthorized},
+		{[]string{"sid=" + id + "x; sid=" + id}, http.StatusUnauthorized}, // the first wins
+		{[]string{"SID=" + id}, http.StatusUnauthorized},
+		{[]string{"sid=" + id + " x"}, http.StatusUnauthorized},
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header["Cookie"] = tc.headers
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != tc.want {
+			t.Errorf("Cookie %q: %d, want %d", tc.headers, w.Code, tc.want)
+		}
+	}
+}

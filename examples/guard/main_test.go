@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRun(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	if err := run(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	rest := out.String()
+	for _, want := range []string{
+		"GET /sign-in: 200 signed in",
+		"GET /account: 200 account of ada@example.com",
+		"Universal Logout for ada@example.com: 204",
+		"GET /account: 401",
+		"a minute later:",
+		"GET /sign-in: 200 signed in",
+		"GET /account: 200 account of ada@example.com",
+	} {
+		i := strings.Index(rest, want)
+		if i < 0 {
+			t.Fatalf("missing %q in:\n%s", want, out.String())
+		}
+		rest = rest[i+len(want):]
+	}
+}
