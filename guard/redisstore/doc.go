@@ -9,9 +9,9 @@
 //	g, err := guard.New(client, guard.Options{Store: store})
 //
 // A Check that another replica's confirmation answers costs one Redis round
-// trip (one GET): each store keeps the revocations in memory, loaded in full
-// at start and after every reconnection, and told of new ones by Redis
-// pub/sub. Saving an answer and recording a revocation are Lua scripts, so
+// trip (one GET): each guard keeps the revocations in memory, which its
+// store loads in full at start and after every reconnection and tells it
+// of as they are published (Redis pub/sub). Saving an answer and recording a revocation are Lua scripts, so
 // that a revocation recorded by any replica refuses, atomically, an answer
 // to a question asked before it.
 //
