@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/oktasessions/okta-session-go/guard"
+	"github.com/oktasessions/okta-session-go/oktatest"
 )
 
 // BenchmarkCheckConfirmed is Check of a session Okta confirmed within
@@ -59,12 +61,23 @@ func BenchmarkMiddleware(b *testing.B) {
 	}
 }
 
-// benchGuard returns a guard and a session id it has confirmed; the fake
-// clock does not move, so the confirmation stays fresh.
+// benchGuard returns a guard on the real clock, as in production (the fake
+// clock's Now takes a lock), and a session id it has confirmed.
 func benchGuard(b *testing.B) (*guard.Guard, string) {
-	o := newOrg(b)
-	g := o.guard(b, guard.Options{})
-	id := o.session(b, alice)
+	srv, err := oktatest.NewInProcess()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(srv.Close)
+	g, err := guard.New(srv.Client(), guard.Options{MaxStale: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = g.Close() })
+	id, err := srv.SeedSession(oktatest.SessionSeed{User: alice})
+	if err != nil {
+		b.Fatal(err)
+	}
 	if _, err := g.Check(context.Background(), id); err != nil {
 		b.Fatal(err)
 	}

@@ -165,7 +165,7 @@ func (g *Guard) judge(sessionID string, key Key, e Entry, now time.Time, fresh b
 		until = e.Session.ExpiresAt
 	}
 	if now.Before(until) {
-		g.hot.put(sessionID, hot{session: s, until: until, version: version}, now)
+		g.hot.put(sessionID, &hot{session: s, until: until, version: version}, now)
 	}
 	return s, nil, true
 }

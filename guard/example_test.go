@@ -51,19 +51,12 @@ func Example() {
 
 // ExampleGuard_Check checks a session id and tells why it is refused.
 func ExampleGuard_Check() {
-	fake, err := oktatest.NewInProcess()
-	if err != nil {
-		log.Fatal(err)
-	}
+	fake, g := exampleOrg()
 	defer fake.Close()
-	g, err := guard.New(okta.NewAPIClient(fake.Config()), guard.Options{})
-	if err != nil {
-		log.Fatal(err)
-	}
 	defer g.Close()
 	ctx := context.Background()
 
-	sessionID, _ := fake.SeedSession(oktatest.SessionSeed{User: oktatest.User{Login: "ada@example.com"}})
+	sessionID := adasSession(fake)
 	s, err := g.Check(ctx, sessionID)
 	fmt.Println(s.Login, err)
 
@@ -80,23 +73,16 @@ func ExampleGuard_Check() {
 // ExampleGuard_EndSession signs a user out: the session is refused from the
 // moment EndSession returns, by every guard sharing the store.
 func ExampleGuard_EndSession() {
-	fake, err := oktatest.NewInProcess()
-	if err != nil {
-		log.Fatal(err)
-	}
+	fake, g := exampleOrg()
 	defer fake.Close()
-	g, err := guard.New(okta.NewAPIClient(fake.Config()), guard.Options{})
-	if err != nil {
-		log.Fatal(err)
-	}
 	defer g.Close()
 	ctx := context.Background()
-	sessionID, _ := fake.SeedSession(oktatest.SessionSeed{User: oktatest.User{Login: "ada@example.com"}})
+	sessionID := adasSession(fake)
 
 	if err := g.EndSession(ctx, sessionID); err != nil {
 		log.Print(err) // Okta did not end it; the guard refuses it anyway
 	}
-	_, err = g.Check(ctx, sessionID)
+	_, err := g.Check(ctx, sessionID)
 	fmt.Println(err)
 	// Output:
 	// guard: invalid session: revoked
@@ -105,15 +91,8 @@ func ExampleGuard_EndSession() {
 // ExampleGuard_UniversalLogout receives a Universal Logout request from the
 // fake acting as Okta: the user's sessions are refused from then on.
 func ExampleGuard_UniversalLogout() {
-	fake, err := oktatest.NewInProcess()
-	if err != nil {
-		log.Fatal(err)
-	}
+	fake, g := exampleOrg()
 	defer fake.Close()
-	g, err := guard.New(okta.NewAPIClient(fake.Config()), guard.Options{})
-	if err != nil {
-		log.Fatal(err)
-	}
 	defer g.Close()
 	ctx := context.Background()
 
@@ -123,7 +102,7 @@ func ExampleGuard_UniversalLogout() {
 	endpoint := app.URL + "/okta/universal-logout" // the URL registered in Okta
 	mux.Handle("POST /okta/universal-logout", g.UniversalLogout(endpoint))
 
-	sessionID, _ := fake.SeedSession(oktatest.SessionSeed{User: oktatest.User{Login: "ada@example.com"}})
+	sessionID := adasSession(fake)
 	status, err := fake.SendUniversalLogout(ctx, endpoint, "ada@example.com")
 	fmt.Println(status, err)
 	_, err = g.Check(ctx, sessionID)
@@ -131,4 +110,27 @@ func ExampleGuard_UniversalLogout() {
 	// Output:
 	// 204 <nil>
 	// guard: invalid session: revoked
+}
+
+// exampleOrg starts an in-process fake Okta and a guard of a client of it.
+func exampleOrg() (*oktatest.Server, *guard.Guard) {
+	fake, err := oktatest.NewInProcess()
+	if err != nil {
+		log.Fatal(err)
+	}
+	g, err := guard.New(okta.NewAPIClient(fake.Config()), guard.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return fake, g
+}
+
+// adasSession puts a session of ada@example.com into the fake and returns
+// its id, as the app's sign-in would have stored it in its cookie.
+func adasSession(fake *oktatest.Server) string {
+	id, err := fake.SeedSession(oktatest.SessionSeed{User: oktatest.User{Login: "ada@example.com"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return id
 }

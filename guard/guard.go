@@ -1,13 +1,3 @@
-// Package guard checks Okta sessions on every request without spending the
-// org's rate limit, and honours their revocation at once.
-//
-// A Guard answers Check (and its Middleware) from what Okta said of a
-// session id at most Options.MaxStale ago, asks Okta (GetSession) when that
-// is older, one question per id at a time, and refuses, from the moment
-// EndSession, RevokeUser or an accepted Universal Logout (UniversalLogout)
-// returns, every session they revoke, even one whose GetSession was in
-// flight. Its time is the client's Configuration.Clock, so that tests drive
-// it with oktatest.FakeClock; it starts no timer.
 package guard
 
 import (
@@ -109,6 +99,7 @@ type Guard struct {
 	limit    limiter
 	unknown  bucket
 	keys     *keyCache
+	jtis     jtiCache
 	cancel   context.CancelFunc
 	ctx      context.Context // ended by Close; the questions to Okta run under it
 	closeErr sync.Once

@@ -2,6 +2,7 @@ package guard
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	okta "github.com/oktasessions/okta-session-go"
@@ -9,60 +10,66 @@ import (
 
 // hotCache is the guard's first look: the sessions it let through lately,
 // by id, each until it must be judged again, with the version of the
-// revocation list it was judged against. A hit costs no hash of the id, no
-// store and no lock but a read lock; any new revocation makes every entry
-// be judged again (through the store), since it may cover it.
+// revocation list it was judged against. A hit takes no lock, no hash of
+// the id beyond the map's and no store; any new revocation makes every
+// entry be judged again (through the store), since it may cover it.
 type hotCache struct {
 	max int
-
-	mu sync.RWMutex
-	m  map[string]hot
+	m   sync.Map // id → *hot
+	n   atomic.Int64
 }
 
-// hot is one session the guard let through.
+// hot is one session the guard let through; it is never changed once stored.
 type hot struct {
 	session okta.Session // Id included
 	until   time.Time    // the least of AskedAt+MaxStale and ExpiresAt
 	version uint64       // revocations.version when judged
 }
 
-func newHotCache(max int) *hotCache {
-	return &hotCache{max: max, m: make(map[string]hot)}
-}
+func newHotCache(max int) *hotCache { return &hotCache{max: max} }
 
 // get returns the session id names, if it may still be let through at now
 // with the revocation list at version.
 func (c *hotCache) get(id string, now time.Time, version uint64) (okta.Session, bool) {
-	c.mu.RLock()
-	h, ok := c.m[id]
-	c.mu.RUnlock()
-	if !ok || h.version != version || !now.Before(h.until) {
+	v, ok := c.m.Load(id)
+	if !ok {
+		return okta.Session{}, false
+	}
+	h := v.(*hot)
+	if h.version != version || !now.Before(h.until) {
 		return okta.Session{}, false
 	}
 	return h.session, true
 }
 
-// put records h under id; when the cache is full, it first drops one entry
-// that has ended at now, or else any one.
-func (c *hotCache) put(id string, h hot, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.m[id]; !ok && len(c.m) >= c.max {
-		seen := 0
-		for k, old := range c.m {
-			seen++
-			if !now.Before(old.until) || seen == evictSample {
-				delete(c.m, k)
-				break
-			}
-		}
+// put records h under id; when the cache is full, it first drops an entry
+// that has ended at now, or else any one of a few.
+func (c *hotCache) put(id string, h *hot, now time.Time) {
+	if _, loaded := c.m.Swap(id, h); loaded {
+		return
 	}
-	c.m[id] = h
+	if c.n.Add(1) <= int64(c.max) {
+		return
+	}
+	seen := 0
+	c.m.Range(func(k, v any) bool {
+		seen++
+		if k != id && (!now.Before(v.(*hot).until) || seen >= evictSample) {
+			if _, deleted := c.m.LoadAndDelete(k); deleted {
+				c.n.Add(-1)
+			}
+			return false
+		}
+		return true
+	})
 }
 
 // clear forgets everything.
 func (c *hotCache) clear() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	clear(c.m)
+	c.m.Range(func(k, _ any) bool {
+		if _, deleted := c.m.LoadAndDelete(k); deleted {
+			c.n.Add(-1)
+		}
+		return true
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -90,6 +91,9 @@ func (j *jwksServer) RoundTrip(r *http.Request) (*http.Response, error) {
 	}, nil
 }
 
+// jtiSeq numbers the tokens' jti.
+var jtiSeq atomic.Int64
+
 // logoutToken is what a test's Universal Logout token holds.
 type logoutToken struct {
 	key      any    // signing key; nil means test key 0
@@ -123,7 +127,7 @@ func (lt logoutToken) sign(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := jwt.Claims{Issuer: lt.iss, Audience: jwt.Audience{lt.aud}, ID: "jti1", Subject: "00o1"}
+	c := jwt.Claims{Issuer: lt.iss, Audience: jwt.Audience{lt.aud}, ID: fmt.Sprint("jti", jtiSeq.Add(1)), Subject: "00o1"}
 	c.IssuedAt = jwt.NewNumericDate(lt.iat)
 	c.NotBefore = jwt.NewNumericDate(lt.nbf)
 	if !lt.noExp {

@@ -75,7 +75,8 @@ func (g *Guard) UniversalLogout(endpoint string) http.Handler {
 			w.WriteHeader(http.StatusMethodNotAllowed)
 			return
 		}
-		if err := g.authenticate(r, endpoint); err != nil {
+		jti, err := g.authenticate(r, endpoint)
+		if err != nil {
 			g.log(r.Context(), slog.LevelWarn, "guard: Universal Logout refused", slog.String("reason", "authentication"), slog.Any("error", err))
 			w.WriteHeader(http.StatusUnauthorized)
 			return
@@ -86,45 +87,57 @@ func (g *Guard) UniversalLogout(endpoint string) http.Handler {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
-		w.WriteHeader(g.logOut(r.Context(), subj))
+		if g.jtis.seen(jti) {
+			// The same request again (Okta retrying, or a replay): the
+			// revocation it asked for is recorded; record nothing new.
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		status := g.logOut(r.Context(), subj)
+		if status == http.StatusNoContent {
+			g.jtis.add(jti, g.link.Now())
+		}
+		w.WriteHeader(status)
 	})
 }
 
-// authenticate checks the request's bearer token.
-func (g *Guard) authenticate(r *http.Request, endpoint string) error {
+// authenticate checks the request's bearer token and returns its jti and
+// expiry.
+func (g *Guard) authenticate(r *http.Request, endpoint string) (jti, error) {
 	auth := r.Header.Get("Authorization")
 	scheme, raw, ok := strings.Cut(auth, " ")
 	switch {
 	case endpoint == "":
-		return errors.New("no endpoint given to UniversalLogout")
+		return jti{}, errors.New("no endpoint given to UniversalLogout")
 	case !ok || !strings.EqualFold(scheme, "Bearer") || raw == "":
-		return errors.New("no bearer token")
+		return jti{}, errors.New("no bearer token")
 	case len(raw) > maxTokenLen:
-		return errors.New("token too long")
+		return jti{}, errors.New("token too long")
 	}
 	tok, err := jwt.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
-		return err
+		return jti{}, err
 	}
 	if len(tok.Headers) != 1 || tok.Headers[0].KeyID == "" {
-		return errors.New("token without a kid")
+		return jti{}, errors.New("token without a kid")
 	}
 	key, err := g.keys.key(r.Context(), tok.Headers[0].KeyID)
 	if err != nil {
-		return err
+		return jti{}, err
 	}
 	var c jwt.Claims
 	if err := tok.Claims(key, &c); err != nil {
-		return err
+		return jti{}, err
 	}
 	if c.Expiry == nil {
-		return errors.New("token without exp")
+		return jti{}, errors.New("token without exp")
 	}
-	return c.ValidateWithLeeway(jwt.Expected{
+	err = c.ValidateWithLeeway(jwt.Expected{
 		Issuer:      g.link.OrgURL,
 		AnyAudience: jwt.Audience{endpoint},
 		Time:        g.link.Now(),
 	}, tokenSkew)
+	return jti{id: c.ID, exp: c.Expiry.Time().Add(tokenSkew)}, err
 }
 
 // parseLogout reads the request's subject.

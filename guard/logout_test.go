@@ -23,6 +23,27 @@ const aliceBody = `{"subject":{"format":"email","email":"alice@example.com"}}`
 
 func TestUniversalLogoutAuthentication(t *testing.T) {
 	o := newOrg(t)
+	for _, tc := range badAuthorizations(o) {
+		t.Run(tc.name, func(t *testing.T) {
+			g := o.guard(t, guard.Options{})
+			if w := o.send(g, tc.auth(t), aliceBody); w.Code != http.StatusUnauthorized || w.Body.Len() != 0 {
+				t.Fatalf("status %d body %q, want 401 and no body", w.Code, w.Body)
+			}
+			// Nothing was revoked.
+			mustCheck(t, g, o.session(t, alice))
+		})
+	}
+}
+
+// badAuthorization is an Authorization header the receiver must refuse.
+type badAuthorization struct {
+	name string
+	auth func(t *testing.T) string
+}
+
+// badAuthorizations returns the Authorization headers of o's tokens that the
+// receiver must refuse with 401.
+func badAuthorizations(o *org) []badAuthorization {
 	hs256 := func(t *testing.T) string {
 		// HS256 keyed with the public key's bytes: the classic confusion.
 		der, err := x509.MarshalPKIXPublicKey(testKey(t, 0).Public())
@@ -31,10 +52,7 @@ func TestUniversalLogoutAuthentication(t *testing.T) {
 		}
 		return o.token(t, func(lt *logoutToken) { lt.alg, lt.key = jose.HS256, der })
 	}
-	for _, tc := range []struct {
-		name string
-		auth func(t *testing.T) string
-	}{
+	return []badAuthorization{
 		{"none", func(*testing.T) string { return "" }},
 		{"not bearer", func(t *testing.T) string { return "Basic " + o.token(t, nil) }},
 		{"empty bearer", func(*testing.T) string { return "Bearer " }},
@@ -75,15 +93,6 @@ func TestUniversalLogoutAuthentication(t *testing.T) {
 		{"huge token", func(t *testing.T) string {
 			return "Bearer " + o.token(t, func(lt *logoutToken) { lt.extra = map[string]any{"pad": strings.Repeat("x", 1<<20)} })
 		}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			g := o.guard(t, guard.Options{})
-			if w := o.send(g, tc.auth(t), aliceBody); w.Code != http.StatusUnauthorized || w.Body.Len() != 0 {
-				t.Fatalf("status %d body %q, want 401 and no body", w.Code, w.Body)
-			}
-			// Nothing was revoked.
-			mustCheck(t, g, o.session(t, alice))
-		})
 	}
 }
 
@@ -210,23 +219,13 @@ func TestUniversalLogoutKnownKidNeverRefetches(t *testing.T) {
 func TestUniversalLogoutUnknownKidStormStaysBounded(t *testing.T) {
 	o := newOrg(t)
 	g := o.guard(t, guard.Options{})
-	o.logout(t, g, aliceBody)  // the keys are cached
-	parallel(64, func(i int) { // within the minute: no fetch
-		tok := o.token(t, func(lt *logoutToken) { lt.kid = fmt.Sprintf("early%d", i) })
-		if w := o.send(g, "Bearer "+tok, aliceBody); w.Code != http.StatusUnauthorized {
-			t.Errorf("status %d, want 401", w.Code)
-		}
-	})
+	o.logout(t, g, aliceBody) // the keys are cached
+	storm(t, o, g, "early")   // within the minute: no fetch
 	if n := o.jwks.fetches.Load(); n != 1 {
 		t.Fatalf("key fetches within the minute = %d, want 1", n)
 	}
 	o.clock.Advance(time.Minute)
-	parallel(64, func(i int) {
-		tok := o.token(t, func(lt *logoutToken) { lt.kid = fmt.Sprintf("storm%d", i) })
-		if w := o.send(g, "Bearer "+tok, aliceBody); w.Code != http.StatusUnauthorized {
-			t.Errorf("status %d, want 401", w.Code)
-		}
-	})
+	storm(t, o, g, "storm")
 	if n := o.jwks.fetches.Load(); n != 2 {
 		t.Fatalf("key fetches after a storm = %d, want 2 (one refetch a minute)", n)
 	}
@@ -235,6 +234,18 @@ func TestUniversalLogoutUnknownKidStormStaysBounded(t *testing.T) {
 	if n := o.jwks.fetches.Load(); n != 3 {
 		t.Fatalf("key fetches a minute later = %d, want 3", n)
 	}
+}
+
+// storm sends 64 requests at once, each signed with an unknown kid, and
+// expects 401 for each.
+func storm(t *testing.T, o *org, g *guard.Guard, prefix string) {
+	t.Helper()
+	parallel(64, func(i int) {
+		tok := o.token(t, func(lt *logoutToken) { lt.kid = fmt.Sprintf("%s%d", prefix, i) })
+		if w := o.send(g, "Bearer "+tok, aliceBody); w.Code != http.StatusUnauthorized {
+			t.Errorf("status %d, want 401", w.Code)
+		}
+	})
 }
 
 func TestUniversalLogoutKeyRotation(t *testing.T) {
@@ -316,4 +327,25 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestUniversalLogoutSameTokenAgainRevokesNothingNew(t *testing.T) {
+	o := newOrg(t)
+	o.srv.SeedUser(alice)
+	g := o.guard(t, guard.Options{})
+	auth := "Bearer " + o.token(t, nil)
+	if w := o.send(g, auth, aliceBody); w.Code != http.StatusNoContent {
+		t.Fatalf("first: %d", w.Code)
+	}
+	o.clock.Advance(time.Minute) // within the token's 5 minutes
+	fresh := o.session(t, alice)
+	if w := o.send(g, auth, aliceBody); w.Code != http.StatusNoContent {
+		t.Fatalf("again: %d, want 204 (done already)", w.Code)
+	}
+	mustCheck(t, g, fresh)
+	// A new token for the same user does log the new session out.
+	if code := o.logout(t, g, aliceBody); code != http.StatusNoContent {
+		t.Fatalf("new token: %d", code)
+	}
+	mustRefuse(t, g, fresh, guard.ReasonRevoked)
 }

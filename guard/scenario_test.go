@@ -99,38 +99,44 @@ type ended struct {
 	at time.Time
 }
 
+// scenario is one run's org, users and counts.
+type scenario struct {
+	b       *testing.B
+	clock   *oktatest.FakeClock
+	srv     *oktatest.Server
+	admin   *okta.APIClient
+	check   func(id string) bool
+	rng     *rand.Rand
+	current []string // each user's session
+	gone    []ended  // sessions the admin ended in the last scenarioReplayFor
+	pending []int    // users whose session the admin is to end
+	nextTry time.Time
+	res     scenarioResult
+}
+
 // runScenario runs the scenario for length: GetSession per request when
 // perCall, else a guard with opts (the cap on unknown ids lifted, since
 // the guard starts cold with 10,000 sessions it has never seen).
 func runScenario(b *testing.B, perCall bool, opts guard.Options, length time.Duration) scenarioResult {
-	clock := oktatest.NewFakeClock(start)
-	srv, err := oktatest.NewInProcess(oktatest.WithClock(clock), oktatest.WithRateLimit(scenarioLimit))
+	sc := &scenario{b: b, clock: oktatest.NewFakeClock(start), rng: rand.New(rand.NewPCG(1, 2))}
+	var err error
+	sc.srv, err = oktatest.NewInProcess(oktatest.WithClock(sc.clock), oktatest.WithRateLimit(scenarioLimit))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer srv.Close()
-	cfg := srv.Config()
+	defer sc.srv.Close()
+	cfg := sc.srv.Config()
 	cfg.MaxRetries = okta.NoRetries
 	cnt := &counter{next: cfg.HTTPClient.Transport}
 	cfg.HTTPClient.Transport = cnt
 	client := okta.NewAPIClient(cfg)
-	admin := srv.Client()
-	seed := func(u int) string {
-		id, err := srv.SeedSession(oktatest.SessionSeed{
-			User: oktatest.User{ID: fmt.Sprintf("00u%016d", u)}, ExpiresAt: clock.Now().Add(3 * time.Hour),
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		return id
+	sc.admin = sc.srv.Client()
+	sc.current = make([]string, scenarioUsers)
+	for u := range sc.current {
+		sc.current[u] = sc.seed(u)
 	}
-	current := make([]string, scenarioUsers)
-	for u := range current {
-		current[u] = seed(u)
-	}
-	var check func(id string) bool
 	if perCall {
-		check = func(id string) bool {
+		sc.check = func(id string) bool {
 			_, _, err := client.SessionApi.GetSession(context.Background(), id)
 			return err == nil
 		}
@@ -141,61 +147,76 @@ func runScenario(b *testing.B, perCall bool, opts guard.Options, length time.Dur
 			b.Fatal(err)
 		}
 		defer g.Close()
-		check = func(id string) bool {
+		sc.check = func(id string) bool {
 			_, err := g.Check(context.Background(), id)
 			return err == nil
 		}
 	}
-	var (
-		res      scenarioResult
-		gone     []ended
-		rng      = rand.New(rand.NewPCG(1, 2))
-		step     = time.Second / scenarioRate
-		nextEnd  = start.Add(scenarioEndEvery)
-		nextTry  time.Time
-		pending  []int // users whose session the admin is to end
-		requests = int(length / step)
-	)
-	for i := range requests {
+	step := time.Second / scenarioRate
+	nextEnd := start.Add(scenarioEndEvery)
+	for i := range int(length / step) {
 		now := start.Add(time.Duration(i) * step)
-		clock.Set(now)
+		sc.clock.Set(now)
 		if !now.Before(nextEnd) {
 			nextEnd = nextEnd.Add(scenarioEndEvery)
-			pending = append(pending, rng.IntN(scenarioUsers))
+			sc.pending = append(sc.pending, sc.rng.IntN(scenarioUsers))
 		}
-		if len(pending) > 0 && !now.Before(nextTry) {
-			u := pending[0]
-			if _, err := admin.SessionApi.EndSession(context.Background(), current[u]); err == nil {
-				pending = pending[1:]
-				gone = append(gone, ended{current[u], now})
-				current[u] = seed(u)
-			} else {
-				nextTry = now.Add(time.Second)
-			}
+		sc.endSessions(now)
+		sc.request(now)
+	}
+	sc.res.calls, sc.res.limited = int(cnt.calls.Load()), int(cnt.limited.Load())
+	return sc.res
+}
+
+// seed seeds a new session of user u and returns its id.
+func (sc *scenario) seed(u int) string {
+	id, err := sc.srv.SeedSession(oktatest.SessionSeed{
+		User: oktatest.User{ID: fmt.Sprintf("00u%016d", u)}, ExpiresAt: sc.clock.Now().Add(3 * time.Hour),
+	})
+	if err != nil {
+		sc.b.Fatal(err)
+	}
+	return id
+}
+
+// endSessions has the admin end the next pending session at Okta (once a
+// second while the limit refuses it); the user signs in again.
+func (sc *scenario) endSessions(now time.Time) {
+	if len(sc.pending) == 0 || now.Before(sc.nextTry) {
+		return
+	}
+	u := sc.pending[0]
+	if _, err := sc.admin.SessionApi.EndSession(context.Background(), sc.current[u]); err != nil {
+		sc.nextTry = now.Add(time.Second)
+		return
+	}
+	sc.pending = sc.pending[1:]
+	sc.gone = append(sc.gone, ended{sc.current[u], now})
+	sc.current[u] = sc.seed(u)
+}
+
+// request sends one request: a replayed ended session, or a user's own.
+func (sc *scenario) request(now time.Time) {
+	for len(sc.gone) > 0 && now.Sub(sc.gone[0].at) > scenarioReplayFor {
+		sc.gone = sc.gone[1:]
+	}
+	sc.res.requests++
+	if len(sc.gone) > 0 && sc.rng.IntN(100) < scenarioReplayPct {
+		e := sc.gone[sc.rng.IntN(len(sc.gone))]
+		if sc.check(e.id) {
+			sc.res.letThrough = max(sc.res.letThrough, now.Sub(e.at))
 		}
-		for len(gone) > 0 && now.Sub(gone[0].at) > scenarioReplayFor {
-			gone = gone[1:]
-		}
-		res.requests++
-		if len(gone) > 0 && rng.IntN(100) < scenarioReplayPct {
-			e := gone[rng.IntN(len(gone))]
-			if check(e.id) {
-				res.letThrough = max(res.letThrough, now.Sub(e.at))
-			}
-			continue
-		}
-		ok := check(current[rng.IntN(scenarioUsers)])
-		late := now.Sub(start) >= 15*time.Minute
+		return
+	}
+	ok := sc.check(sc.current[sc.rng.IntN(scenarioUsers)])
+	late := now.Sub(start) >= 15*time.Minute
+	if late {
+		sc.res.late++
+	}
+	if !ok {
+		sc.res.refused++
 		if late {
-			res.late++
-		}
-		if !ok {
-			res.refused++
-			if late {
-				res.refusedLate++
-			}
+			sc.res.refusedLate++
 		}
 	}
-	res.calls, res.limited = int(cnt.calls.Load()), int(cnt.limited.Load())
-	return res
 }

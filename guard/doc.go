@@ -1,0 +1,43 @@
+// Package guard checks Okta sessions on every request without spending the
+// org's rate limit, and honours their revocation at once.
+//
+// A Guard answers Check (and its Middleware) from what Okta said of a
+// session id at most Options.MaxStale ago, asks Okta (GetSession) when that
+// is older, one question per id at a time, and refuses, from the moment
+// EndSession, RevokeUser or an accepted Universal Logout (UniversalLogout)
+// returns, every session they revoke, even one whose GetSession was in
+// flight. Its time is the client's Configuration.Clock, so that tests drive
+// it with oktatest.FakeClock; it starts no timer.
+package guard
+
+// Design notes, for whoever changes this package.
+//
+// Layers of a Check: the hot cache (hot.go, by session id: no hash, no
+// store, no lock) holds sessions judged usable, each tagged with the
+// version of the revocation list it was judged against; any revocation
+// bumps the version, so every hot entry is judged again through the store
+// (SHA-256 of the id, Store.Load, revocations.covers). Only a miss or a
+// stale entry asks Okta, through a flight per key (flight.go).
+//
+// Revocation wins races in two places: Store.Save refuses, atomically with
+// Store.Revoke, an answer a recorded revocation covers (so an answer that
+// predates a revocation is never stored after it), and every Check judges
+// the entry it returns against the guard's own revocation list after its
+// question lands (so a waiter never returns an answer the list covers).
+// The guard records a revocation in its own list before the store and
+// before calling Okta, so it holds locally whatever the store or Okta say.
+//
+// User and login revocations cover sessions created up to CreationSkew
+// after them (Okta's clock may run ahead of the guard's), and sessions
+// whose question started before them. Okta ends those sessions itself; the
+// guard's record only closes the window before Okta's answer changes, and
+// the Universal Logout case where the fake (or a slow data centre) still
+// answers ACTIVE.
+//
+// After a 429 (or any answer with a RetryAt) the limiter holds every
+// question until RetryAt, then gives each key its own moment within the
+// next MaxStale (capped to a minute) by the first bytes of its hash: the
+// sessions that went stale during the wait do not all ask at the reset.
+//
+// Nothing here starts a timer or a goroutine but the flights, which the
+// client's Timeout bounds and Close cancels.
