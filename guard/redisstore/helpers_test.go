@@ -23,13 +23,14 @@ func fast(logs *records) []redisstore.Option {
 }
 
 // newStore returns a store on srv with a client of its own, as a replica's,
-// closed when the test ends, and the records it logs. opts come after
-// fast's.
+// closed when the test ends, once it has loaded the revocations (Load
+// works), and the records it logs. opts come after fast's.
 func newStore(t *testing.T, srv *redistest.Server, prefix string, opts ...redisstore.Option) (*redisstore.Store, *records) {
 	t.Helper()
 	logs := &records{}
 	s := redisstore.New(srv.Client(), prefix, append(fast(logs), opts...)...)
 	t.Cleanup(func() { _ = s.Close() })
+	eventually(t, "a new store usable", func() bool { return usable(s) })
 	return s, logs
 }
 
@@ -103,6 +104,15 @@ func (h *records) Handle(_ context.Context, r slog.Record) error {
 }
 func (h *records) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h *records) WithGroup(string) slog.Handler      { return h }
+
+// wantOneLossOneReturn fails the test unless exactly one Warn and one Info
+// record were logged.
+func (h *records) wantOneLossOneReturn(t *testing.T) {
+	t.Helper()
+	if w, i := h.count(slog.LevelWarn), h.count(slog.LevelInfo); w != 1 || i != 1 {
+		t.Errorf("logged %d Warn and %d Info records, want one of each:%s", w, i, h)
+	}
+}
 
 // count returns how many records of level were logged.
 func (h *records) count(level slog.Level) int {

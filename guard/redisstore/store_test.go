@@ -3,7 +3,6 @@ package redisstore_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +35,6 @@ func TestSaveLoad(t *testing.T) {
 	a, _ := newStore(t, srv, "app")
 	b, _ := newStore(t, srv, "app")
 	ctx := context.Background()
-	eventually(t, "stores usable", func() bool { return usable(a) && usable(b) })
 
 	key := guard.KeyOf("102secretSessionId")
 	e := found(t0)
@@ -104,7 +102,6 @@ func TestSaveRefusedByRevocation(t *testing.T) {
 			srv := redistest.Start(t)
 			a, _ := newStore(t, srv, "app")
 			b, _ := newStore(t, srv, "app")
-			eventually(t, "stores usable", func() bool { return usable(a) && usable(b) })
 			tt.rev.Until = at.Add(time.Hour)
 			if err := a.Revoke(context.Background(), tt.rev); err != nil {
 				t.Fatalf("Revoke: %v", err)
@@ -120,7 +117,6 @@ func TestSaveRefusedByRevocation(t *testing.T) {
 func TestSessionCreatedAfterUserRevocation(t *testing.T) {
 	srv := redistest.Start(t)
 	a, _ := newStore(t, srv, "app")
-	eventually(t, "store usable", func() bool { return usable(a) })
 	at := t0.Add(time.Minute)
 	if err := a.Revoke(context.Background(), guard.Revocation{Kind: guard.RevokeUserID, Subject: "00u1", At: at, Until: at.Add(time.Hour)}); err != nil {
 		t.Fatalf("Revoke: %v", err)
@@ -159,7 +155,6 @@ func TestRevocationReachesOtherStores(t *testing.T) {
 func TestNoSessionIDInRedis(t *testing.T) {
 	srv := redistest.Start(t)
 	a, _ := newStore(t, srv, "app")
-	eventually(t, "store usable", func() bool { return usable(a) })
 	ctx := context.Background()
 	const id = "102NoSessionIdInRedisXYZ"
 	e := found(t0)
@@ -201,7 +196,6 @@ func TestKilledAndRestarted(t *testing.T) {
 	b, _ := newStore(t, srv, "app")
 	wb := watch(t, b)
 	ctx := context.Background()
-	eventually(t, "stores usable", func() bool { return usable(a) && usable(b) })
 	before := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00u1", At: t0, Until: t0.Add(time.Hour)}
 	if err := a.Revoke(ctx, before); err != nil {
 		t.Fatalf("Revoke: %v", err)
@@ -223,23 +217,19 @@ func TestKilledAndRestarted(t *testing.T) {
 	eventually(t, "the revocation made while Redis was down, at the other replica", func() bool { return wb.has(during) })
 	late, _ := newStore(t, srv, "app")
 	wl := watch(t, late)
-	eventually(t, "a store started after the restart usable", func() bool { return usable(late) })
 	if !wl.has(before) || !wl.has(during) {
 		t.Error("a store started after the restart does not know the revocations made before it")
 	}
 	if err := late.Save(ctx, guard.KeyOf("s"), found(t0.Add(time.Minute))); !errors.Is(err, guard.ErrRevoked) {
 		t.Errorf("Save after the restart = %v, want ErrRevoked", err)
 	}
-	if w, i := logs.count(slog.LevelWarn), logs.count(slog.LevelInfo); w != 1 || i != 1 {
-		t.Errorf("logged %d Warn and %d Info records, want one of each", w, i)
-	}
+	logs.wantOneLossOneReturn(t)
 }
 
 func TestSlowRedis(t *testing.T) {
 	srv := redistest.Start(t)
 	a, logs := newStore(t, srv, "app")
 	ctx := context.Background()
-	eventually(t, "store usable", func() bool { return usable(a) })
 	srv.Pause(300 * time.Millisecond)
 	start := time.Now()
 	_, _, err := a.Load(ctx, guard.KeyOf("s"))
@@ -258,16 +248,13 @@ func TestSlowRedis(t *testing.T) {
 		t.Errorf("second Load took %v", d)
 	}
 	eventually(t, "store usable after the pause", func() bool { return usable(a) })
-	if w, i := logs.count(slog.LevelWarn), logs.count(slog.LevelInfo); w != 1 || i != 1 {
-		t.Errorf("logged %d Warn and %d Info records, want one of each", w, i)
-	}
+	logs.wantOneLossOneReturn(t)
 }
 
 func TestFullRedis(t *testing.T) {
 	srv := redistest.Start(t)
 	a, logs := newStore(t, srv, "app")
 	ctx := context.Background()
-	eventually(t, "store usable", func() bool { return usable(a) })
 	srv.Fill()
 	if err := a.Save(ctx, guard.KeyOf("s"), found(t0)); err == nil {
 		t.Fatal("Save in a full Redis: no error")
@@ -280,15 +267,12 @@ func TestFullRedis(t *testing.T) {
 	if err := a.Save(ctx, guard.KeyOf("s"), found(t0)); err != nil {
 		t.Errorf("Save after MakeRoom: %v", err)
 	}
-	if w, i := logs.count(slog.LevelWarn), logs.count(slog.LevelInfo); w != 1 || i != 1 {
-		t.Errorf("logged %d Warn and %d Info records, want one of each", w, i)
-	}
+	logs.wantOneLossOneReturn(t)
 }
 
 func TestClose(t *testing.T) {
 	srv := redistest.Start(t)
 	a, _ := newStore(t, srv, "app")
-	eventually(t, "store usable", func() bool { return usable(a) })
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +295,6 @@ func TestPastRevocationsNotRecordedAgain(t *testing.T) {
 	srv := redistest.Start(t)
 	a, _ := newStore(t, srv, "app")
 	ctx := context.Background()
-	eventually(t, "store usable", func() bool { return usable(a) })
 	old := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00uOld", At: t0, Until: t0.Add(time.Hour)}
 	live := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00uLive", At: t0, Until: t0.Add(3 * time.Hour)}
 	for _, r := range []guard.Revocation{old, live} {
