@@ -58,15 +58,6 @@ func runReplicas(ctx context.Context, out io.Writer, redisAddr string) error {
 	// for both replicas, as behind a load balancer.
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	getSessions := func() {
-		n := 0
-		for _, r := range fake.Requests() {
-			if r.Route == oktatest.RouteGetSession {
-				n++
-			}
-		}
-		fmt.Fprintf(out, "Okta has answered %d GetSession\n", n)
-	}
 	at := func(r *replica, path string) func() error {
 		return func() error {
 			fmt.Fprintf(out, "%s: ", r.name)
@@ -77,7 +68,7 @@ func runReplicas(ctx context.Context, out io.Writer, redisAddr string) error {
 		at(a, "/sign-in"),
 		at(b, "/account"), // B asks Okta
 		at(a, "/account"), // A reads B's confirmation from Redis
-		func() error { getSessions(); return nil },
+		func() error { printGetSessions(out, fake); return nil },
 		func() error {
 			status, err := fake.SendUniversalLogout(ctx, endpoint, "ada@example.com")
 			fmt.Fprintf(out, "Okta sends a Universal Logout for ada@example.com to A: %d\n", status)
@@ -93,6 +84,17 @@ func runReplicas(ctx context.Context, out io.Writer, redisAddr string) error {
 		}
 	}
 	return nil
+}
+
+// printGetSessions prints how many GetSession the fake has answered.
+func printGetSessions(out io.Writer, fake *oktatest.Server) {
+	n := 0
+	for _, r := range fake.Requests() {
+		if r.Route == oktatest.RouteGetSession {
+			n++
+		}
+	}
+	fmt.Fprintf(out, "Okta has answered %d GetSession\n", n)
 }
 
 // startReplica starts one replica of the app on a loopback port; the first

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"time"
 
@@ -48,6 +49,16 @@ func (s *Store) subscribe(ctx context.Context) error {
 	}
 	if err := s.call(ctx, func(ctx context.Context) error { return ps.Subscribe(ctx, s.keys.channel) }); err != nil {
 		return err
+	}
+	// Wait for Redis to confirm the subscription before loading: a
+	// revocation published before the confirmation was recorded before it,
+	// so the load finds it; one published after it is received.
+	msg, err := ps.ReceiveTimeout(ctx, s.timeout)
+	if err != nil {
+		return err
+	}
+	if _, ok := msg.(*redis.Subscription); !ok {
+		return fmt.Errorf("redisstore: %T before the subscription's confirmation", msg)
 	}
 	pinged := false
 	for {
