@@ -1,6 +1,7 @@
 package redisstore_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -18,6 +19,22 @@ func TestContract(t *testing.T) {
 		srv := redistest.Start(t)
 		sa, _ := newStore(t, srv, "app", redisstore.WithTimeout(time.Second))
 		sb, _ := newStore(t, srv, "app", redisstore.WithTimeout(time.Second))
+		return sa, sb
+	})
+}
+
+// TestContractOnCluster runs them on a Redis Cluster (of one node, which
+// refuses a script whose keys are in different slots as any cluster does),
+// through redis.ClusterClient. A cluster node takes two seconds to start
+// serving, so the tests share one, each with a key prefix of its own.
+func TestContractOnCluster(t *testing.T) {
+	srv := redistest.StartCluster(t)
+	n := 0
+	storetest.Run(t, func(t *testing.T) (a, b guard.Store) {
+		n++
+		prefix := fmt.Sprintf("app%d", n)
+		sa, _ := newStoreOn(t, srv.ClusterClient(), prefix, redisstore.WithTimeout(time.Second))
+		sb, _ := newStoreOn(t, srv.ClusterClient(), prefix, redisstore.WithTimeout(time.Second))
 		return sa, sb
 	})
 }

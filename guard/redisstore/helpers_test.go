@@ -10,6 +10,7 @@ import (
 	"github.com/oktasessions/okta-session-go/guard"
 	"github.com/oktasessions/okta-session-go/guard/redisstore"
 	"github.com/oktasessions/okta-session-go/internal/redistest"
+	"github.com/redis/go-redis/v9"
 )
 
 // fast are the options of the tests' stores: calls bounded to 50 ms, a
@@ -27,8 +28,14 @@ func fast(logs *records) []redisstore.Option {
 // works), and the records it logs. opts come after fast's.
 func newStore(t *testing.T, srv *redistest.Server, prefix string, opts ...redisstore.Option) (*redisstore.Store, *records) {
 	t.Helper()
+	return newStoreOn(t, srv.Client(), prefix, opts...)
+}
+
+// newStoreOn is newStore with the client rdb.
+func newStoreOn(t *testing.T, rdb redis.UniversalClient, prefix string, opts ...redisstore.Option) (*redisstore.Store, *records) {
+	t.Helper()
 	logs := &records{}
-	s := redisstore.New(srv.Client(), prefix, append(fast(logs), opts...)...)
+	s := redisstore.New(rdb, prefix, append(fast(logs), opts...)...)
 	t.Cleanup(func() { _ = s.Close() })
 	eventually(t, "a new store usable", func() bool { return usable(s) })
 	return s, logs

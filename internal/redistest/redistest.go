@@ -6,7 +6,8 @@
 //
 // Without a redis-server on PATH, Start skips the test with a message that
 // names the package to install; when the environment variable CI is "true"
-// it fails the test instead, so that CI cannot pass by skipping.
+// it fails the test instead, so that CI cannot pass by skipping. StartCluster
+// starts a Redis Cluster of one node.
 package redistest
 
 import (
@@ -18,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,10 +33,11 @@ const startTimeout = 10 * time.Second
 
 // Server is one redis-server process started for a test.
 type Server struct {
-	t    testing.TB
-	bin  string
-	dir  string
-	port int
+	t     testing.TB
+	bin   string
+	dir   string
+	port  int
+	extra []string // more arguments (a cluster node's)
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -46,6 +49,37 @@ type Server struct {
 // test ends. It skips the test when redis-server is not installed, unless
 // CI is "true", where that fails the test.
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return start(t, false)
+}
+
+// StartCluster starts a Redis Cluster of one node, which serves every slot,
+// as Start starts a server: it refuses what a cluster refuses (a script or
+// command whose keys are in different slots) and is reached with a
+// redis.ClusterClient.
+func StartCluster(t testing.TB) *Server {
+	t.Helper()
+	s := start(t, true)
+	s.admin("cluster", "addslotsrange", 0, 16383)
+	c := redis.NewClient(&redis.Options{Addr: s.Addr()})
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	for {
+		info, err := c.ClusterInfo(ctx).Result()
+		if err == nil && strings.Contains(info, "cluster_state:ok") {
+			return s
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("redistest: the cluster is not ok within %v: %v %s", startTimeout, err, info)
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
+// start starts the server, as a cluster node when cluster is set.
+func start(t testing.TB, cluster bool) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -60,6 +94,10 @@ func Start(t testing.TB) *Server {
 	// try a few.
 	for attempt := 0; ; attempt++ {
 		s.port = freePort(t)
+		if cluster {
+			s.extra = []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+				"--cluster-port", strconv.Itoa(freePort(t))}
+		}
 		err := s.start()
 		if err == nil {
 			return s
@@ -91,7 +129,7 @@ func (s *Server) Addr() string {
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cmd := exec.Command(s.bin,
+	cmd := exec.Command(s.bin, append([]string{
 		"--bind", "127.0.0.1",
 		"--port", strconv.Itoa(s.port),
 		"--save", "",
@@ -100,7 +138,7 @@ func (s *Server) start() error {
 		"--daemonize", "no",
 		"--loglevel", "warning",
 		"--logfile", "",
-	)
+	}, s.extra...)...)
 	out := &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
@@ -201,6 +239,14 @@ func (s *Server) MakeRoom() {
 // not retry, so that a fault shows at once.
 func (s *Server) Client() *redis.Client {
 	c := redis.NewClient(&redis.Options{Addr: s.Addr(), ContextTimeoutEnabled: true, MaxRetries: -1})
+	s.t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// ClusterClient returns a new cluster client of the server (StartCluster),
+// closed when the test ends, set as Client's.
+func (s *Server) ClusterClient() *redis.ClusterClient {
+	c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{s.Addr()}, ContextTimeoutEnabled: true, MaxRetries: -1})
 	s.t.Cleanup(func() { _ = c.Close() })
 	return c
 }

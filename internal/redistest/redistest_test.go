@@ -65,3 +65,18 @@ func TestFill(t *testing.T) {
 		t.Fatalf("Set after MakeRoom: %v", err)
 	}
 }
+
+func TestCluster(t *testing.T) {
+	srv := redistest.StartCluster(t)
+	c := srv.ClusterClient()
+	ctx := context.Background()
+	// The node refuses keys of two slots in one script, as a cluster of
+	// several nodes must; one hash tag makes them one slot.
+	script := "redis.call('set', KEYS[1], 1); redis.call('set', KEYS[2], 1)"
+	if err := c.Eval(ctx, script, []string{"a", "b"}).Err(); err == nil || !strings.Contains(err.Error(), "CROSSSLOT") {
+		t.Errorf("keys of two slots: %v, want CROSSSLOT", err)
+	}
+	if err := c.Eval(ctx, script, []string{"{t}:a", "{t}:b"}).Err(); err != nil && !errors.Is(err, redis.Nil) {
+		t.Errorf("keys of one hash tag: %v", err)
+	}
+}
