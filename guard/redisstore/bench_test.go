@@ -48,6 +48,48 @@ func BenchmarkCheckFromRedis(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(float64(calls.Load())/float64(i), "redis-calls/op")
+	b.ReportMetric(float64(memoryUsage(b, rdb, "{bench}:e:*")), "redis-bytes/session")
+}
+
+// memoryUsage is what Redis says one key matching pattern takes.
+func memoryUsage(b *testing.B, rdb *redis.Client, pattern string) int64 {
+	ctx := context.Background()
+	keys, _, err := rdb.Scan(ctx, 0, pattern, 1000).Result()
+	if err != nil || len(keys) == 0 {
+		b.Fatalf("no key %s: %v", pattern, err)
+	}
+	n, err := rdb.MemoryUsage(ctx, keys[0]).Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+// BenchmarkRevoke is recording one revocation of a user id (the script:
+// the hash, its gc set, the publication), and what a revocation takes in
+// Redis.
+func BenchmarkRevoke(b *testing.B) {
+	srv := redistest.Start(b)
+	rdb := srv.Client()
+	store := redisstore.New(rdb, "bench")
+	b.Cleanup(func() { _ = store.Close() })
+	ctx := context.Background()
+	mem := func() int64 {
+		h, _ := rdb.MemoryUsage(ctx, "{bench}:revocations", 0).Result()
+		z, _ := rdb.MemoryUsage(ctx, "{bench}:revocations:gc", 0).Result()
+		return h + z
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		at := t0.Add(time.Duration(i) * time.Millisecond)
+		r := guard.Revocation{Kind: guard.RevokeUserID, Subject: user(i).ID, At: at, Until: at.Add(24 * time.Hour)}
+		if err := store.Revoke(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(mem())/float64(i), "redis-bytes/revocation")
 }
 
 // BenchmarkGetSession is one GetSession from the fake Okta on loopback, what

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/oktasessions/okta-session-go/guard/redisstore"
 	"github.com/oktasessions/okta-session-go/internal/redistest"
 	"github.com/oktasessions/okta-session-go/oktatest"
+	"github.com/redis/go-redis/v9"
 )
 
 // deployment is one fake org on a fake clock and one Redis, which replicas
@@ -49,12 +51,18 @@ type replica struct {
 // (when not nil).
 func (d *deployment) replica(t *testing.T, wrap func(http.RoundTripper) http.RoundTripper) *replica {
 	t.Helper()
+	return d.replicaOn(t, wrap, d.redis.Client())
+}
+
+// replicaOn is replica with the Redis client rdb.
+func (d *deployment) replicaOn(t *testing.T, wrap func(http.RoundTripper) http.RoundTripper, rdb *redis.Client) *replica {
+	t.Helper()
 	cfg := d.org.Config()
 	cfg.MaxRetries = okta.NoRetries // a retry would move the fake clock
 	if wrap != nil {
 		cfg.HTTPClient.Transport = wrap(cfg.HTTPClient.Transport)
 	}
-	store, logs := newStore(t, d.redis, "app")
+	store, logs := newStoreOn(t, rdb, "app")
 	cfg.Logger = slog.New(logs) // the guard's records and the store's, together
 	g, err := guard.New(okta.NewAPIClient(cfg), guard.Options{Store: store})
 	if err != nil {
@@ -121,6 +129,29 @@ func TestSharedConfirmation(t *testing.T) {
 	}
 	if n := d.getSessions(); n != 2 {
 		t.Errorf("GetSession calls after MaxStale = %d, want 2", n)
+	}
+}
+
+// TestCheckFromRedisIsOneRoundTrip: a Check that another replica's
+// confirmation answers sends Redis one command; the next one none.
+func TestCheckFromRedisIsOneRoundTrip(t *testing.T) {
+	d := newDeployment(t)
+	r1 := d.replica(t, nil)
+	var calls atomic.Int64
+	rdb := d.redis.Client()
+	r2 := d.replicaOn(t, nil, rdb)
+	rdb.AddHook(countHook{&calls})
+	id := d.session(t)
+	if got := reason(r1, id); got != "" {
+		t.Fatal(got)
+	}
+	for i, want := range []int64{1, 1} {
+		if got := reason(r2, id); got != "" {
+			t.Fatal(got)
+		}
+		if n := calls.Load(); n != want {
+			t.Errorf("after Check %d: %d Redis commands, want %d", i+1, n, want)
+		}
 	}
 }
 
