@@ -13,11 +13,16 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// fast are the options of the tests' stores: calls bounded to 50 ms, a
-// lost Redis tried again every 5 ms.
+// testTimeout bounds the tests' Redis calls: short, so that a fault shows
+// soon, and long enough that a busy machine running the tests with -race
+// does not look like a slow Redis.
+const testTimeout = 100 * time.Millisecond
+
+// fast are the options of the tests' stores: calls bounded to testTimeout,
+// a lost Redis tried again every 5 ms.
 func fast(logs *records) []redisstore.Option {
 	return []redisstore.Option{
-		redisstore.WithTimeout(50 * time.Millisecond),
+		redisstore.WithTimeout(testTimeout),
 		redisstore.WithRetry(5 * time.Millisecond),
 		redisstore.WithLogger(slog.New(logs)),
 	}
