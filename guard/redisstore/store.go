@@ -35,6 +35,10 @@ var ErrUnavailable = errors.New("redisstore: Redis unavailable")
 // ErrClosed is returned by every method of a closed store.
 var ErrClosed = errors.New("redisstore: closed")
 
+// ErrNoClient is returned by every method of a store New was given a nil
+// client.
+var ErrNoClient = errors.New("redisstore: New was given a nil Redis client")
+
 // Option configures New.
 type Option func(*Store)
 
@@ -86,7 +90,7 @@ type Store struct {
 	delivering sync.RWMutex // held for reading while Watch functions run
 
 	mu       sync.Mutex
-	closed   bool
+	closed   error // ErrClosed after Close; ErrNoClient without a client
 	ps       *redis.PubSub // the current subscription
 	lost     bool          // a Warn was logged and no Info since
 	watchers map[*func(guard.Revocation)]struct{}
@@ -116,7 +120,6 @@ func New(rdb redis.UniversalClient, keyPrefix string, opts ...Option) *Store {
 		keys:     newKeys(keyPrefix),
 		timeout:  DefaultTimeout,
 		retry:    DefaultRetry,
-		inSocket: contextReachesSocket(rdb),
 		first:    make(chan struct{}),
 		done:     make(chan struct{}),
 		watchers: make(map[*func(guard.Revocation)]struct{}),
@@ -130,8 +133,29 @@ func New(rdb redis.UniversalClient, keyPrefix string, opts ...Option) *Store {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
+	if isNil(rdb) {
+		s.closed = ErrNoClient
+		close(s.done)
+		return s
+	}
+	s.inSocket = contextReachesSocket(rdb)
 	go s.run(ctx)
 	return s
+}
+
+// isNil reports whether rdb is nil, or a nil pointer of go-redis's clients.
+func isNil(rdb redis.UniversalClient) bool {
+	switch c := rdb.(type) {
+	case nil:
+		return true
+	case *redis.Client:
+		return c == nil
+	case *redis.ClusterClient:
+		return c == nil
+	case *redis.Ring:
+		return c == nil
+	}
+	return false
 }
 
 // contextReachesSocket reports whether rdb applies context deadlines to its
@@ -178,7 +202,7 @@ func (s *Store) failed(ctx context.Context, err error) {
 func (s *Store) down(err error) {
 	s.ready.Store(false)
 	s.mu.Lock()
-	warn := !s.lost && !s.closed
+	warn := !s.lost && s.closed == nil
 	s.lost = true
 	s.mu.Unlock()
 	if warn {
@@ -191,10 +215,14 @@ func (s *Store) down(err error) {
 // up marks the store as serving again, and logs the return once.
 func (s *Store) up() {
 	s.mu.Lock()
-	info := s.lost && !s.closed
+	if s.closed != nil {
+		s.mu.Unlock()
+		return
+	}
+	info := s.lost
 	s.lost = false
-	s.mu.Unlock()
 	s.ready.Store(true)
+	s.mu.Unlock()
 	if info {
 		s.log.LogAttrs(context.Background(), slog.LevelInfo,
 			"redisstore: Redis is back", slog.String("prefix", s.keys.prefix))
@@ -219,8 +247,8 @@ func (s *Store) usable() error {
 	s.mu.Lock()
 	closed := s.closed
 	s.mu.Unlock()
-	if closed {
-		return ErrClosed
+	if closed != nil {
+		return closed
 	}
 	return ErrUnavailable
 }
@@ -291,9 +319,9 @@ func (s *Store) Revoke(ctx context.Context, r guard.Revocation) error {
 		return fmt.Errorf("redisstore: revoke: a revocation of kind %d without a subject", r.Kind)
 	}
 	s.mu.Lock()
-	if s.closed {
+	if err := s.closed; err != nil {
 		s.mu.Unlock()
-		return ErrClosed
+		return err
 	}
 	s.saw(sp.at)
 	s.remember(f, sp)
@@ -329,14 +357,14 @@ func (s *Store) record(ctx context.Context, c redis.Scripter, f string, sp span,
 // It does not close the Redis client.
 func (s *Store) Close() error {
 	s.mu.Lock()
-	if s.closed {
+	if s.closed != nil {
 		s.mu.Unlock()
 		return nil
 	}
-	s.closed = true
+	s.closed = ErrClosed
 	ps := s.ps
-	s.mu.Unlock()
 	s.ready.Store(false)
+	s.mu.Unlock()
 	s.cancel()
 	if ps != nil {
 		_ = ps.Close() // ends a wait for a message

@@ -338,3 +338,48 @@ func TestBoundedWithoutContextTimeout(t *testing.T) {
 		t.Errorf("Save took %v with a %v timeout", d, testTimeout)
 	}
 }
+
+// TestNilClient: a store made without a client fails every call with
+// ErrNoClient, never a panic.
+func TestNilClient(t *testing.T) {
+	for name, rdb := range map[string]redis.UniversalClient{
+		"nil": nil, "nil *Client": (*redis.Client)(nil), "nil *ClusterClient": (*redis.ClusterClient)(nil),
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := redisstore.New(rdb, "app")
+			ctx := context.Background()
+			if _, _, err := s.Load(ctx, guard.KeyOf("s")); !errors.Is(err, redisstore.ErrNoClient) {
+				t.Errorf("Load: %v", err)
+			}
+			if err := s.Save(ctx, guard.KeyOf("s"), found(t0)); !errors.Is(err, redisstore.ErrNoClient) {
+				t.Errorf("Save: %v", err)
+			}
+			if err := s.Revoke(ctx, guard.Revocation{Kind: guard.RevokeUserID, Subject: "u", At: t0, Until: t0.Add(time.Hour)}); !errors.Is(err, redisstore.ErrNoClient) {
+				t.Errorf("Revoke: %v", err)
+			}
+			if _, err := s.Watch(func(guard.Revocation) {}); !errors.Is(err, redisstore.ErrNoClient) {
+				t.Errorf("Watch: %v", err)
+			}
+			if err := s.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		})
+	}
+}
+
+// TestKeyPrefix: an empty prefix is DefaultPrefix, and braces in a prefix
+// cannot break its hash tag.
+func TestKeyPrefix(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	for prefix, tag := range map[string]string{"": "{guard}:", "}a{b": "{_a_b}:"} {
+		s, _ := newStore(t, srv, prefix)
+		if err := s.Save(ctx, guard.KeyOf(prefix), found(t0)); err != nil {
+			t.Fatal(err)
+		}
+		keys, err := srv.Client().Keys(ctx, tag+"e:*").Result()
+		if err != nil || len(keys) != 1 {
+			t.Errorf("prefix %q: entries under %s: %q, %v", prefix, tag, keys, err)
+		}
+	}
+}

@@ -240,9 +240,9 @@ func (s *Store) deliver(rs []guard.Revocation) {
 // Redis, then with each one published or loaded after a reconnection.
 func (s *Store) Watch(fn func(guard.Revocation)) (stop func(), err error) {
 	s.mu.Lock()
-	if s.closed {
+	if err := s.closed; err != nil {
 		s.mu.Unlock()
-		return nil, ErrClosed
+		return nil, err
 	}
 	p := &fn
 	s.watchers[p] = struct{}{}
