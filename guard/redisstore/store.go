@@ -90,7 +90,7 @@ type Store struct {
 	delivering sync.RWMutex // held for reading while Watch functions run
 
 	mu       sync.Mutex
-	closed   error // ErrClosed after Close; ErrNoClient without a client
+	closed   error         // ErrClosed after Close; ErrNoClient without a client
 	ps       *redis.PubSub // the current subscription
 	lost     bool          // a Warn was logged and no Info since
 	watchers map[*func(guard.Revocation)]struct{}
