@@ -95,7 +95,8 @@ var (
 // most MaxStale ago (else Check asks Okta, one GetSession per id however
 // many Checks wait for it). Otherwise it returns a *SessionError, which
 // matches ErrInvalidSession. A confirmed session costs no allocation and no
-// I/O with the memory store.
+// I/O with the memory store; the Session returned shares its Amr, Idp and
+// verification times with the guard's cache, so treat them as read-only.
 func (g *Guard) Check(ctx context.Context, sessionID string) (okta.Session, error) {
 	if !validID(sessionID) {
 		return okta.Session{}, errMalformed

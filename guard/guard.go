@@ -46,8 +46,8 @@ type Options struct {
 	// ACTIVE only, so that MFA_REQUIRED and MFA_ENROLL sessions are refused.
 	AllowStatuses []okta.SessionStatus
 	// MaxEntries bounds the guard's memory: its memory store's entries, the
-	// revocations it keeps (as many), and its key cache; zero means
-	// DefaultMaxEntries.
+	// revocations it keeps and the sessions in its hot cache, as many of
+	// each; zero means DefaultMaxEntries.
 	MaxEntries int
 	// ResolveSubject, when set, maps a Universal Logout subject to the Okta
 	// user id whose sessions to revoke; ErrUnknownSubject answers 404 and
@@ -88,27 +88,30 @@ type Guard struct {
 	client *okta.APIClient
 	link   orglink.Link
 	opts   Options
-	allow  []okta.SessionStatus
 
-	store    Store
-	local    *MemoryStore // the store when Options.Store is nil; else the fallback
-	stop     func()
-	revs     *revocations
-	hot      *hotCache
-	closed   atomic.Bool
-	limit    limiter
-	unknown  bucket
-	keys     *keyCache
-	jtis     jtiCache
-	cancel   context.CancelFunc
-	ctx      context.Context // ended by Close; the questions to Okta run under it
-	closeErr sync.Once
+	store     Store
+	local     *MemoryStore // the store when Options.Store is nil; else the fallback
+	stop      func()
+	revs      *revocations
+	hot       *hotCache
+	closed    atomic.Bool
+	limit     limiter
+	unknown   bucket
+	keys      *keyCache
+	jtis      jtiCache
+	cancel    context.CancelFunc
+	ctx       context.Context // ended by Close; the questions to Okta run under it
+	closeOnce sync.Once
 
 	mu      sync.Mutex
 	flights map[Key]*flight
 }
 
-// New returns a Guard for client, whose configuration must be valid.
+// New returns a Guard for client, whose configuration must be valid. The
+// guard tells time by the client's Configuration.Clock and asks Okta
+// through the client, with its retries: a short MaxRetryWait (or
+// okta.NoRetries) keeps a Check answered 429 from waiting for the reset,
+// since the guard holds its own questions until then anyway.
 func New(client *okta.APIClient, opts Options) (*Guard, error) {
 	link, err := orglink.Of(client)
 	if err != nil {
@@ -121,7 +124,6 @@ func New(client *okta.APIClient, opts Options) (*Guard, error) {
 		client:  client,
 		link:    link,
 		opts:    opts,
-		allow:   opts.AllowStatuses,
 		local:   NewMemoryStore(opts.MaxEntries),
 		revs:    newRevocations(opts.MaxEntries),
 		hot:     newHotCache(opts.MaxEntries),
@@ -183,7 +185,7 @@ func (e *OptionError) Error() string { return "guard: Options." + e.Field + " " 
 // revocations; later Checks fail with ErrClosed. It does not close a Store
 // given in Options.
 func (g *Guard) Close() error {
-	g.closeErr.Do(func() {
+	g.closeOnce.Do(func() {
 		g.closed.Store(true)
 		g.cancel()
 		g.hot.clear()
@@ -193,7 +195,7 @@ func (g *Guard) Close() error {
 	return nil
 }
 
-// logger returns the client's logger, or nil.
+// log writes a record to the client's Logger, when it has one.
 func (g *Guard) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
 	if l := g.link.Logger; l != nil {
 		l.LogAttrs(ctx, level, msg, attrs...)

@@ -20,7 +20,7 @@ type jti struct {
 // sessions created since. Bounded: when full, the expired ids go, else an
 // arbitrary one.
 type jtiCache struct {
-	mu   sync.Mutex
+	mu  sync.Mutex
 	ids map[string]time.Time // id → exp
 }
 

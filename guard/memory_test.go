@@ -63,3 +63,21 @@ func TestGuardSharesAMemoryStore(t *testing.T) {
 	}
 	mustRefuse(t, b, id, guard.ReasonRevoked) // a's Close left the shared store open
 }
+
+func TestGuardMemoryIsBounded(t *testing.T) {
+	o := newOrg(t)
+	g := o.guard(t, guard.Options{MaxEntries: 10})
+	ids := make([]string, 50)
+	for i := range ids {
+		ids[i] = o.session(t, alice)
+		mustCheck(t, g, ids[i])
+	}
+	before := o.calls("GetSession")
+	for _, id := range ids {
+		mustCheck(t, g, id)
+	}
+	// Within MaxStale, only what fits in 10 entries is answered from memory.
+	if asked := o.calls("GetSession") - before; asked < 40 {
+		t.Fatalf("%d of 50 sessions asked again, want at least 40: the guard kept more than 10", asked)
+	}
+}

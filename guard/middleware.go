@@ -59,7 +59,8 @@ func unauthorized(w http.ResponseWriter) {
 }
 
 // SessionFrom returns the session Middleware put on ctx, and whether there
-// is one.
+// is one. Its Amr, Idp and verification times are shared with the guard's
+// cache: treat them as read-only.
 func SessionFrom(ctx context.Context) (okta.Session, bool) {
 	s, ok := ctx.Value(sessionKey{}).(okta.Session)
 	return s, ok

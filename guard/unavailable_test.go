@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	okta "github.com/oktasessions/okta-session-go"
 	"github.com/oktasessions/okta-session-go/guard"
 	"github.com/oktasessions/okta-session-go/oktatest"
 )
@@ -91,5 +92,32 @@ func TestRateLimitRetryAtIsRespected(t *testing.T) {
 	o.clock.Set(retryAt.Add(30 * time.Second))
 	for _, id := range ids {
 		mustCheck(t, g, id)
+	}
+}
+
+func TestOktaTimeoutOrDropFailsClosed(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault oktatest.Fault
+	}{
+		{"timeout", oktatest.Fault{Route: oktatest.RouteGetSession, Latency: time.Second}},
+		{"dropped", oktatest.Fault{Route: oktatest.RouteGetSession, Drop: true}},
+		{"malformed", oktatest.Fault{Route: oktatest.RouteGetSession, Body: oktatest.BodyMalformed}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOrg(t)
+			cfg := o.config()
+			cfg.AttemptTimeout = 5 * time.Millisecond
+			g, err := guard.New(okta.NewAPIClient(cfg), guard.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer g.Close()
+			o.srv.InjectFault(tc.fault)
+			_, err = g.Check(context.Background(), o.session(t, alice))
+			if !errors.Is(err, guard.ErrUnavailable) {
+				t.Fatalf("Check: %v, want ErrUnavailable", err)
+			}
+		})
 	}
 }
