@@ -80,3 +80,19 @@ func TestCluster(t *testing.T) {
 		t.Errorf("keys of one hash tag: %v", err)
 	}
 }
+
+// TestStartWithoutRedisServer: without redis-server (and CI unset), Start
+// skips the test rather than failing it.
+func TestStartWithoutRedisServer(t *testing.T) {
+	var sub *testing.T
+	t.Run("skips", func(t *testing.T) {
+		sub = t
+		t.Setenv("PATH", t.TempDir())
+		t.Setenv("CI", "")
+		redistest.Start(t)
+		t.Error("Start returned")
+	})
+	if !sub.Skipped() {
+		t.Error("Start without redis-server did not skip")
+	}
+}
