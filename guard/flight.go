@@ -96,11 +96,12 @@ func (g *Guard) failed(ctx context.Context, err error) *SessionError {
 }
 
 // save saves e in the store (and in the local store when the store fails)
-// and reports whether a revocation covers it.
+// and reports whether a revocation covers it. A shared store's failure is
+// not logged here: the store says once that it lost its backend and once
+// that it is back, where a record per Save would flood the log.
 func (g *Guard) save(ctx context.Context, key Key, e Entry) (revoked bool) {
 	err := g.store.Save(ctx, key, e)
 	if err != nil && !errors.Is(err, ErrRevoked) && g.store != Store(g.local) {
-		g.log(ctx, slog.LevelWarn, "guard: the store failed; using this process's memory", slog.Any("error", err))
 		err = g.local.Save(ctx, key, e)
 	}
 	return errors.Is(err, ErrRevoked)

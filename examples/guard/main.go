@@ -13,11 +13,18 @@
 // (Okta ends it itself; the fake does not), and a sign-in a minute later
 // works. Okta and the guard share a fake clock, so that the minute passes
 // at once.
+//
+// With a Redis, the app runs as two replicas sharing it (package
+// guard/redisstore), and the Universal Logout that reaches one is refused
+// by both:
+//
+//	go run ./examples/guard -redis localhost:6379
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -35,9 +42,17 @@ import (
 const cookieName = "app_session"
 
 func main() {
+	redisAddr := flag.String("redis", "", "a Redis (host:port) to run the app as two replicas sharing it")
+	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := run(ctx, os.Stdout); err != nil {
+	var err error
+	if *redisAddr != "" {
+		err = runReplicas(ctx, os.Stdout, *redisAddr)
+	} else {
+		err = run(ctx, os.Stdout)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "guard:", err)
 		os.Exit(1)
 	}

@@ -15,8 +15,7 @@ func TestRun(t *testing.T) {
 	if err := run(ctx, &out); err != nil {
 		t.Fatal(err)
 	}
-	rest := out.String()
-	for _, want := range []string{
+	wantInOrder(t, out.String(),
 		"GET /sign-in: 200 signed in",
 		"GET /account: 200 account of ada@example.com",
 		"Universal Logout for ada@example.com: 204",
@@ -24,10 +23,17 @@ func TestRun(t *testing.T) {
 		"a minute later:",
 		"GET /sign-in: 200 signed in",
 		"GET /account: 200 account of ada@example.com",
-	} {
+	)
+}
+
+// wantInOrder fails the test unless out holds every one of wants, in order.
+func wantInOrder(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	rest := out
+	for _, want := range wants {
 		i := strings.Index(rest, want)
 		if i < 0 {
-			t.Fatalf("missing %q in:\n%s", want, out.String())
+			t.Fatalf("missing %q in:\n%s", want, out)
 		}
 		rest = rest[i+len(want):]
 	}

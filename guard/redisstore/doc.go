@@ -1,0 +1,69 @@
+// Package redisstore is a guard.Store in Redis, so that the replicas of a
+// service share what Okta said of its sessions and the revocations they
+// accepted: guards given stores with the same Redis and key prefix behave as
+// one.
+//
+//	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379", ContextTimeoutEnabled: true})
+//	store := redisstore.New(rdb, "myapp")
+//	defer store.Close()
+//	g, err := guard.New(client, guard.Options{Store: store})
+//
+// A Check that another replica's confirmation answers costs one Redis round
+// trip (one GET): each guard keeps the revocations in memory, which its
+// store loads in full at start and after every reconnection and tells it
+// of as they are published (Redis pub/sub). Saving an answer and recording a revocation are Lua scripts, so
+// that a revocation recorded by any replica refuses, atomically, an answer
+// to a question asked before it.
+//
+// # What Redis holds
+//
+// Every key starts with the hash tag {keyPrefix}, so that the scripts, which
+// touch several keys, work on Redis Cluster (all of a prefix's keys live on
+// one shard; they are small):
+//
+//   - {keyPrefix}:e:<SHA-256 of the session id, hex>: what Okta answered of
+//     that id (guard.Entry: the verdict, when it was asked and until when it
+//     may be used on the guard's clock, and the session without its id and
+//     links), expiring (in real time) at its Until: TTLs only collect
+//     garbage, freshness is judged from the times stored in the value.
+//   - {keyPrefix}:revocations: a hash of the revocations not yet past their
+//     Until, by "s:<SHA-256 of the session id, hex>", "u:<Okta user id>" or
+//     "l:<login, lower-cased>", each "<At>:<Until>" in microseconds since
+//     1970 on the guard's clock; {keyPrefix}:revocations:gc orders them by
+//     when (in real time) they may be forgotten.
+//   - {keyPrefix}:alive: written when a store reconnects, to find out whether
+//     Redis takes writes.
+//
+// New revocations are published on the channel {keyPrefix}:revoked.
+//
+// # When Redis fails
+//
+// Every Redis call is bounded in time (WithTimeout). While Redis cannot be
+// reached, answers too slowly or refuses writes (a full Redis), Load and
+// Save fail at once, without waiting for Redis, and the guard asks Okta
+// itself; Revoke still tries Redis, remembers what it could not record and
+// records it when Redis is back. A store reconnects in the background,
+// loads the revocations again (a restarted Redis without persistence has
+// lost them: the store records again those it knows), and only then serves
+// Load again. It logs one Warn record when it loses Redis and one Info
+// record when Redis is back.
+//
+// # Decisions
+//
+// Times are stored in microseconds since 1970, so that Lua's numbers
+// (doubles, exact to 2^53) compare them exactly; each is rounded the way
+// that refuses more: a revocation's At up, an answer's AskedAt and a
+// session's CreatedAt down, so that a revocation never covers less than
+// guard.Revocation.Covers says.
+//
+// The store keeps the revocations it knows in memory besides Redis (at most
+// MaxKnown) only to record them again in a Redis that lost them; the guard
+// keeps its own list. It forgets those past their Until by the latest time
+// the guard gave it, so that one Redis forgot in time is not brought back.
+//
+// Load fails (the guard then asks Okta) from the moment any call fails
+// until the subscription's goroutine has checked that Redis takes writes
+// and loaded the revocations again: the guard judges an entry from Redis
+// against the revocations it was told of, which a store that may have
+// missed some cannot vouch for.
+package redisstore

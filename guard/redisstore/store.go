@@ -1,0 +1,374 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/oktasessions/okta-session-go/guard"
+	"github.com/redis/go-redis/v9"
+)
+
+// Defaults of the options.
+const (
+	// DefaultTimeout bounds each Redis call (WithTimeout).
+	DefaultTimeout = 250 * time.Millisecond
+	// DefaultRetry is how often a store that lost Redis tries it again, and
+	// how often a healthy one checks its subscription (WithRetry).
+	DefaultRetry = time.Second
+	// DefaultPrefix is the key prefix New uses for an empty one.
+	DefaultPrefix = "guard"
+	// MaxKnown bounds the revocations a store remembers in memory to record
+	// them again in a Redis that lost them.
+	MaxKnown = 100_000
+)
+
+// ErrUnavailable is returned (wrapped) by Load and Save while the store has
+// lost Redis or has not yet loaded the revocations from it.
+var ErrUnavailable = errors.New("redisstore: Redis unavailable")
+
+// ErrClosed is returned by every method of a closed store.
+var ErrClosed = errors.New("redisstore: closed")
+
+// ErrNoClient is returned by every method of a store New was given a nil
+// client.
+var ErrNoClient = errors.New("redisstore: New was given a nil Redis client")
+
+// Option configures New.
+type Option func(*Store)
+
+// WithTimeout bounds each Redis call to d (zero or less: DefaultTimeout).
+// go-redis applies a context's deadline to the socket only for a client
+// made with ContextTimeoutEnabled; for another client the store waits for
+// the call in a goroutine of its own, which ends by the client's
+// ReadTimeout.
+func WithTimeout(d time.Duration) Option {
+	return func(s *Store) {
+		if d > 0 {
+			s.timeout = d
+		}
+	}
+}
+
+// WithRetry sets how often a store that lost Redis tries it again, and how
+// often a healthy one checks its subscription (zero or less: DefaultRetry).
+func WithRetry(d time.Duration) Option {
+	return func(s *Store) {
+		if d > 0 {
+			s.retry = d
+		}
+	}
+}
+
+// WithLogger sets where the store says that it lost Redis (one Warn) and
+// that Redis is back (one Info); nil means slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Store) { s.log = l }
+}
+
+// Store is a guard.Store in Redis; see the package documentation. Make it
+// with New and Close it when done (after the guards that use it).
+type Store struct {
+	rdb      redis.UniversalClient
+	keys     keys
+	timeout  time.Duration
+	retry    time.Duration
+	log      *slog.Logger
+	inSocket bool // the client applies context deadlines to the socket
+
+	ready  atomic.Bool   // the revocations are loaded and the subscription is up
+	first  chan struct{} // closed when the revocations were first loaded
+	once   sync.Once
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the subscription's goroutine has ended
+
+	delivering sync.RWMutex // held for reading while Watch functions run
+
+	mu       sync.Mutex
+	closed   error         // ErrClosed after Close; ErrNoClient without a client
+	ps       *redis.PubSub // the current subscription
+	lost     bool          // a Warn was logged and no Info since
+	watchers map[*func(guard.Revocation)]struct{}
+	known    map[string]span // revocations by field, to record them again
+	pending  bool            // a revocation is in known but maybe not in Redis
+
+	// seen is the latest time on the guard's clock the store was given (an
+	// entry's AskedAt, a revocation's At), in microseconds: the store tells
+	// by it which known revocations are past their Until.
+	seen atomic.Int64
+}
+
+var _ guard.Store = (*Store)(nil)
+
+// New returns a store in rdb under keyPrefix (DefaultPrefix when empty; any
+// brace is replaced with '_', so that the prefix makes one hash tag). Guards
+// whose stores share a Redis and a key prefix share their sessions'
+// answers and revocations. New starts the store's subscription in the
+// background; Close stops it. rdb stays the caller's to close.
+func New(rdb redis.UniversalClient, keyPrefix string, opts ...Option) *Store {
+	if keyPrefix == "" {
+		keyPrefix = DefaultPrefix
+	}
+	keyPrefix = strings.NewReplacer("{", "_", "}", "_").Replace(keyPrefix)
+	s := &Store{
+		rdb:      rdb,
+		keys:     newKeys(keyPrefix),
+		timeout:  DefaultTimeout,
+		retry:    DefaultRetry,
+		first:    make(chan struct{}),
+		done:     make(chan struct{}),
+		watchers: make(map[*func(guard.Revocation)]struct{}),
+		known:    make(map[string]span),
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	if isNil(rdb) {
+		s.closed = ErrNoClient
+		close(s.done)
+		return s
+	}
+	s.inSocket = contextReachesSocket(rdb)
+	go s.run(ctx)
+	return s
+}
+
+// isNil reports whether rdb is nil, or a nil pointer of go-redis's clients.
+func isNil(rdb redis.UniversalClient) bool {
+	switch c := rdb.(type) {
+	case nil:
+		return true
+	case *redis.Client:
+		return c == nil
+	case *redis.ClusterClient:
+		return c == nil
+	case *redis.Ring:
+		return c == nil
+	}
+	return false
+}
+
+// contextReachesSocket reports whether rdb applies context deadlines to its
+// socket reads and writes (ContextTimeoutEnabled).
+func contextReachesSocket(rdb redis.UniversalClient) bool {
+	switch c := rdb.(type) {
+	case *redis.Client:
+		return c.Options().ContextTimeoutEnabled
+	case *redis.ClusterClient:
+		return c.Options().ContextTimeoutEnabled
+	}
+	return false
+}
+
+// call runs f with a context bounded by the store's timeout, and returns by
+// that deadline even when the client does not apply it to the socket.
+func (s *Store) call(ctx context.Context, f func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	if s.inSocket {
+		return f(ctx)
+	}
+	done := make(chan error, 1)
+	go func() { done <- f(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// failed notes that a Redis call under ctx failed with err: unless the
+// caller gave up (ctx ended), the store has lost Redis until its
+// subscription's goroutine finds it usable again.
+func (s *Store) failed(ctx context.Context, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	s.down(err)
+}
+
+// down marks the store as not serving Load and Save, and logs the loss once.
+func (s *Store) down(err error) {
+	s.ready.Store(false)
+	s.mu.Lock()
+	warn := !s.lost && s.closed == nil
+	s.lost = true
+	s.mu.Unlock()
+	if warn {
+		s.log.LogAttrs(context.Background(), slog.LevelWarn,
+			"redisstore: lost Redis; the guard asks Okta until it is back",
+			slog.String("prefix", s.keys.prefix), slog.String("error", err.Error()))
+	}
+}
+
+// up marks the store as serving again, and logs the return once.
+func (s *Store) up() {
+	s.mu.Lock()
+	if s.closed != nil {
+		s.mu.Unlock()
+		return
+	}
+	info := s.lost
+	s.lost = false
+	s.ready.Store(true)
+	s.mu.Unlock()
+	if info {
+		s.log.LogAttrs(context.Background(), slog.LevelInfo,
+			"redisstore: Redis is back", slog.String("prefix", s.keys.prefix))
+	}
+}
+
+// saw notes a time on the guard's clock (µs).
+func (s *Store) saw(t int64) {
+	for {
+		old := s.seen.Load()
+		if t <= old || s.seen.CompareAndSwap(old, t) {
+			return
+		}
+	}
+}
+
+// usable returns nil when Load and Save may use Redis.
+func (s *Store) usable() error {
+	if s.ready.Load() {
+		return nil
+	}
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed != nil {
+		return closed
+	}
+	return ErrUnavailable
+}
+
+// Load implements guard.Store: one GET.
+func (s *Store) Load(ctx context.Context, key guard.Key) (guard.Entry, bool, error) {
+	if err := s.usable(); err != nil {
+		return guard.Entry{}, false, err
+	}
+	var raw []byte
+	err := s.call(ctx, func(ctx context.Context) error {
+		var err error
+		raw, err = s.rdb.Get(ctx, s.keys.entry(key)).Bytes()
+		return err
+	})
+	switch {
+	case errors.Is(err, redis.Nil):
+		return guard.Entry{}, false, nil
+	case err != nil:
+		s.failed(ctx, err)
+		return guard.Entry{}, false, fmt.Errorf("redisstore: load: %w", err)
+	}
+	e, err := decodeEntry(raw)
+	if err != nil {
+		return guard.Entry{}, false, err
+	}
+	return e, true, nil
+}
+
+// Save implements guard.Store: one script, which refuses an entry that a
+// recorded revocation covers and keeps an entry asked later.
+func (s *Store) Save(ctx context.Context, key guard.Key, e guard.Entry) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
+	ttl := e.Until.Sub(e.AskedAt)
+	if ttl < time.Millisecond {
+		return nil // already past use
+	}
+	s.saw(floorMicro(e.AskedAt))
+	value, err := encodeEntry(e)
+	if err != nil {
+		return err
+	}
+	args := saveArgs(key, e, value, ttl)
+	var res string
+	err = s.call(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = saveScript.Run(ctx, s.rdb, []string{s.keys.entry(key), s.keys.revocations}, args...).Text()
+		return err
+	})
+	switch {
+	case err != nil:
+		s.failed(ctx, err)
+		return fmt.Errorf("redisstore: save: %w", err)
+	case res == "revoked":
+		return guard.ErrRevoked
+	}
+	return nil
+}
+
+// Revoke implements guard.Store: it gives r to this process's Watch
+// functions, then records and publishes it in one script. When Redis fails,
+// the store remembers r and records it once Redis is back.
+func (s *Store) Revoke(ctx context.Context, r guard.Revocation) error {
+	f, sp, ok := fieldOf(r)
+	if !ok {
+		return fmt.Errorf("redisstore: revoke: a revocation of kind %d without a subject", r.Kind)
+	}
+	s.mu.Lock()
+	if err := s.closed; err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	s.saw(sp.at)
+	s.remember(f, sp)
+	s.pending = true
+	s.mu.Unlock()
+	s.deliver([]guard.Revocation{r})
+
+	err := s.call(ctx, func(ctx context.Context) error {
+		return s.record(ctx, s.rdb, f, sp, true)
+	})
+	if err != nil {
+		s.failed(ctx, err)
+		return fmt.Errorf("redisstore: revoke: %w", err)
+	}
+	return nil
+}
+
+// record runs the revoke script for one revocation on c (the client or a
+// pipeline), publishing it when publish is set.
+func (s *Store) record(ctx context.Context, c redis.Scripter, f string, sp span, publish bool) error {
+	keys := []string{s.keys.revocations, s.keys.gc}
+	if strings.HasPrefix(f, "s:") {
+		keys = append(keys, s.keys.prefix+":e:"+f[2:])
+	}
+	pub := ""
+	if publish {
+		pub = s.keys.channel
+	}
+	return revokeScript.Run(ctx, c, keys, f, sp.at, sp.until, sp.ttlMillis(), pub).Err()
+}
+
+// Close stops the store's subscription; later calls fail with ErrClosed.
+// It does not close the Redis client.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed != nil {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = ErrClosed
+	ps := s.ps
+	s.ready.Store(false)
+	s.mu.Unlock()
+	s.cancel()
+	if ps != nil {
+		_ = ps.Close() // ends a wait for a message
+	}
+	<-s.done
+	return nil
+}
