@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io"
 	"io/fs"
@@ -28,20 +29,26 @@ var (
 )
 
 // readSmallFile reads a regular file of at most limit bytes. It opens
-// nothing else, so that a FIFO or a device cannot hang or flood the loader.
+// nothing else, so that a FIFO or a device cannot hang or flood the loader;
+// and since the path may be swapped for one between the check and the
+// opening, it opens without blocking (openFlags) and checks again what it
+// opened.
 func readSmallFile(path string, limit int64) ([]byte, fs.FileMode, error) {
-	fi, err := os.Stat(path)
+	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+		return nil, 0, cmp.Or(err, ErrNotRegular)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, 0, err
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, 0, ErrNotRegular
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, 0, err
