@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,4 +27,42 @@ func TestConfiguration_headerNameWithSecretHidden(t *testing.T) {
 		assert.NotContains(t, out, secret)
 	}
 	assert.Contains(t, cfg.String(), "X-Trace")
+}
+
+// A secret file as editors and secret stores write it works: a final
+// newline, CRLF line ends, a UTF-8 byte-order mark (Windows' Notepad); and
+// a token that still holds a character no API token has (a BOM, a
+// non-ASCII character) is refused by Validate and LoadConfiguration alike
+// instead of failing every call with 401.
+func TestLoadConfiguration_secretFilesAsEditorsWriteThem(t *testing.T) {
+	d := newDirs(t)
+	key := testECKeyPEM()
+	for name, text := range map[string]string{
+		"lf": testToken + "\n", "crlf": testToken + "\r\n", "bom": "\ufeff" + testToken + "\r\n",
+		"key.pem": "\ufeff" + string(bytes.ReplaceAll([]byte(key), []byte("\n"), []byte("\r\n"))),
+	} {
+		writeFile(t, filepath.Join(d.work, name), text, 0o600)
+	}
+	for _, name := range []string{"lf", "crlf", "bom"} {
+		c, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_TOKEN_FILE="+name)
+		require.NoError(t, err, name)
+		assert.Equal(t, testToken, c.APIToken, name)
+	}
+	c, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_PRIVATEKEY_FILE=key.pem",
+		"OKTA_CLIENT_CLIENTID=0oa1", "OKTA_CLIENT_SCOPES=okta.sessions.read")
+	require.NoError(t, err)
+	require.NoError(t, (&Configuration{BasePath: orgURL, ClientID: "0oa1", Scopes: []string{"x"},
+		PrivateKey: filepath.Join(d.work, "key.pem")}).Validate())
+	assert.NotContains(t, c.PrivateKey, "\ufeff")
+
+	for _, bad := range []string{"\ufeff" + testToken, testToken + "é"} {
+		ves := validationErrors(t, (&Configuration{BasePath: orgURL, APIToken: bad}).Validate())
+		require.Len(t, ves, 1)
+		assert.Equal(t, "APIToken", ves[0].Field)
+		_, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_TOKEN="+bad)
+		ces := configErrors(t, err)
+		require.Len(t, ces, 1)
+		assert.Equal(t, ves[0].Reason, ces[0].Reason)
+		assert.NotContains(t, err.Error(), testToken)
+	}
 }

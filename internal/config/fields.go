@@ -217,8 +217,9 @@ func hasControl(s string) bool {
 
 // APITokenProblem returns what is wrong with a set API token, or "": the
 // mistakes Okta's users make most (the placeholder of Okta's samples, the
-// scheme typed with the token) and a control character, which would change
-// the request.
+// scheme typed with the token), a control character, which would change
+// the request, and a character no token has (not ASCII, such as a
+// byte-order mark), which would fail every call with 401.
 func APITokenProblem(s string) string {
 	switch {
 	case strings.Contains(s, "{apiToken}"):
@@ -227,6 +228,8 @@ func APITokenProblem(s string) string {
 		return "starts with \"SSWS \": give the token alone; the client adds the scheme"
 	case hasControl(s):
 		return "contains a control character such as CR or LF"
+	case strings.ContainsFunc(s, func(r rune) bool { return r > '~' }):
+		return "contains a character other than ASCII, such as a byte-order mark; an API token is ASCII"
 	}
 	return ""
 }

@@ -105,7 +105,9 @@ func (l *loader) readSecretFile(path, what string) (string, *Problem) {
 }
 
 // ReadKeyFile reads the file at path that holds a secret (what: "token" or
-// "private key"), and returns its text without surrounding space. Its
+// "private key"), and returns its text without surrounding space (a final
+// newline, CRLF) or a leading UTF-8 byte-order mark, which Windows editors
+// write and which would make the token or the PEM unusable. Its
 // *Problem has no source and names neither the path nor the text.
 func ReadKeyFile(path, what string) (string, fs.FileMode, *Problem) {
 	data, mode, err := readSmallFile(path, MaxKeyFileSize)
@@ -113,8 +115,12 @@ func ReadKeyFile(path, what string) (string, fs.FileMode, *Problem) {
 		reason, cause := fileProblem(err)
 		return "", 0, &Problem{Err: cause, Reason: "names a " + what + " file that " + reason}
 	}
-	return strings.TrimSpace(string(data)), mode, nil
+	return strings.TrimSpace(strings.TrimPrefix(string(data), byteOrderMark)), mode, nil
 }
+
+// byteOrderMark is the UTF-8 encoding of U+FEFF, with which some editors
+// start a text file.
+const byteOrderMark = "\ufeff"
 
 // loadFile applies the okta.yaml at path to c; a missing file is skipped.
 func (l *loader) loadFile(c *Fields, path string) {
