@@ -66,3 +66,25 @@ func TestLoadConfiguration_secretFilesAsEditorsWriteThem(t *testing.T) {
 		assert.NotContains(t, err.Error(), testToken)
 	}
 }
+
+// A private key given inline is never taken for a path: PEM after other
+// text (openssl pkcs12 writes "Bag Attributes" before it), or any text of
+// several lines, which no path has. Such a key works, and text that is no
+// key is called no key, not a file that does not exist.
+func TestValidate_inlineKeyNotTakenForAPath(t *testing.T) {
+	d := newDirs(t)
+	key := "Bag Attributes\n    localKeyID: 01 00\nsubject=/CN=svc\n" + testECKeyPEM()
+	cfg := func(pk string) *Configuration {
+		return &Configuration{BasePath: orgURL, ClientID: "0oa1", Scopes: []string{"okta.sessions.read"}, PrivateKey: pk}
+	}
+	require.NoError(t, cfg(key).Validate())
+	_, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_CLIENTID=0oa1",
+		"OKTA_CLIENT_SCOPES=okta.sessions.read", "OKTA_CLIENT_PRIVATEKEY="+key)
+	require.NoError(t, err)
+
+	notAKey := "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\nU2VjcmV0S2V5TWF0ZXJpYWw="
+	ves := validationErrors(t, cfg(notAKey).Validate())
+	require.Len(t, ves, 1)
+	assert.NotContains(t, ves[0].Reason, "does not exist")
+	assert.NotContains(t, ves[0].Error(), "MIGH")
+}

@@ -183,10 +183,12 @@ func applyScopes(_ *loader, c *Fields, v value) *Problem {
 }
 
 // IsInlineKey reports whether a private key setting holds the key itself
-// (PEM or JWK JSON) rather than the path of a file holding it.
+// rather than the path of a file holding it: JWK JSON, PEM (anywhere in it:
+// openssl may write "Bag Attributes" lines before it), or any text of
+// several lines, which no path is.
 func IsInlineKey(s string) bool {
 	s = strings.TrimSpace(s)
-	return strings.HasPrefix(s, "-----BEGIN") || strings.HasPrefix(s, "{")
+	return strings.HasPrefix(s, "{") || strings.Contains(s, "-----BEGIN") || strings.ContainsAny(s, "\r\n")
 }
 
 // applyPrivateKey sets PrivateKey from the key itself or from the file it
