@@ -3,6 +3,7 @@ package okta
 import (
 	"errors"
 	"reflect"
+	"slices"
 
 	"github.com/oktasessions/okta-session-go/internal/config"
 )
@@ -65,7 +66,11 @@ func (c *Configuration) serviceAppKeys(p *problems) *serviceAppKeys {
 			p.addField("PrivateKey", config.KeyReason(kp, fromFile))
 		default:
 			var err error
-			keys.assertion, err = newAssertionSigner(key, c.PrivateKeyID)
+			keyID := c.PrivateKeyID
+			if p.has("PrivateKeyID") { // refused already (see config.Fields.CheckModes)
+				keyID = ""
+			}
+			keys.assertion, err = newAssertionSigner(key, keyID)
 			p.addErr(err)
 		}
 	}
@@ -105,6 +110,11 @@ func (p *problems) add(found ...*config.Problem) {
 	for _, f := range found {
 		*p = append(*p, validationError(f))
 	}
+}
+
+// has reports whether a mistake of field was recorded.
+func (p problems) has(field string) bool {
+	return slices.ContainsFunc(p, func(ve *ValidationError) bool { return ve.Field == field })
 }
 
 // addField records a mistake of field.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -87,4 +89,59 @@ func TestValidate_inlineKeyNotTakenForAPath(t *testing.T) {
 	require.Len(t, ves, 1)
 	assert.NotContains(t, ves[0].Reason, "does not exist")
 	assert.NotContains(t, ves[0].Error(), "MIGH")
+}
+
+// Every mistake a variable can carry is refused by Validate and by
+// LoadConfiguration with the same Field and the same Reason, and a mistake
+// of PrivateKeyID is reported with the other mistakes, whatever the key.
+func TestValidate_sameReasonsAsLoadConfigurationForEveryField(t *testing.T) {
+	key := testECKeyPEM()
+	sa := func(c *Configuration) {
+		c.APIToken, c.ClientID, c.Scopes, c.PrivateKey = "", "0oa1", []string{"okta.sessions.read"}, key
+	}
+	saEnv := []string{"OKTA_CLIENT_CLIENTID=0oa1", "OKTA_CLIENT_SCOPES=okta.sessions.read", "OKTA_CLIENT_PRIVATEKEY=" + key}
+	tests := []struct {
+		name   string
+		set    func(*Configuration)
+		env    []string // replacing the service app's variable of the same name
+		fields []string
+	}{
+		{"token with a control character", func(c *Configuration) { c.APIToken = testToken + "\x01" }, []string{"OKTA_CLIENT_TOKEN=" + testToken + "\x01"}, []string{"APIToken"}},
+		{"token not ASCII", func(c *Configuration) { c.APIToken = testToken + "é" }, []string{"OKTA_CLIENT_TOKEN=" + testToken + "é"}, []string{"APIToken"}},
+		{"unknown mode", func(c *Configuration) { c.AuthorizationMode = "OAuth" }, []string{"OKTA_CLIENT_TOKEN=" + testToken, "OKTA_CLIENT_AUTHORIZATIONMODE=OAuth"}, []string{"AuthorizationMode"}},
+		{"client id with a control character", func(c *Configuration) { sa(c); c.ClientID = "0oa\x7f1" }, append(saEnv, "OKTA_CLIENT_CLIENTID=0oa\x7f1"), []string{"ClientID"}},
+		{"scope with a space", func(c *Configuration) { sa(c); c.Scopes = []string{"okta.sessions.read okta.sessions.manage"} },
+			append(saEnv, "OKTA_CLIENT_SCOPES=okta.sessions.read okta.sessions.manage"), []string{"Scopes"}},
+		{"scope with a quote", func(c *Configuration) { sa(c); c.Scopes = []string{`okta.sessions.read"`} }, append(saEnv, `OKTA_CLIENT_SCOPES=okta.sessions.read"`), []string{"Scopes"}},
+		{"an empty scope", func(c *Configuration) { sa(c); c.Scopes = []string{"okta.sessions.read", ""} }, append(saEnv, "OKTA_CLIENT_SCOPES=okta.sessions.read,,"), []string{"Scopes"}},
+		{"key id with a control character", func(c *Configuration) { sa(c); c.PrivateKeyID = "k\x01" }, append(saEnv, "OKTA_CLIENT_PRIVATEKEYID=k\x01"), []string{"PrivateKeyID"}},
+		{"key id with a control character and no key", func(c *Configuration) { sa(c); c.PrivateKeyID, c.PrivateKey = "k\x01", "{}" },
+			append(saEnv, "OKTA_CLIENT_PRIVATEKEYID=k\x01", "OKTA_CLIENT_PRIVATEKEY={}"), []string{"PrivateKey", "PrivateKeyID"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := &Configuration{BasePath: orgURL, APIToken: testToken}
+			tt.set(cfg)
+			ves := validationErrors(t, cfg.Validate())
+			env := map[string]string{"OKTA_CLIENT_ORGURL": orgURL}
+			for _, e := range tt.env {
+				k, v, _ := strings.Cut(e, "=")
+				env[k] = v
+			}
+			var list []string
+			for k, v := range env {
+				list = append(list, k+"="+v)
+			}
+			_, err := newDirs(t).load(&bytes.Buffer{}, list...)
+			ces := configErrors(t, err)
+			slices.SortFunc(ves, func(a, b *ValidationError) int { return strings.Compare(a.Field, b.Field) })
+			require.Equal(t, tt.fields, fieldsOf(ves))
+			require.Len(t, ces, len(ves), "%v", err)
+			slices.SortFunc(ces, func(a, b *ConfigError) int { return strings.Compare(a.Field, b.Field) })
+			for i, ve := range ves {
+				assert.Equal(t, ve.Field, ces[i].Field)
+				assert.Equal(t, ve.Reason, ces[i].Reason, ve.Field)
+			}
+		})
+	}
 }

@@ -116,7 +116,7 @@ func scalar(set func(l *loader, c *Fields, s string) *Problem) func(*loader, *Fi
 func plain(set func(*Fields, string)) func(*loader, *Fields, string) *Problem {
 	return func(_ *loader, c *Fields, s string) *Problem {
 		if hasControl(s) {
-			return invalid("contains a control character")
+			return invalid(reasonControl)
 		}
 		set(c, s)
 		return nil
@@ -151,7 +151,7 @@ func applyMode(_ *loader, c *Fields, s string) *Problem {
 			return nil
 		}
 	}
-	return invalid("is not an authorization mode; want SSWS, Bearer or PrivateKey")
+	return invalid(reasonMode)
 }
 
 // applyScopes sets Scopes from a YAML list or a comma-separated text.
@@ -169,14 +169,10 @@ func applyScopes(_ *loader, c *Fields, v value) *Problem {
 	}
 	scopes := make([]string, 0, len(list))
 	for _, s := range list {
-		s = strings.TrimSpace(s)
-		switch {
-		case s == "":
-			return invalid("has an empty scope; want scopes such as okta.sessions.read,okta.sessions.manage")
-		case !ValidScope(s):
-			return invalid("has a scope with a space, quote or control character in it; separate scopes with commas")
-		}
-		scopes = append(scopes, s)
+		scopes = append(scopes, strings.TrimSpace(s))
+	}
+	if reason := ScopesProblem(scopes); reason != "" {
+		return invalid(reason)
 	}
 	c.Scopes = scopes
 	return nil
