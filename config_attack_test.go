@@ -145,3 +145,57 @@ func TestValidate_sameReasonsAsLoadConfigurationForEveryField(t *testing.T) {
 		})
 	}
 }
+
+// The settings of Okta's management SDKs that this client does not use are
+// not typos: an okta.yaml shared with okta-sdk-golang (its README's sample,
+// with cache, connectionTimeout and a null proxy) and their variables load,
+// with a Warn record naming each. A proxy that is set is an error, since
+// the client would not go through it; WithUnknownAsWarning makes it a
+// warning, as for an unknown name.
+func TestLoadConfiguration_settingsOfOktasSDKs(t *testing.T) {
+	d := newDirs(t)
+	writeFile(t, d.workFile(), `okta:
+  client:
+    cache:
+      enabled: true
+      defaultTtl: 300
+      defaultTti: 300
+      caches: { }
+    connectionTimeout: 30
+    orgUrl: "https://dev-123.oktapreview.com/"
+    proxy:
+      port: null
+      host: null
+      username: null
+      password: null
+    token: `+testToken+"\n", 0o600)
+	var log bytes.Buffer
+	c, err := d.load(&log, "OKTA_CLIENT_CACHE_ENABLED=false", "OKTA_CLIENT_CACHE_DEFAULT_TTL=5", "OKTA_CLIENT_CACHE_DEFAULTTTI=5",
+		"OKTA_CLIENT_CONNECTION_TIMEOUT=5", "OKTA_CLIENT_CONNECTIONTIMEOUT=5")
+	require.NoError(t, err)
+	assert.Equal(t, testToken, c.APIToken)
+	for _, name := range []string{"okta.client.cache", "okta.client.connectionTimeout", "OKTA_CLIENT_CACHE_ENABLED", "OKTA_CLIENT_CONNECTIONTIMEOUT"} {
+		assert.Contains(t, log.String(), name)
+	}
+	assert.Contains(t, log.String(), `"level":"WARN"`)
+	assert.NotContains(t, log.String(), "okta.client.proxy", "a proxy left null is no setting")
+
+	const password = "pr0xyPASSWORDsecret"
+	_, err = d.load(&bytes.Buffer{}, "OKTA_CLIENT_PROXY_HOST=proxy.example.com", "OKTA_CLIENT_PROXY_PASSWORD="+password)
+	errs := configErrors(t, err)
+	require.Len(t, errs, 2, "%v", err)
+	assert.Equal(t, "OKTA_CLIENT_PROXY_HOST", errs[0].Source)
+	assert.Contains(t, errs[0].Reason, "HTTPS_PROXY")
+	assert.NotContains(t, err.Error(), password)
+
+	writeFile(t, d.workFile(), yamlClient("orgUrl: "+orgURL, "token: "+testToken, "proxy:", "  host: proxy.example.com"), 0o600)
+	_, err = d.load(&bytes.Buffer{})
+	errs = configErrors(t, err)
+	require.Len(t, errs, 1, "%v", err)
+	assert.Equal(t, "okta.client.proxy.host", errs[0].Key)
+	log.Reset()
+	_, err = LoadConfiguration(WithHomeDir(d.home), WithWorkDir(d.work), WithEnviron(nil), WithUnknownAsWarning(),
+		WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+	require.NoError(t, err)
+	assert.Contains(t, log.String(), "okta.client.proxy.host")
+}

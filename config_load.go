@@ -127,7 +127,10 @@ type loader struct {
 //   - a value that is empty, malformed or out of range, naming the variable
 //     or the file and key;
 //   - an unknown OKTA_CLIENT_* variable or key in a file (a typo must not
-//     fall back to a default); WithUnknownAsWarning logs these instead;
+//     fall back to a default); WithUnknownAsWarning logs these instead. The
+//     settings of Okta's SDKs that this client does not use (cache,
+//     connectionTimeout) are logged at Warn, but a proxy that is set is
+//     an error: the client's requests use HTTPS_PROXY and NO_PROXY;
 //   - the org URL or a credential missing once every source is read: the org
 //     URL, and the token unless AuthorizationMode is (or the client id and
 //     private key imply) "PrivateKey", which needs the client id, private key

@@ -280,6 +280,10 @@ func (f *yamlFile) client(key string, v *yaml.Node) {
 		f.l.apply(f.c, s, f.path, key, val)
 		return
 	}
+	if name == "proxy" && (isNull(v) || deref(v).Kind == yaml.MappingNode) {
+		f.mapping(key, v, f.client) // proxy.host... are sdkSettings
+		return
+	}
 	if name == "rateLimit" {
 		if n := deref(v); isNull(n) || n.Kind == yaml.MappingNode && len(n.Content) == 0 {
 			f.l.Problems = append(f.l.Problems, &Problem{Source: f.path, Key: key,
@@ -289,7 +293,9 @@ func (f *yamlFile) client(key string, v *yaml.Node) {
 		f.mapping(key, v, f.client)
 		return
 	}
-	f.unknown(key)
+	if !f.l.sdkSetting(f.path, key, name, !isNull(v)) {
+		f.unknown(key)
+	}
 }
 
 // unknown reports a key no setting has.
