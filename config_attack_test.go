@@ -83,6 +83,11 @@ func TestValidate_inlineKeyNotTakenForAPath(t *testing.T) {
 	_, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_CLIENTID=0oa1",
 		"OKTA_CLIENT_SCOPES=okta.sessions.read", "OKTA_CLIENT_PRIVATEKEY="+key)
 	require.NoError(t, err)
+	writeFile(t, filepath.Join(d.work, "bag.pem"), key, 0o600)
+	c, err := d.load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_CLIENTID=0oa1",
+		"OKTA_CLIENT_SCOPES=okta.sessions.read", "OKTA_CLIENT_PRIVATEKEY_FILE=bag.pem")
+	require.NoError(t, err, "the key read from the file is not taken for a path either")
+	require.NoError(t, NewAPIClient(c).cfgErr)
 
 	notAKey := "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\nU2VjcmV0S2V5TWF0ZXJpYWw="
 	ves := validationErrors(t, cfg(notAKey).Validate())
