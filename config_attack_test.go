@@ -204,3 +204,23 @@ func TestLoadConfiguration_settingsOfOktasSDKs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, log.String(), "okta.client.proxy.host")
 }
+
+// A key file that changes between Validate and NewAPIClient: the client
+// uses what it read and checked itself, so a file that went bad makes every
+// call fail with the key's *ValidationError before any I/O, and one that
+// was fixed works.
+func TestNewAPIClient_keyFileChangedAfterValidate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "key.pem")
+	cfg := &Configuration{BasePath: orgURL, ClientID: "0oa1", Scopes: []string{"okta.sessions.read"}, PrivateKey: path}
+	writeFile(t, path, testECKeyPEM(), 0o600)
+	require.NoError(t, cfg.Validate())
+	writeFile(t, path, "not a key any more", 0o600)
+	_, _, err := NewAPIClient(cfg).SessionApi.GetSession(t.Context(), "102abc")
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "PrivateKey", ve.Field)
+	assert.NotContains(t, err.Error(), "not a key")
+
+	writeFile(t, path, testECKeyPEM(), 0o600)
+	require.NoError(t, NewAPIClient(cfg).cfgErr)
+}
