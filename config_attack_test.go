@@ -146,6 +146,9 @@ func TestValidate_sameReasonsAsLoadConfigurationForEveryField(t *testing.T) {
 			for i, ve := range ves {
 				assert.Equal(t, ve.Field, ces[i].Field)
 				assert.Equal(t, ve.Reason, ces[i].Reason, ve.Field)
+				var cause *ValidationError // the error Validate returns, within the ConfigError
+				require.ErrorAs(t, ces[i], &cause)
+				assert.Equal(t, *ve, *cause)
 			}
 		})
 	}

@@ -98,7 +98,8 @@ type ConfigError struct {
 	Reason string
 	// Err is the cause when there is one to match with errors.Is or As, such
 	// as fs.ErrNotExist for a missing private key file, or the
-	// *ValidationError an org URL failed.
+	// *ValidationError that Configuration.Validate returns for a value one of
+	// its checks refused (an org URL, a token, a private key, a scope...).
 	Err error
 }
 

@@ -25,10 +25,10 @@ var settings = []setting{
 	{"OKTA_CLIENT_ORGURL", "orgUrl", "BasePath", scalar(applyOrgURL), nil},
 	{"OKTA_CLIENT_TOKEN", "token", "APIToken", scalar(applyToken), tokenFromFile},
 	{"OKTA_CLIENT_AUTHORIZATIONMODE", "authorizationMode", "AuthorizationMode", scalar(applyMode), nil},
-	{"OKTA_CLIENT_CLIENTID", "clientId", "ClientID", scalar(plain(func(c *Fields, s string) { c.ClientID = s })), nil},
+	{"OKTA_CLIENT_CLIENTID", "clientId", "ClientID", scalar(plain("ClientID", func(c *Fields, s string) { c.ClientID = s })), nil},
 	{"OKTA_CLIENT_SCOPES", "scopes", "Scopes", applyScopes, nil},
 	{"OKTA_CLIENT_PRIVATEKEY", "privateKey", "PrivateKey", scalar(applyPrivateKey), keyFromFile},
-	{"OKTA_CLIENT_PRIVATEKEYID", "privateKeyId", "PrivateKeyID", scalar(plain(func(c *Fields, s string) { c.PrivateKeyID = s })), nil},
+	{"OKTA_CLIENT_PRIVATEKEYID", "privateKeyId", "PrivateKeyID", scalar(plain("PrivateKeyID", func(c *Fields, s string) { c.PrivateKeyID = s })), nil},
 	{"OKTA_CLIENT_REQUEST_TIMEOUT", "requestTimeout", "Timeout", scalar(seconds(func(c *Fields, d time.Duration) { c.Timeout = d })), nil},
 	{"OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES", "rateLimit.maxRetries", "MaxRetries", scalar(applyMaxRetries), nil},
 	{"OKTA_CLIENT_RATE_LIMIT_MAX_BACKOFF", "rateLimit.maxBackoff", "MaxRetryWait", scalar(seconds(func(c *Fields, d time.Duration) { c.MaxRetryWait = d })), nil},
@@ -89,6 +89,13 @@ type value struct {
 // invalid returns a *Problem with reason, for apply to complete.
 func invalid(reason string) *Problem { return &Problem{Reason: reason} }
 
+// checked returns the *Problem of a value that a check of Validate refused,
+// for apply to complete: its Check is the problem Validate reports, which the
+// root's ConfigError carries as its Err, a *ValidationError.
+func checked(field, reason string) *Problem {
+	return &Problem{Reason: reason, Check: invalidField(field, reason)}
+}
+
 // scalar returns v's text, refusing a list and an empty value.
 func (v value) scalar() (string, *Problem) {
 	switch {
@@ -112,11 +119,12 @@ func scalar(set func(l *loader, c *Fields, s string) *Problem) func(*loader, *Fi
 	}
 }
 
-// plain returns a setter that sets a string without control characters.
-func plain(set func(*Fields, string)) func(*loader, *Fields, string) *Problem {
+// plain returns a setter that sets field, a string without control
+// characters.
+func plain(field string, set func(*Fields, string)) func(*loader, *Fields, string) *Problem {
 	return func(_ *loader, c *Fields, s string) *Problem {
 		if hasControl(s) {
-			return invalid(reasonControl)
+			return checked(field, reasonControl)
 		}
 		set(c, s)
 		return nil
@@ -127,7 +135,7 @@ func plain(set func(*Fields, string)) func(*loader, *Fields, string) *Problem {
 // BasePath.
 func applyOrgURL(_ *loader, c *Fields, s string) *Problem {
 	if _, p := (&Fields{BasePath: s}).OrgURL(); p != nil {
-		return &Problem{Reason: p.Reason, Check: p}
+		return checked(p.Field, p.Reason)
 	}
 	c.BasePath = s
 	return nil
@@ -137,7 +145,7 @@ func applyOrgURL(_ *loader, c *Fields, s string) *Problem {
 // APIToken.
 func applyToken(_ *loader, c *Fields, s string) *Problem {
 	if reason := APITokenProblem(s); reason != "" {
-		return invalid(reason)
+		return checked("APIToken", reason)
 	}
 	c.APIToken = s
 	return nil
@@ -151,7 +159,7 @@ func applyMode(_ *loader, c *Fields, s string) *Problem {
 			return nil
 		}
 	}
-	return invalid(reasonMode)
+	return checked("AuthorizationMode", reasonMode)
 }
 
 // applyScopes sets Scopes from a YAML list or a comma-separated text.
@@ -172,7 +180,7 @@ func applyScopes(_ *loader, c *Fields, v value) *Problem {
 		scopes = append(scopes, strings.TrimSpace(s))
 	}
 	if reason := ScopesProblem(scopes); reason != "" {
-		return invalid(reason)
+		return checked("Scopes", reason)
 	}
 	c.Scopes = scopes
 	return nil
@@ -210,7 +218,7 @@ func keyFromFile(l *loader, c *Fields, path string) *Problem {
 // the key came from a file. No message holds the key.
 func setPrivateKey(l *loader, c *Fields, key string, fromFile bool) *Problem {
 	if kp := l.checkKey(key); kp != nil {
-		return &Problem{Reason: KeyReason(kp, fromFile), Err: kp.Err}
+		return checked("PrivateKey", KeyReason(kp, fromFile))
 	}
 	c.PrivateKey = key
 	return nil
