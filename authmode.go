@@ -86,10 +86,10 @@ func (c *Configuration) serviceAppKeys(p *problems) *serviceAppKeys {
 // so that what loads is what signs; its reasons never quote the key.
 func checkKey(key string) *config.KeyProblem {
 	if _, _, err := decodePrivateKey(key); err != nil {
-		return &config.KeyProblem{Reason: reasonOf(err), NotAKey: true, Err: err}
+		return &config.KeyProblem{Reason: reasonOf(err), NotAKey: true}
 	}
 	if _, err := newAssertionSigner(key, ""); err != nil { // too short or broken to sign with
-		return &config.KeyProblem{Reason: reasonOf(err), Err: err}
+		return &config.KeyProblem{Reason: reasonOf(err)}
 	}
 	return nil
 }
