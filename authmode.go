@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/oktasessions/okta-session-go/internal/config"
 )
@@ -57,7 +58,7 @@ func (c *Configuration) serviceAppKeys(p *problems) *serviceAppKeys {
 		var fp *config.Problem
 		fromFile := !config.IsInlineKey(key) // the path of a file holding it
 		if fromFile {
-			key, _, fp = config.ReadKeyFile(key, "private key")
+			key, _, fp = config.ReadKeyFile(strings.TrimSpace(key), "private key") // as LoadConfiguration trims it
 		}
 		switch kp := checkKey(key); {
 		case fp != nil:

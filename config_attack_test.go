@@ -227,3 +227,26 @@ func TestNewAPIClient_keyFileChangedAfterValidate(t *testing.T) {
 	writeFile(t, path, testECKeyPEM(), 0o600)
 	require.NoError(t, NewAPIClient(cfg).cfgErr)
 }
+
+// Space around a value, as os.Getenv or a file read into a field brings it,
+// is taken as LoadConfiguration takes it: a private key path is trimmed,
+// and an API token with a space in it (around it, or "Bearer <token>") is
+// refused by both, since no token has one and every call would fail with 401.
+func TestValidate_spaceAroundValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "key.pem")
+	writeFile(t, path, testECKeyPEM(), 0o600)
+	cfg := &Configuration{BasePath: orgURL, ClientID: "0oa1", Scopes: []string{"okta.sessions.read"}, PrivateKey: path + "\n"}
+	require.NoError(t, cfg.Validate())
+	require.NoError(t, NewAPIClient(cfg).cfgErr)
+
+	for _, token := range []string{" " + testToken, testToken + " ", "Bearer " + testToken, "00abc\tdef"} {
+		ves := validationErrors(t, (&Configuration{BasePath: orgURL, APIToken: token}).Validate())
+		require.Len(t, ves, 1, "%q", token)
+		assert.Equal(t, "APIToken", ves[0].Field)
+		assert.NotContains(t, ves[0].Error(), testToken)
+	}
+	_, err := newDirs(t).load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_TOKEN=Bearer "+testToken)
+	ces := configErrors(t, err)
+	require.Len(t, ces, 1)
+	assert.Equal(t, "APIToken", ces[0].Field)
+}

@@ -244,8 +244,9 @@ func hasControl(s string) bool {
 // APITokenProblem returns what is wrong with a set API token, or "": the
 // mistakes Okta's users make most (the placeholder of Okta's samples, the
 // scheme typed with the token), a control character, which would change
-// the request, and a character no token has (not ASCII, such as a
-// byte-order mark), which would fail every call with 401.
+// the request, and a character no token has (a space, as in "Bearer
+// <token>"; not ASCII, such as a byte-order mark), which would fail every
+// call with 401.
 func APITokenProblem(s string) string {
 	switch {
 	case strings.Contains(s, "{apiToken}"):
@@ -254,6 +255,8 @@ func APITokenProblem(s string) string {
 		return "starts with \"SSWS \": give the token alone; the client adds the scheme"
 	case hasControl(s):
 		return reasonControl
+	case strings.ContainsAny(s, " \t"):
+		return "contains a space: give the token alone, without a scheme or surrounding space"
 	case strings.ContainsFunc(s, func(r rune) bool { return r > '~' }):
 		return "contains a character other than ASCII, such as a byte-order mark; an API token is ASCII"
 	}
