@@ -206,6 +206,14 @@ func TestLoadConfiguration_settingsOfOktasSDKs(t *testing.T) {
 		WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
 	require.NoError(t, err)
 	assert.Contains(t, log.String(), "okta.client.proxy.host")
+
+	for _, proxy := range []string{"proxy: http://proxy.example.com:8080", "proxy:\n      port: 8080\n      host: ''"} {
+		writeFile(t, d.workFile(), yamlClient("orgUrl: "+orgURL, "token: "+testToken, proxy), 0o600)
+		_, err = d.load(&bytes.Buffer{})
+		errs = configErrors(t, err)
+		require.Len(t, errs, 1, "%v", err)
+		assert.Contains(t, errs[0].Reason, "HTTPS_PROXY", proxy)
+	}
 }
 
 // A key file that changes between Validate and NewAPIClient: the client

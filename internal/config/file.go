@@ -293,7 +293,7 @@ func (f *yamlFile) client(key string, v *yaml.Node) {
 		f.mapping(key, v, f.client)
 		return
 	}
-	if !f.l.sdkSetting(f.path, key, name, !isNull(v)) {
+	if n := deref(v); !f.l.sdkSetting(f.path, key, name, !isNull(n) && (n.Kind != yaml.ScalarNode || strings.TrimSpace(n.Value) != "")) {
 		f.unknown(key)
 	}
 }

@@ -17,6 +17,7 @@ const sdkCache = "cache"
 // as Okta's SDKs spell them, that this client does not read.
 var sdkSettings = map[string][]string{
 	"connectionTimeout": {"OKTA_CLIENT_CONNECTION_TIMEOUT", "OKTA_CLIENT_CONNECTIONTIMEOUT"},
+	"proxy":             nil, // a proxy URL given as one value
 	"proxy.host":        {"OKTA_CLIENT_PROXY_HOST"},
 	"proxy.port":        {"OKTA_CLIENT_PROXY_PORT"},
 	"proxy.username":    {"OKTA_CLIENT_PROXY_USERNAME"},
@@ -52,7 +53,7 @@ func (l *loader) sdkSetting(source, yamlKey, key string, set bool) bool {
 	switch {
 	case !known && key != sdkCache:
 		return false
-	case strings.HasPrefix(key, "proxy."):
+	case strings.HasPrefix(key, "proxy"):
 		if set {
 			l.unknown(&Problem{Source: source, Key: yamlKey, Reason: "is a proxy setting of Okta's SDKs, which this client does not read: " +
 				"its requests go through the proxy of HTTPS_PROXY and NO_PROXY (or of Configuration.HTTPClient); set those, and remove it"})
