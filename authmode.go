@@ -60,6 +60,7 @@ func (c *Configuration) serviceAppKeys(p *problems) *serviceAppKeys {
 		if fromFile {
 			key, _, fp = config.ReadKeyFile(strings.TrimSpace(key), "private key") // as LoadConfiguration trims it
 		}
+		key = config.KeyText(key)
 		switch kp := checkKey(key); {
 		case fp != nil:
 			p.addField("PrivateKey", fp.Reason)

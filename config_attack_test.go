@@ -258,3 +258,17 @@ func TestValidate_spaceAroundValues(t *testing.T) {
 	require.Len(t, ces, 1)
 	assert.Equal(t, "APIToken", ces[0].Field)
 }
+
+// A PEM key whose line breaks were written as the two characters \n, as a
+// one-line variable holds it (.env files, CI settings), works in
+// Configuration.PrivateKey and OKTA_CLIENT_PRIVATEKEY alike.
+func TestValidate_pemWithEscapedLineBreaks(t *testing.T) {
+	key := strings.ReplaceAll(strings.TrimSpace(testECKeyPEM()), "\n", `\n`)
+	cfg := &Configuration{BasePath: orgURL, ClientID: "0oa1", Scopes: []string{"okta.sessions.read"}, PrivateKey: key}
+	require.NoError(t, cfg.Validate())
+	require.NoError(t, NewAPIClient(cfg).cfgErr)
+	c, err := newDirs(t).load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_CLIENTID=0oa1",
+		"OKTA_CLIENT_SCOPES=okta.sessions.read", "OKTA_CLIENT_PRIVATEKEY="+key)
+	require.NoError(t, err)
+	require.NoError(t, NewAPIClient(c).cfgErr)
+}

@@ -217,11 +217,22 @@ func keyFromFile(l *loader, c *Fields, path string) *Problem {
 // okta.Configuration.Validate does, and sets PrivateKey; fromFile tells whether
 // the key came from a file. No message holds the key.
 func setPrivateKey(l *loader, c *Fields, key string, fromFile bool) *Problem {
+	key = KeyText(key)
 	if kp := l.checkKey(key); kp != nil {
 		return checked("PrivateKey", KeyReason(kp, fromFile))
 	}
 	c.PrivateKey = key
 	return nil
+}
+
+// KeyText returns a private key as the parser reads it: PEM whose line
+// breaks were written as the two characters \n, as a one-line variable
+// holds it (.env files, CI settings), gets real ones; base64 has no '\'.
+func KeyText(key string) string {
+	if strings.Contains(key, "-----BEGIN") && !strings.Contains(key, "\n") {
+		return strings.ReplaceAll(key, `\n`, "\n")
+	}
+	return key
 }
 
 // KeyReason is the reason of a private key CheckKey refused, given
