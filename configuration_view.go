@@ -64,9 +64,10 @@ func headerNames(h map[string]string) []string {
 // templates, AuthorizationMode the mode the credential fields imply,
 // MaxRetries the retries made, 0 for NoRetries, and the durations theirs);
 // the API token and the private key are hidden, the default headers are
-// listed by name only (an invalid name shortened, as it may hold a secret), and user information in BasePath or Host is hidden.
-// A field holding an object (HTTPClient, TokenSource, DPoPKey, Clock,
-// Logger, Observer) shows whether it is set.
+// listed by name only (an invalid name shortened, as it may hold a
+// secret), and user information in BasePath or Host is hidden. A field
+// holding an object (HTTPClient, TokenSource, DPoPKey, Clock, Logger,
+// Observer) shows whether it is set.
 func (c Configuration) String() string {
 	var b strings.Builder
 	b.WriteString("Configuration{")
