@@ -272,3 +272,23 @@ func TestValidate_pemWithEscapedLineBreaks(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, NewAPIClient(c).cfgErr)
 }
+
+// The mistakes of one configuration come in the same order on every run:
+// no map order shows through, whichever source they come from.
+func TestLoadConfiguration_stableOrder(t *testing.T) {
+	d := newDirs(t)
+	writeFile(t, d.workFile(), yamlClient("orgUrl: dev-123.okta.com", "tokn: x", "proxy:", "  host: p", "  port: 1", "scopes: [a b]"), 0o600)
+	env := []string{"OKTA_CLIENT_TOKEN=SSWS x", "OKTA_CLIENT_PROXY_HOST=p", "OKTA_CLIENT_PROXY_PORT=1", "OKTA_CLIENT_ORG_URL=x",
+		"OKTA_CLIENT_REQUEST_TIMEOUT=-1", "OKTA_CLIENT_CLIENTID=0oa\x01", "OKTA_CLIENT_PRIVATEKEYID=k\x01", "OKTA_CLIENT_FOO=1"}
+	_, first := d.load(&bytes.Buffer{}, env...)
+	require.Error(t, first)
+	cfg := &Configuration{BasePath: "x", APIToken: "SSWS x", ClientID: "\x01", Scopes: []string{""}, PrivateKeyID: "\x01",
+		Timeout: -1, DefaultHeader: map[string]string{"A b": "", "Host": "", "C\x01": "", "Authorization": ""}}
+	firstV := cfg.Validate()
+	for range 20 {
+		slices.Reverse(env)
+		_, err := d.load(&bytes.Buffer{}, env...)
+		assert.Equal(t, first.Error(), err.Error())
+		assert.Equal(t, firstV.Error(), cfg.Validate().Error())
+	}
+}
