@@ -260,8 +260,8 @@ func TestValidate_spaceAroundValues(t *testing.T) {
 }
 
 // A PEM key whose line breaks were written as the two characters \n, as a
-// one-line variable holds it (.env files, CI settings), works in
-// Configuration.PrivateKey and OKTA_CLIENT_PRIVATEKEY alike.
+// one-line variable holds it (.env files, CI settings), or turned into
+// spaces, works in Configuration.PrivateKey and LoadConfiguration alike.
 func TestValidate_pemWithEscapedLineBreaks(t *testing.T) {
 	key := strings.ReplaceAll(strings.TrimSpace(testECKeyPEM()), "\n", `\n`)
 	cfg := &Configuration{BasePath: orgURL, ClientID: "0oa1", Scopes: []string{"okta.sessions.read"}, PrivateKey: key}
@@ -269,6 +269,18 @@ func TestValidate_pemWithEscapedLineBreaks(t *testing.T) {
 	require.NoError(t, NewAPIClient(cfg).cfgErr)
 	c, err := newDirs(t).load(&bytes.Buffer{}, "OKTA_CLIENT_ORGURL="+orgURL, "OKTA_CLIENT_CLIENTID=0oa1",
 		"OKTA_CLIENT_SCOPES=okta.sessions.read", "OKTA_CLIENT_PRIVATEKEY="+key)
+	require.NoError(t, err)
+	require.NoError(t, NewAPIClient(c).cfgErr)
+
+	// Its line breaks turned into spaces, as a one-line field or YAML's
+	// folded scalar (privateKey: >) makes them.
+	oneLine := strings.Join(strings.Fields(testECKeyPEM()), " ")
+	cfg.PrivateKey = oneLine
+	require.NoError(t, cfg.Validate())
+	d := newDirs(t)
+	writeFile(t, d.workFile(), "okta:\n  client:\n    orgUrl: "+orgURL+"\n    clientId: 0oa1\n    scopes: [okta.sessions.read]\n    privateKey: >\n      "+
+		strings.ReplaceAll(strings.TrimSpace(testECKeyPEM()), "\n", "\n      ")+"\n", 0o600)
+	c, err = d.load(&bytes.Buffer{})
 	require.NoError(t, err)
 	require.NoError(t, NewAPIClient(c).cfgErr)
 }

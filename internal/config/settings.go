@@ -2,6 +2,7 @@ package config
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -225,15 +226,27 @@ func setPrivateKey(l *loader, c *Fields, key string, fromFile bool) *Problem {
 	return nil
 }
 
-// KeyText returns a private key as the parser reads it: PEM whose line
-// breaks were written as the two characters \n, as a one-line variable
-// holds it (.env files, CI settings), gets real ones; base64 has no '\'.
+// KeyText returns a private key as the parser reads it: PEM on one line
+// gets its line breaks back, whether they were written as the two
+// characters \n, as a one-line variable holds them (.env files, CI
+// settings; base64 has no '\'), or turned into spaces, as a one-line field
+// or YAML's folded scalar (privateKey: >) turns them.
 func KeyText(key string) string {
-	if strings.Contains(key, "-----BEGIN") && !strings.Contains(key, "\n") {
-		return strings.ReplaceAll(key, `\n`, "\n")
+	if !strings.Contains(key, "-----BEGIN") || strings.Contains(key, "\n") {
+		return key
 	}
-	return key
+	if unescaped := strings.ReplaceAll(key, `\n`, "\n"); unescaped != key {
+		return unescaped
+	}
+	return oneLinePEM.ReplaceAllStringFunc(key, func(block string) string {
+		m := oneLinePEM.FindStringSubmatch(block)
+		return m[1] + "\n" + strings.Join(strings.Fields(m[2]), "") + "\n" + m[3]
+	})
 }
+
+// oneLinePEM matches a PEM block on one line: its header, base64 body and
+// footer.
+var oneLinePEM = regexp.MustCompile(`(-----BEGIN [A-Z0-9 ]+-----)([A-Za-z0-9+/=\s]*)(-----END [A-Z0-9 ]+-----)`)
 
 // KeyReason is the reason of a private key CheckKey refused, given
 // inline or read from a file (fromFile).
