@@ -88,15 +88,13 @@ func (l *loader) homeDir() string {
 	return home
 }
 
-// warn logs a Warn record (see logger).
-func (l *loader) warn(msg string, args ...any) { l.logger().Warn(msg, args...) }
-
-// logger is Options.Logger, or slog.Default() when there is none.
-func (l *loader) logger() *slog.Logger {
-	if l.Logger == nil {
-		return slog.Default()
+// warn logs a Warn record, to slog.Default() when Options has no Logger.
+func (l *loader) warn(msg string, args ...any) {
+	logger := l.Logger
+	if logger == nil {
+		logger = slog.Default()
 	}
-	return l.Logger
+	logger.Warn(msg, args...)
 }
 
 // checkKey is Options.CheckKey, or nil when there is none.
