@@ -3,6 +3,8 @@ package okta
 import (
 	"errors"
 	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/oktasessions/okta-session-go/internal/config"
 )
@@ -56,8 +58,9 @@ func (c *Configuration) serviceAppKeys(p *problems) *serviceAppKeys {
 		var fp *config.Problem
 		fromFile := !config.IsInlineKey(key) // the path of a file holding it
 		if fromFile {
-			key, _, fp = config.ReadKeyFile(key, "private key")
+			key, _, fp = config.ReadKeyFile(strings.TrimSpace(key), "private key") // as LoadConfiguration trims it
 		}
+		key = config.KeyText(key)
 		switch kp := checkKey(key); {
 		case fp != nil:
 			p.addField("PrivateKey", fp.Reason)
@@ -65,7 +68,11 @@ func (c *Configuration) serviceAppKeys(p *problems) *serviceAppKeys {
 			p.addField("PrivateKey", config.KeyReason(kp, fromFile))
 		default:
 			var err error
-			keys.assertion, err = newAssertionSigner(key, c.PrivateKeyID)
+			keyID := c.PrivateKeyID
+			if p.has("PrivateKeyID") { // refused already (see config.Fields.CheckModes)
+				keyID = ""
+			}
+			keys.assertion, err = newAssertionSigner(key, keyID)
 			p.addErr(err)
 		}
 	}
@@ -81,10 +88,10 @@ func (c *Configuration) serviceAppKeys(p *problems) *serviceAppKeys {
 // so that what loads is what signs; its reasons never quote the key.
 func checkKey(key string) *config.KeyProblem {
 	if _, _, err := decodePrivateKey(key); err != nil {
-		return &config.KeyProblem{Reason: reasonOf(err), NotAKey: true, Err: err}
+		return &config.KeyProblem{Reason: reasonOf(err), NotAKey: true}
 	}
 	if _, err := newAssertionSigner(key, ""); err != nil { // too short or broken to sign with
-		return &config.KeyProblem{Reason: reasonOf(err), Err: err}
+		return &config.KeyProblem{Reason: reasonOf(err)}
 	}
 	return nil
 }
@@ -105,6 +112,11 @@ func (p *problems) add(found ...*config.Problem) {
 	for _, f := range found {
 		*p = append(*p, validationError(f))
 	}
+}
+
+// has reports whether a mistake of field was recorded.
+func (p problems) has(field string) bool {
+	return slices.ContainsFunc(p, func(ve *ValidationError) bool { return ve.Field == field })
 }
 
 // addField records a mistake of field.

@@ -98,7 +98,8 @@ type ConfigError struct {
 	Reason string
 	// Err is the cause when there is one to match with errors.Is or As, such
 	// as fs.ErrNotExist for a missing private key file, or the
-	// *ValidationError an org URL failed.
+	// *ValidationError that Configuration.Validate returns for a value one of
+	// its checks refused (an org URL, a token, a private key, a scope...).
 	Err error
 }
 
@@ -127,7 +128,10 @@ type loader struct {
 //   - a value that is empty, malformed or out of range, naming the variable
 //     or the file and key;
 //   - an unknown OKTA_CLIENT_* variable or key in a file (a typo must not
-//     fall back to a default); WithUnknownAsWarning logs these instead;
+//     fall back to a default); WithUnknownAsWarning logs these instead. The
+//     settings of Okta's SDKs that this client does not use (cache,
+//     connectionTimeout) are logged at Warn, but a proxy that is set is
+//     an error: the client's requests use HTTPS_PROXY and NO_PROXY;
 //   - the org URL or a credential missing once every source is read: the org
 //     URL, and the token unless AuthorizationMode is (or the client id and
 //     private key imply) "PrivateKey", which needs the client id, private key

@@ -118,7 +118,8 @@ type Configuration struct {
 	// "okta.sessions.read" and "okta.sessions.manage".
 	Scopes []string
 	// PrivateKey is the service app's private key ("PrivateKey" mode): PEM
-	// (PKCS#1, PKCS#8 or SEC1; RSA or EC P-256) or a private JWK as JSON, or
+	// (PKCS#1, PKCS#8 or SEC1; RSA or EC P-256; on one line, its line
+	// breaks may be written as \n or spaces) or a private JWK as JSON, or
 	// the path of a file holding it (relative to the working directory),
 	// which Validate and NewAPIClient read. It is a secret.
 	PrivateKey string

@@ -23,7 +23,7 @@ func (c *Configuration) attrs() []slog.Attr {
 		slog.String("Domain", c.Domain),
 		slog.String("Host", hideUserinfo(c.Host)),
 		slog.String("Scheme", c.Scheme),
-		slog.Any("DefaultHeader", slices.Sorted(maps.Keys(c.DefaultHeader))), // names only
+		slog.Any("DefaultHeader", headerNames(c.DefaultHeader)),
 		slog.String("UserAgent", c.UserAgent),
 		slog.Bool("HTTPClient", c.HTTPClient != nil),
 		slog.String("APIToken", hidden(c.APIToken)),
@@ -46,14 +46,28 @@ func (c *Configuration) attrs() []slog.Attr {
 	}
 }
 
+// headerNames returns the names of the default headers, sorted, each name
+// that is not a valid header name shortened as Validate's error shows it:
+// a caller who wrote "X-Api-Key: <secret>" as the name put a secret in it.
+func headerNames(h map[string]string) []string {
+	names := slices.Sorted(maps.Keys(h))
+	for i, k := range names {
+		if !validHeaderName(k) {
+			names[i] = shortID(k)
+		}
+	}
+	return names
+}
+
 // String describes the configuration in force without its secrets: a field
 // left zero shows the default it stands for (BasePath and Domain their
 // templates, AuthorizationMode the mode the credential fields imply,
 // MaxRetries the retries made, 0 for NoRetries, and the durations theirs);
 // the API token and the private key are hidden, the default headers are
-// listed by name only, and user information in BasePath or Host is hidden.
-// A field holding an object (HTTPClient, TokenSource, DPoPKey, Clock,
-// Logger, Observer) shows whether it is set.
+// listed by name only (an invalid name shortened, as it may hold a
+// secret), and user information in BasePath or Host is hidden. A field
+// holding an object (HTTPClient, TokenSource, DPoPKey, Clock, Logger,
+// Observer) shows whether it is set.
 func (c Configuration) String() string {
 	var b strings.Builder
 	b.WriteString("Configuration{")

@@ -37,6 +37,9 @@ func (l *loader) loadEnv(c *Fields) {
 			l.applyFile(c, s, name, vars)
 			continue
 		}
+		if l.sdkSetting(name, "", sdkKeyOfEnv(name), strings.TrimSpace(vars[name]) != "") {
+			continue
+		}
 		shown := envPrefix + shownName(strings.TrimPrefix(name, envPrefix))
 		l.unknown(&Problem{Source: shown, Reason: "is not a variable this client reads" + envHint(name)})
 	}

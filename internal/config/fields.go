@@ -58,6 +58,10 @@ const (
 // NoRetries is the MaxRetries that turns retries off, okta.NoRetries.
 const NoRetries = -1
 
+// reasonMode is the reason of an AuthorizationMode that is none of the
+// modes.
+const reasonMode = "is not an authorization mode; want SSWS, Bearer or PrivateKey"
+
 // modeField is a credential field of an AuthorizationMode: whether it is
 // set, and whether the mode needs it.
 type modeField struct {
@@ -131,7 +135,7 @@ func (f *Fields) CheckModes() []*Problem {
 	mode := f.ImpliedMode()
 	modes := f.authModes()
 	if mode != "" && !slices.ContainsFunc(modes, func(m authMode) bool { return m.name == mode }) {
-		return []*Problem{invalidField("AuthorizationMode", `must be "SSWS", "Bearer", "PrivateKey" or empty`)}
+		return []*Problem{invalidField("AuthorizationMode", reasonMode)}
 	}
 	p := f.otherModes(modes, mode)
 	for _, field := range f.unsetFields() {
@@ -143,12 +147,34 @@ func (f *Fields) CheckModes() []*Problem {
 	case mode == ModeBearer && f.TokenSourceNil:
 		p = append(p, invalidField("TokenSource", "is a nil pointer"))
 	case mode == ModePrivateKey && hasControl(f.ClientID):
-		p = append(p, invalidField("ClientID", "contains a control character such as CR or LF"))
+		p = append(p, invalidField("ClientID", reasonControl))
 	}
-	if mode == ModePrivateKey && slices.ContainsFunc(f.Scopes, func(s string) bool { return !ValidScope(s) }) {
-		p = append(p, invalidField("Scopes", "has an empty scope or one with a space, quote or control character"))
+	if mode != ModePrivateKey {
+		return p
+	}
+	if reason := ScopesProblem(f.Scopes); reason != "" {
+		p = append(p, invalidField("Scopes", reason))
+	}
+	if hasControl(f.PrivateKeyID) {
+		p = append(p, invalidField("PrivateKeyID", reasonControl))
 	}
 	return p
+}
+
+// reasonControl is the reason of a text setting with a control character.
+const reasonControl = "contains a control character such as CR or LF"
+
+// ScopesProblem returns what is wrong with a list of scopes, or "": an
+// empty scope, or one that cannot be sent as one (see ValidScope), such as
+// two scopes in one.
+func ScopesProblem(scopes []string) string {
+	switch {
+	case slices.Contains(scopes, ""):
+		return "has an empty scope; want scopes such as okta.sessions.read"
+	case slices.ContainsFunc(scopes, func(s string) bool { return !ValidScope(s) }):
+		return "has a scope with a space, quote or control character in it: give each scope on its own (in a variable or a YAML string, separated by commas)"
+	}
+	return ""
 }
 
 // otherModes returns a problem for every set field of a mode other than
@@ -217,8 +243,10 @@ func hasControl(s string) bool {
 
 // APITokenProblem returns what is wrong with a set API token, or "": the
 // mistakes Okta's users make most (the placeholder of Okta's samples, the
-// scheme typed with the token) and a control character, which would change
-// the request.
+// scheme typed with the token), a control character, which would change
+// the request, and a character no token has (a space, as in "Bearer
+// <token>"; not ASCII, such as a byte-order mark), which would fail every
+// call with 401.
 func APITokenProblem(s string) string {
 	switch {
 	case strings.Contains(s, "{apiToken}"):
@@ -226,7 +254,11 @@ func APITokenProblem(s string) string {
 	case len(s) >= 5 && strings.EqualFold(s[:5], "SSWS "):
 		return "starts with \"SSWS \": give the token alone; the client adds the scheme"
 	case hasControl(s):
-		return "contains a control character such as CR or LF"
+		return reasonControl
+	case strings.ContainsAny(s, " \t"):
+		return "contains a space: give the token alone, without a scheme or surrounding space"
+	case strings.ContainsFunc(s, func(r rune) bool { return r > '~' }):
+		return "contains a character other than ASCII, such as a byte-order mark; an API token is ASCII"
 	}
 	return ""
 }

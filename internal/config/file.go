@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io"
 	"io/fs"
@@ -28,20 +29,26 @@ var (
 )
 
 // readSmallFile reads a regular file of at most limit bytes. It opens
-// nothing else, so that a FIFO or a device cannot hang or flood the loader.
+// nothing else, so that a FIFO or a device cannot hang or flood the loader;
+// and since the path may be swapped for one between the check and the
+// opening, it opens without blocking (openFlags) and checks again what it
+// opened.
 func readSmallFile(path string, limit int64) ([]byte, fs.FileMode, error) {
-	fi, err := os.Stat(path)
+	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+		return nil, 0, cmp.Or(err, ErrNotRegular)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, 0, err
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, 0, ErrNotRegular
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, 0, err
@@ -98,7 +105,9 @@ func (l *loader) readSecretFile(path, what string) (string, *Problem) {
 }
 
 // ReadKeyFile reads the file at path that holds a secret (what: "token" or
-// "private key"), and returns its text without surrounding space. Its
+// "private key"), and returns its text without surrounding space (a final
+// newline, CRLF) or a leading UTF-8 byte-order mark, which Windows editors
+// write and which would make the token or the PEM unusable. Its
 // *Problem has no source and names neither the path nor the text.
 func ReadKeyFile(path, what string) (string, fs.FileMode, *Problem) {
 	data, mode, err := readSmallFile(path, MaxKeyFileSize)
@@ -106,8 +115,12 @@ func ReadKeyFile(path, what string) (string, fs.FileMode, *Problem) {
 		reason, cause := fileProblem(err)
 		return "", 0, &Problem{Err: cause, Reason: "names a " + what + " file that " + reason}
 	}
-	return strings.TrimSpace(string(data)), mode, nil
+	return strings.TrimSpace(strings.TrimPrefix(string(data), byteOrderMark)), mode, nil
 }
+
+// byteOrderMark is the UTF-8 encoding of U+FEFF, with which some editors
+// start a text file.
+const byteOrderMark = "\ufeff"
 
 // loadFile applies the okta.yaml at path to c; a missing file is skipped.
 func (l *loader) loadFile(c *Fields, path string) {
@@ -267,6 +280,10 @@ func (f *yamlFile) client(key string, v *yaml.Node) {
 		f.l.apply(f.c, s, f.path, key, val)
 		return
 	}
+	if name == "proxy" && (isNull(v) || deref(v).Kind == yaml.MappingNode) {
+		f.mapping(key, v, f.client) // proxy.host... are sdkSettings
+		return
+	}
 	if name == "rateLimit" {
 		if n := deref(v); isNull(n) || n.Kind == yaml.MappingNode && len(n.Content) == 0 {
 			f.l.Problems = append(f.l.Problems, &Problem{Source: f.path, Key: key,
@@ -276,7 +293,9 @@ func (f *yamlFile) client(key string, v *yaml.Node) {
 		f.mapping(key, v, f.client)
 		return
 	}
-	f.unknown(key)
+	if n := deref(v); !f.l.sdkSetting(f.path, key, name, !isNull(n) && (n.Kind != yaml.ScalarNode || strings.TrimSpace(n.Value) != "")) {
+		f.unknown(key)
+	}
 }
 
 // unknown reports a key no setting has.

@@ -32,7 +32,6 @@ type Options struct {
 type KeyProblem struct {
 	Reason  string // what is wrong, without any part of the key
 	NotAKey bool   // neither PEM nor a JWK, rather than an unusable key
-	Err     error  // the cause, or nil
 }
 
 // Result is what Load found: the values its sources set, and every

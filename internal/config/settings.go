@@ -2,6 +2,7 @@ package config
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -25,10 +26,10 @@ var settings = []setting{
 	{"OKTA_CLIENT_ORGURL", "orgUrl", "BasePath", scalar(applyOrgURL), nil},
 	{"OKTA_CLIENT_TOKEN", "token", "APIToken", scalar(applyToken), tokenFromFile},
 	{"OKTA_CLIENT_AUTHORIZATIONMODE", "authorizationMode", "AuthorizationMode", scalar(applyMode), nil},
-	{"OKTA_CLIENT_CLIENTID", "clientId", "ClientID", scalar(plain(func(c *Fields, s string) { c.ClientID = s })), nil},
+	{"OKTA_CLIENT_CLIENTID", "clientId", "ClientID", scalar(plain("ClientID", func(c *Fields, s string) { c.ClientID = s })), nil},
 	{"OKTA_CLIENT_SCOPES", "scopes", "Scopes", applyScopes, nil},
 	{"OKTA_CLIENT_PRIVATEKEY", "privateKey", "PrivateKey", scalar(applyPrivateKey), keyFromFile},
-	{"OKTA_CLIENT_PRIVATEKEYID", "privateKeyId", "PrivateKeyID", scalar(plain(func(c *Fields, s string) { c.PrivateKeyID = s })), nil},
+	{"OKTA_CLIENT_PRIVATEKEYID", "privateKeyId", "PrivateKeyID", scalar(plain("PrivateKeyID", func(c *Fields, s string) { c.PrivateKeyID = s })), nil},
 	{"OKTA_CLIENT_REQUEST_TIMEOUT", "requestTimeout", "Timeout", scalar(seconds(func(c *Fields, d time.Duration) { c.Timeout = d })), nil},
 	{"OKTA_CLIENT_RATE_LIMIT_MAX_RETRIES", "rateLimit.maxRetries", "MaxRetries", scalar(applyMaxRetries), nil},
 	{"OKTA_CLIENT_RATE_LIMIT_MAX_BACKOFF", "rateLimit.maxBackoff", "MaxRetryWait", scalar(seconds(func(c *Fields, d time.Duration) { c.MaxRetryWait = d })), nil},
@@ -89,6 +90,13 @@ type value struct {
 // invalid returns a *Problem with reason, for apply to complete.
 func invalid(reason string) *Problem { return &Problem{Reason: reason} }
 
+// checked returns the *Problem of a value that a check of Validate refused,
+// for apply to complete: its Check is the problem Validate reports, which the
+// root's ConfigError carries as its Err, a *ValidationError.
+func checked(field, reason string) *Problem {
+	return &Problem{Reason: reason, Check: invalidField(field, reason)}
+}
+
 // scalar returns v's text, refusing a list and an empty value.
 func (v value) scalar() (string, *Problem) {
 	switch {
@@ -112,11 +120,12 @@ func scalar(set func(l *loader, c *Fields, s string) *Problem) func(*loader, *Fi
 	}
 }
 
-// plain returns a setter that sets a string without control characters.
-func plain(set func(*Fields, string)) func(*loader, *Fields, string) *Problem {
+// plain returns a setter that sets field, a string without control
+// characters.
+func plain(field string, set func(*Fields, string)) func(*loader, *Fields, string) *Problem {
 	return func(_ *loader, c *Fields, s string) *Problem {
 		if hasControl(s) {
-			return invalid("contains a control character")
+			return checked(field, reasonControl)
 		}
 		set(c, s)
 		return nil
@@ -127,7 +136,7 @@ func plain(set func(*Fields, string)) func(*loader, *Fields, string) *Problem {
 // BasePath.
 func applyOrgURL(_ *loader, c *Fields, s string) *Problem {
 	if _, p := (&Fields{BasePath: s}).OrgURL(); p != nil {
-		return &Problem{Reason: p.Reason, Check: p}
+		return checked(p.Field, p.Reason)
 	}
 	c.BasePath = s
 	return nil
@@ -137,7 +146,7 @@ func applyOrgURL(_ *loader, c *Fields, s string) *Problem {
 // APIToken.
 func applyToken(_ *loader, c *Fields, s string) *Problem {
 	if reason := APITokenProblem(s); reason != "" {
-		return invalid(reason)
+		return checked("APIToken", reason)
 	}
 	c.APIToken = s
 	return nil
@@ -151,7 +160,7 @@ func applyMode(_ *loader, c *Fields, s string) *Problem {
 			return nil
 		}
 	}
-	return invalid("is not an authorization mode; want SSWS, Bearer or PrivateKey")
+	return checked("AuthorizationMode", reasonMode)
 }
 
 // applyScopes sets Scopes from a YAML list or a comma-separated text.
@@ -169,24 +178,22 @@ func applyScopes(_ *loader, c *Fields, v value) *Problem {
 	}
 	scopes := make([]string, 0, len(list))
 	for _, s := range list {
-		s = strings.TrimSpace(s)
-		switch {
-		case s == "":
-			return invalid("has an empty scope; want scopes such as okta.sessions.read,okta.sessions.manage")
-		case !ValidScope(s):
-			return invalid("has a scope with a space, quote or control character in it; separate scopes with commas")
-		}
-		scopes = append(scopes, s)
+		scopes = append(scopes, strings.TrimSpace(s))
+	}
+	if reason := ScopesProblem(scopes); reason != "" {
+		return checked("Scopes", reason)
 	}
 	c.Scopes = scopes
 	return nil
 }
 
 // IsInlineKey reports whether a private key setting holds the key itself
-// (PEM or JWK JSON) rather than the path of a file holding it.
+// rather than the path of a file holding it: JWK JSON, PEM (anywhere in it:
+// openssl may write "Bag Attributes" lines before it), or any text of
+// several lines, which no path is.
 func IsInlineKey(s string) bool {
 	s = strings.TrimSpace(s)
-	return strings.HasPrefix(s, "-----BEGIN") || strings.HasPrefix(s, "{")
+	return strings.HasPrefix(s, "{") || strings.Contains(s, "-----BEGIN") || strings.ContainsAny(s, "\r\n")
 }
 
 // applyPrivateKey sets PrivateKey from the key itself or from the file it
@@ -211,12 +218,35 @@ func keyFromFile(l *loader, c *Fields, path string) *Problem {
 // okta.Configuration.Validate does, and sets PrivateKey; fromFile tells whether
 // the key came from a file. No message holds the key.
 func setPrivateKey(l *loader, c *Fields, key string, fromFile bool) *Problem {
+	key = KeyText(key)
 	if kp := l.checkKey(key); kp != nil {
-		return &Problem{Reason: KeyReason(kp, fromFile), Err: kp.Err}
+		return checked("PrivateKey", KeyReason(kp, fromFile))
 	}
 	c.PrivateKey = key
 	return nil
 }
+
+// KeyText returns a private key as the parser reads it: PEM on one line
+// gets its line breaks back, whether they were written as the two
+// characters \n, as a one-line variable holds them (.env files, CI
+// settings; base64 has no '\'), or turned into spaces, as a one-line field
+// or YAML's folded scalar (privateKey: >) turns them.
+func KeyText(key string) string {
+	if !strings.Contains(key, "-----BEGIN") || strings.Contains(key, "\n") {
+		return key
+	}
+	if unescaped := strings.ReplaceAll(key, `\n`, "\n"); unescaped != key {
+		return unescaped
+	}
+	return oneLinePEM.ReplaceAllStringFunc(key, func(block string) string {
+		m := oneLinePEM.FindStringSubmatch(block)
+		return m[1] + "\n" + strings.Join(strings.Fields(m[2]), "") + "\n" + m[3]
+	})
+}
+
+// oneLinePEM matches a PEM block on one line: its header, base64 body and
+// footer.
+var oneLinePEM = regexp.MustCompile(`(-----BEGIN [A-Z0-9 ]+-----)([A-Za-z0-9+/=\s]*)(-----END [A-Z0-9 ]+-----)`)
 
 // KeyReason is the reason of a private key CheckKey refused, given
 // inline or read from a file (fromFile).
