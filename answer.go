@@ -58,29 +58,59 @@ var (
 	errSessionMismatch = errors.New("the answer is another session than the one asked for")
 )
 
-// checkAnswer checks the answer to an attempt of r and decodes it into r.out.
-// It reads the body through one size cap, drains what is left of it (up to
-// the cap, so that the connection can be reused, and never past the
-// attempt's deadline, which ends the read), closes it, and leaves resp.Body
-// as http.NoBody.
-//
-// A body read that fails part-way (the connection broke, or AttemptTimeout
-// cut a slow body off) is a transport failure, as a *url.Error, for the
-// retry rules; a body that arrived whole but is not one session is a
-// *ResponseError; a non-2xx answer is an *APIError.
-func checkAnswer(r *call, resp *http.Response) error {
-	if resp.StatusCode < http.StatusOK {
-		// Go's transport handles every 1xx but 101 Switching Protocols, whose
-		// body is the raw connection: reading it would wait for as long as
-		// the server likes. Close it unread.
-		resp.Body.Close()
-		resp.Body = http.NoBody
+// answerReader is how one kind of request reads its answer: the caps of a
+// 2xx and of another body, what a 2xx answer gives, and the error of any
+// other. checkAnswer does what is the same for every kind.
+type answerReader struct {
+	okLimit, errLimit int64
+	// ok reads a 2xx answer from body, which stops at okLimit.
+	ok func(r *call, resp *http.Response, body *answerBody) error
+	// fail returns the error of a non-2xx answer; body stops at errLimit,
+	// and is nil for a 1xx, whose body is closed unread.
+	fail func(r *call, resp *http.Response, body *answerBody) error
+}
+
+// sessionReader reads the answers of the API operations: a Session into
+// r.out, or an *APIError.
+var sessionReader = &answerReader{
+	okLimit:  maxSessionBody,
+	errLimit: maxErrorBody,
+	ok:       readSession,
+	fail:     readAPIError,
+}
+
+// readAPIError is the *APIError of a non-2xx answer, with its body (nil
+// for a 1xx).
+func readAPIError(r *call, resp *http.Response, body *answerBody) error {
+	if body == nil {
 		return newAPIError(r, resp, nil)
 	}
+	return newAPIError(r, resp, readCapped(body, maxErrorBody))
+}
+
+// checkAnswer checks the answer to an attempt of r and reads it as r.reader
+// says (sessionReader when nil). It reads the body through one size cap,
+// drains what is left of it (up to the cap, so that the connection can be
+// reused, and never past the attempt's deadline, which ends the read),
+// closes it, and leaves resp.Body as http.NoBody.
+//
+// A 1xx answer is an error of its kind at once: Go's transport handles
+// every 1xx but 101 Switching Protocols, whose body is the raw connection,
+// which would be read for as long as the server likes; it is closed unread.
+func checkAnswer(r *call, resp *http.Response) error {
+	rd := r.reader
+	if rd == nil {
+		rd = sessionReader
+	}
+	if resp.StatusCode < http.StatusOK {
+		resp.Body.Close()
+		resp.Body = http.NoBody
+		return rd.fail(r, resp, nil)
+	}
 	ok := isSuccess(resp.StatusCode)
-	body := &answerBody{r: resp.Body, left: maxSessionBody}
+	body := &answerBody{r: resp.Body, left: rd.okLimit}
 	if !ok {
-		body.left = maxErrorBody
+		body.left = rd.errLimit
 	}
 	body.limit = body.left
 	defer func() {
@@ -89,8 +119,16 @@ func checkAnswer(r *call, resp *http.Response) error {
 		resp.Body = http.NoBody
 	}()
 	if !ok {
-		return newAPIError(r, resp, readCapped(body, maxErrorBody))
+		return rd.fail(r, resp, body)
 	}
+	return rd.ok(r, resp, body)
+}
+
+// readSession decodes a 2xx answer into r.out, if any. A body read that
+// fails part-way (the connection broke, or AttemptTimeout cut a slow body
+// off) is a transport failure, as a *url.Error, for the retry rules; a body
+// that arrived whole but is not one session is a *ResponseError.
+func readSession(r *call, resp *http.Response, body *answerBody) error {
 	if r.out == nil {
 		return nil
 	}
@@ -100,12 +138,18 @@ func checkAnswer(r *call, resp *http.Response) error {
 	case err == nil:
 		return nil
 	case body.readErr != nil:
-		return r.transportError(&url.Error{Op: r.method, URL: r.url, Err: readFailure(resp, body.readErr)})
+		return r.readError(resp, body.readErr)
 	case errors.Is(err, errNotJSON):
 		// The server's Content-Type, bounded and without the call's secrets.
 		err = fmt.Errorf("content type %q %w", r.serverText(ct, maxCodeLen), errNotJSON)
 	}
 	return &ResponseError{Op: r.op, StatusCode: resp.StatusCode, Err: r.safeErr(err)}
+}
+
+// readError is the transport failure of a body read that failed part-way,
+// as a *url.Error (see readFailure).
+func (r *call) readError(resp *http.Response, err error) error {
+	return r.transportError(&url.Error{Op: r.method, URL: r.url, Err: readFailure(resp, err)})
 }
 
 // readFailure is why reading resp's body failed: the attempt's context error

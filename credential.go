@@ -19,17 +19,20 @@ import (
 // which Okta allows), or the user's cookie (sessionCookie, for
 // /api/v1/sessions/me), or, in "PrivateKey" mode, an OAuth 2.0 access token
 // (oauthCall), whose authorize fetches the token when none is cached and
-// signs a fresh DPoP proof for each attempt, and whose
-// retryAfterUnauthorized may ask do for one more attempt after a 401, at
-// most once per reason ("use_dpop_nonce", "invalid_token") in a call. See
+// signs a fresh DPoP proof for each attempt, and whose repeat may ask for
+// one more attempt at once after a 401, at most once per reason
+// ("use_dpop_nonce", "invalid_token") in a call (see sendRepeating); the
+// token request's own credential, the grant, does the same for the token
+// endpoint's "use_dpop_nonce". See
 // https://developer.okta.com/docs/guides/dpop/nonoktaresourceserver/main/.
 type credential interface {
 	// authorize sets the headers that authenticate req, one attempt; ctx
 	// bounds any I/O it needs (a token request).
 	authorize(ctx context.Context, req *http.Request) error
-	// retryAfterUnauthorized is shown the answer to every attempt, and
-	// reports whether to repeat the attempt at once, not counted as a retry.
-	retryAfterUnauthorized(resp *http.Response) bool
+	// repeat is shown the answer to every attempt (resp nil when none
+	// came) and its error, and reports whether to repeat the attempt at
+	// once, not counted as a retry.
+	repeat(resp *http.Response, err error) bool
 	// secrets are what it sent that must never appear in error text: every
 	// token, proof or cookie of the call so far.
 	secrets() []string
@@ -44,7 +47,7 @@ func (a authorization) authorize(_ context.Context, req *http.Request) error {
 	return nil
 }
 
-func (authorization) retryAfterUnauthorized(*http.Response) bool { return false }
+func (authorization) repeat(*http.Response, error) bool { return false }
 
 func (a authorization) secrets() []string {
 	_, s, _ := strings.Cut(string(a), " ")
@@ -56,7 +59,7 @@ func (a authorization) secrets() []string {
 type anonymous struct{}
 
 func (anonymous) authorize(context.Context, *http.Request) error { return nil }
-func (anonymous) retryAfterUnauthorized(*http.Response) bool     { return false }
+func (anonymous) repeat(*http.Response, error) bool              { return false }
 func (anonymous) secrets() []string                              { return nil }
 
 // sessionCookie is a user's Okta session cookie (sid or idx), the only
@@ -72,7 +75,7 @@ func (s sessionCookie) authorize(_ context.Context, req *http.Request) error {
 	return nil
 }
 
-func (sessionCookie) retryAfterUnauthorized(*http.Response) bool { return false }
+func (sessionCookie) repeat(*http.Response, error) bool { return false }
 
 func (s sessionCookie) secrets() []string { return []string{s.value} }
 

@@ -32,6 +32,10 @@ type OAuthError struct {
 	ErrorDescription string
 	// RequestId is the X-Okta-Request-Id of the answer, for Okta's System Log.
 	RequestId string
+
+	// response is the answer, for the retry rules (its Retry-After and
+	// rate-limit headers); its body has been read and closed.
+	response *http.Response
 }
 
 // Error reads like "oauth2 token endpoint: 400 invalid_scope: The following
@@ -68,7 +72,8 @@ const (
 // description cut to size, stripped of control characters, with every
 // secret of the request shortened.
 func newOAuthError(resp *http.Response, code, description string, secrets ...string) *OAuthError {
-	raw := &OAuthError{StatusCode: resp.StatusCode, ErrorCode: code, ErrorDescription: description, RequestId: resp.Header.Get("X-Okta-Request-Id")}
+	raw := &OAuthError{StatusCode: resp.StatusCode, ErrorCode: code, ErrorDescription: description,
+		RequestId: resp.Header.Get("X-Okta-Request-Id"), response: resp}
 	return raw.shortened(secrets)
 }
 

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,20 +37,23 @@ const (
 // token request carrying a DPoP proof (and every API request too when the
 // token comes back DPoP-bound). It is safe for concurrent use; one token
 // request at a time serves every goroutine waiting for a token.
+//
+// The token request goes through the client's pipeline (exchange, see
+// pipeline.go) with its own credential (grant) and reader (tokenReader):
+// the same headers, redirect rule, time bounds and size caps as an API
+// request.
 type tokenProvider struct {
-	tokenURL   string
-	clientID   string
-	scope      string // the scopes, space-separated
-	assertion  *assertionSigner
-	dpop       *dpopKey
-	httpClient *http.Client
-	clock      Clock
-	timeout    time.Duration // bounds one token fetch (both requests of a nonce retry), besides the caller's context
-	userAgent  string
-	header     map[string]string // Configuration.DefaultHeader of the client's own copy (never changed): set on token requests too
+	tokenURL  string
+	clientID  string
+	scope     string // the scopes, space-separated
+	assertion *assertionSigner
+	dpop      *dpopKey
+	clock     Clock
+	timeout   time.Duration // bounds one token fetch (both requests of a nonce repeat), besides the caller's context
 
-	// logFetch records each token request (APIClient.logTokenFetch); nil
-	// logs nothing.
+	// exchange sends one request of the pipeline (APIClient.exchange).
+	exchange func(ctx context.Context, r *call) (*http.Response, error)
+	// logFetch records each token request (APIClient.logTokenFetch).
 	logFetch func(ctx context.Context, endpoint string, took time.Duration, err error)
 
 	tokenNonce dpopNonce // the token endpoint's latest DPoP-Nonce
@@ -63,10 +64,11 @@ type tokenProvider struct {
 	flight *tokenFlight // the token request under way, or nil
 }
 
-// tokenFlight is one token request that several goroutines wait for.
+// tokenFlight is one token fetch that several goroutines wait for.
 type tokenFlight struct {
-	done chan struct{} // closed once tok and err are set
+	done chan struct{} // closed once tok, sent and err are set
 	tok  *accessToken
+	sent []string // the assertions and proofs the fetch sent
 	err  error
 }
 
@@ -75,6 +77,7 @@ type accessToken struct {
 	auth      string    // the Authorization header: "DPoP <token>" or "Bearer <token>"
 	ath       string    // for DPoP-bound tokens, the proofs' ath; else empty
 	refreshAt time.Time // when to fetch the next one
+	sent      []string  // the client assertions and proofs of the fetch that got it
 }
 
 // String hides the token.
@@ -84,11 +87,14 @@ func (t *accessToken) String() string { return "accessToken{[redacted]}" }
 func (t *accessToken) GoString() string { return t.String() }
 
 // newTokenProvider returns the provider of a "PrivateKey" configuration,
-// with the keys validateAuthorization built from it. cfg must have its
-// defaults filled in (Clock, AttemptTimeout), as NewAPIClient leaves its
-// copy; base is the org URL without a trailing slash. Without a DPoPKey, it
-// makes the client's own P-256 key.
-func newTokenProvider(cfg *Configuration, keys *serviceAppKeys, base string, hc *http.Client) (*tokenProvider, error) {
+// with the keys validateAuthorization built from it, sending its requests
+// by exchange and recording them by logFetch. cfg must have its defaults
+// filled in (Clock, AttemptTimeout), as NewAPIClient leaves its copy; base
+// is the org URL without a trailing slash. Without a DPoPKey, it makes the
+// client's own P-256 key.
+func newTokenProvider(cfg *Configuration, keys *serviceAppKeys, base string,
+	exchange func(context.Context, *call) (*http.Response, error),
+	logFetch func(context.Context, string, time.Duration, error)) (*tokenProvider, error) {
 	dpop := keys.dpop
 	if dpop == nil {
 		var err error
@@ -98,23 +104,25 @@ func newTokenProvider(cfg *Configuration, keys *serviceAppKeys, base string, hc 
 	}
 	return &tokenProvider{
 		tokenURL: base + tokenPath, clientID: cfg.ClientID, scope: strings.Join(cfg.Scopes, " "),
-		assertion: keys.assertion, dpop: dpop, httpClient: hc, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
-		userAgent: fullUserAgent(cfg), header: cfg.DefaultHeader,
+		assertion: keys.assertion, dpop: dpop, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
+		exchange: exchange, logFetch: logFetch,
 	}, nil
 }
 
-// token returns the cached token, or fetches one. Only one fetch runs at a
-// time: the goroutines that come while it runs wait for it and share its
-// token or its error, each as long as its own ctx lets it. If the fetch
-// failed only because its caller's ctx ended, a waiter whose ctx is alive
-// fetches again.
-func (p *tokenProvider) token(ctx context.Context) (*accessToken, error) {
+// token returns the cached token, or fetches one, with the secrets sent to
+// get it (the fetch's assertions and proofs, also when it failed). Only one
+// fetch runs at a time: the goroutines that come while it runs wait for it
+// and share its token or its error, each as long as its own ctx lets it.
+// If the fetch failed only because its caller's ctx ended, a waiter whose
+// ctx is alive fetches again. Every fetch is bounded in time (see fetch),
+// so a flight always lands.
+func (p *tokenProvider) token(ctx context.Context) (*accessToken, []string, error) {
 	for {
 		now := p.clock.Now() // a caller's Clock: never called under p.mu, which a panic would leave locked
 		p.mu.Lock()
 		if t := p.cached; t != nil && now.Before(t.refreshAt) {
 			p.mu.Unlock()
-			return t, nil
+			return t, t.sent, nil
 		}
 		f := p.flight
 		if f == nil {
@@ -122,16 +130,16 @@ func (p *tokenProvider) token(ctx context.Context) (*accessToken, error) {
 			p.flight = f
 			p.mu.Unlock()
 			p.fly(ctx, f)
-			return f.tok, f.err
+			return f.tok, f.sent, f.err
 		}
 		p.mu.Unlock()
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		case <-f.done:
 		}
 		if f.err == nil || ctx.Err() != nil || !errors.Is(f.err, context.Canceled) && !errors.Is(f.err, context.DeadlineExceeded) {
-			return f.tok, f.err
+			return f.tok, f.sent, f.err
 		}
 	}
 }
@@ -158,7 +166,7 @@ func (p *tokenProvider) fly(ctx context.Context, f *tokenFlight) {
 		p.mu.Unlock()
 		close(f.done)
 	}()
-	f.tok, f.err = p.fetch(ctx)
+	f.tok, f.sent, f.err = p.fetch(ctx)
 }
 
 // invalidate drops t from the cache, if it is still there, so that the next
@@ -172,75 +180,29 @@ func (p *tokenProvider) invalidate(t *accessToken) {
 	}
 }
 
-// fetch runs the client-credentials grant, bounded by ctx and p.timeout.
-// When the token endpoint asks for a DPoP nonce (400 use_dpop_nonce with a
-// new DPoP-Nonce) it asks once more, with a new assertion and a new proof
-// carrying the nonce.
-func (p *tokenProvider) fetch(ctx context.Context) (*accessToken, error) {
+// fetch runs the client-credentials grant as a request of the pipeline,
+// bounded by ctx (the attempt of the API call that needs the token) and
+// p.timeout: every read of the answer ends with them (see exchange). When
+// the token endpoint asks for a DPoP nonce (400 use_dpop_nonce with a new
+// DPoP-Nonce) the grant asks once more, with a new assertion and a new
+// proof carrying the nonce. It returns the token, or the error, with every
+// assertion and proof it sent.
+func (p *tokenProvider) fetch(ctx context.Context) (*accessToken, []string, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	for attempt := 0; ; attempt++ {
-		sent := p.tokenNonce.get()
+	g := &tokenGrant{p: p}
+	r := &call{method: http.MethodPost, url: p.tokenURL, cred: g, idempotent: true, reader: g.reader()}
+	_, err := sendRepeating(ctx, r, func(ctx context.Context, r *call) (*http.Response, error) {
 		start := time.Now()
-		tok, err := p.requestToken(ctx, sent)
-		if p.logFetch != nil {
-			p.logFetch(ctx, p.tokenURL, time.Since(start), err)
-		}
-		var oe *OAuthError
-		if attempt == 0 && errors.As(err, &oe) && oe.ErrorCode == "use_dpop_nonce" && p.tokenNonce.get() != sent {
-			continue
-		}
-		return tok, err
-	}
-}
-
-// requestToken makes one token request, its proof carrying nonce when not
-// empty, and records the DPoP-Nonce of the answer.
-func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*accessToken, error) {
-	now := p.clock.Now()
-	assertion, err := p.assertion.sign(p.clientID, p.tokenURL, now)
+		resp, err := p.exchange(ctx, r)
+		p.logFetch(ctx, p.tokenURL, time.Since(start), err)
+		return resp, err
+	})
 	if err != nil {
-		return nil, err
+		return nil, g.sent, err
 	}
-	proof, err := p.dpop.proof(http.MethodPost, p.tokenURL, now, "", nonce)
-	if err != nil {
-		return nil, err
-	}
-	form := url.Values{
-		"grant_type":            {"client_credentials"},
-		"scope":                 {p.scope},
-		"client_assertion_type": {clientAssertionType},
-		"client_assertion":      {assertion},
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.tokenURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, fmt.Errorf("oauth2 token request: %w", err)
-	}
-	setCommonHeaders(req.Header, p.header, p.userAgent)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header[headerDPoP] = []string{proof}
-	unreplayable(req) // the proof and the assertion are single-use
-	// A transport failure is a *url.Error on top, as Do returns it (`Post
-	// ".../oauth2/v1/token": ...`), so that the call that needed the token
-	// still sees it as one, and retries it, once its own secrets are
-	// shortened (call.authError). Go's text may quote what the server sent,
-	// and the server may have echoed the assertion or the proof there.
-	resp, err := p.httpClient.Do(req)
-	if err != nil {
-		return nil, safeError(err, assertion, proof)
-	}
-	defer resp.Body.Close()
-	p.tokenNonce.record(resp)
-	capped := &answerBody{r: resp.Body, left: maxTokenBody, limit: maxTokenBody}
-	body := readCapped(capped, maxTokenBody+1) // one byte more, to see the cap passed
-	switch {
-	case capped.readErr != nil:
-		return nil, safeError(&url.Error{Op: http.MethodPost, URL: p.tokenURL,
-			Err: fmt.Errorf("read the answer: %w", readFailure(resp, capped.readErr))}, assertion, proof)
-	case capped.left < 0: // still an OAuthError with its status: a 429 or 503 is retried
-		return nil, newOAuthError(resp, "", fmt.Sprintf("the answer is larger than %d KiB", maxTokenBody>>10))
-	}
-	return parseTokenResponse(resp, body, now, assertion, proof)
+	g.tok.sent = g.sent
+	return g.tok, g.sent, nil
 }
 
 // tokenResponse is a token endpoint answer, success or error (RFC 6749

@@ -14,18 +14,21 @@ import (
 //     for a DPoP-bound token, a new DPoP proof: every attempt, a retry after
 //     a 429, a 503 or a dropped connection included, carries a proof never
 //     sent before;
-//  2. after the answer, calls retryAfterUnauthorized, which records the
-//     API's DPoP-Nonce and says whether to repeat the attempt at once, not
-//     counted as a retry and with no wait.
+//  2. after the answer, calls repeat, which records the API's DPoP-Nonce
+//     and says whether to repeat the attempt at once, not counted as a
+//     retry and with no wait (see sendRepeating).
 //
 // An oauthCall is used by one goroutine; the provider behind it is shared.
 type oauthCall struct {
 	p            *tokenProvider
 	tok          *accessToken // the token of the last attempt
 	sentNonce    string       // the nonce in the last attempt's proof
-	nonceRetried bool         // retryAfterUnauthorized has said yes for a DPoP nonce
+	nonceRetried bool         // repeat has said yes for a DPoP nonce
 	tokenRetried bool         // ... and for a new token
-	sent         []string     // every token and proof the call sent, for secrets
+	// sent is every secret the call sent: its tokens and proofs, and the
+	// client assertions and DPoP proofs of the token requests that got
+	// them (an API may echo them as well as a token endpoint may).
+	sent []string
 }
 
 // call starts the authorization of one API call.
@@ -37,13 +40,17 @@ func (p *tokenProvider) call() *oauthCall { return &oauthCall{p: p} }
 // nonce. Errors are *OAuthError or transport errors of the token request, for
 // the caller to wrap with the operation name.
 func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
-	tok, err := c.p.token(ctx)
+	tok, fetched, err := c.p.token(ctx)
 	if err != nil {
+		c.sent = append(c.sent, fetched...)
 		return err
 	}
 	if tok != c.tok { // a retry with the same token adds no secret
 		_, token, _ := strings.Cut(tok.auth, " ")
-		c.sent = append(c.sent, token)
+		if c.sent == nil {
+			c.sent = make([]string, 0, len(fetched)+2) // and a proof
+		}
+		c.sent = append(append(c.sent, fetched...), token)
 		c.tok = tok
 	}
 	req.Header.Set("Authorization", tok.auth)
@@ -61,7 +68,7 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 	return nil
 }
 
-// retryAfterUnauthorized looks at the answer to an attempt that authorize
+// repeat looks at the answer to an attempt that authorize
 // prepared (nil when the attempt got none): it records the API's DPoP-Nonce,
 // if any, and reports whether to repeat the attempt at once. It says yes at
 // most once per reason in a call, for a 401 whose WWW-Authenticate is
@@ -74,7 +81,7 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 //
 // So a server that refuses everything costs at most two more attempts and one
 // more token request, then the 401 is returned.
-func (c *oauthCall) retryAfterUnauthorized(resp *http.Response) bool {
+func (c *oauthCall) repeat(resp *http.Response, _ error) bool {
 	if c.tok == nil || resp == nil {
 		return false
 	}
@@ -103,6 +110,7 @@ func (c *oauthCall) retryAfterUnauthorized(resp *http.Response) bool {
 	return false
 }
 
-// secrets are every access token and DPoP proof the call has sent: a
-// retry after invalid_token sent two tokens.
+// secrets are every access token and DPoP proof the call has sent (a
+// retry after invalid_token sent two tokens), with the secrets of the
+// token requests behind them.
 func (c *oauthCall) secrets() []string { return c.sent }

@@ -59,7 +59,7 @@ func TestOAuthCall_authorizeBearer(t *testing.T) {
 	require.NoError(t, p.call().authorize(context.Background(), req))
 	testHeader(t, req, "Authorization", "Bearer plain")
 	assert.Empty(t, req.Header.Values("DPoP"), "no proofs to the API with a Bearer token")
-	assert.False(t, p.call().retryAfterUnauthorized(unauthorized(`DPoP error="use_dpop_nonce"`, "n")), "a call never authorized is never repeated")
+	assert.False(t, p.call().repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "n"), nil), "a call never authorized is never repeated")
 }
 
 func TestOAuthCall_authorizeTokenError(t *testing.T) {
@@ -80,11 +80,11 @@ func TestOAuthCall_apiNonce(t *testing.T) {
 	req := apiRequest(t, http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc")
 	require.NoError(t, call.authorize(context.Background(), req))
 	resp := unauthorized(`DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"`, "api-n1")
-	require.True(t, call.retryAfterUnauthorized(resp))
+	require.True(t, call.repeat(resp, nil))
 	require.NoError(t, call.authorize(context.Background(), req))
 	c, _ := verifyProof(t, req.Header.Get("DPoP"))
 	assert.Equal(t, "api-n1", c.Nonce)
-	assert.False(t, call.retryAfterUnauthorized(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2")), "at most once per call")
+	assert.False(t, call.repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2"), nil), "at most once per call")
 
 	// The nonce is remembered for later calls; the token endpoint's is apart.
 	later := p.call()
@@ -92,11 +92,11 @@ func TestOAuthCall_apiNonce(t *testing.T) {
 	c, _ = verifyProof(t, req.Header.Get("DPoP"))
 	assert.Equal(t, "api-n2", c.Nonce)
 	assert.Empty(t, p.tokenNonce.get())
-	assert.False(t, later.retryAfterUnauthorized(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2")), "the same nonce again: no use repeating")
+	assert.False(t, later.repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2"), nil), "the same nonce again: no use repeating")
 
 	// A nonce on a success is recorded too.
 	ok := &http.Response{StatusCode: 200, Header: http.Header{"Dpop-Nonce": {"api-n3"}}}
-	assert.False(t, later.retryAfterUnauthorized(ok))
+	assert.False(t, later.repeat(ok, nil))
 	assert.Equal(t, "api-n3", p.apiNonce.get())
 	assert.Len(t, e.requests(), 1)
 }
@@ -109,13 +109,13 @@ func TestOAuthCall_invalidToken(t *testing.T) {
 	require.NoError(t, call.authorize(context.Background(), req))
 	require.NoError(t, other.authorize(context.Background(), req))
 	expired := unauthorized(`DPoP error="invalid_token", error_description="The access token is invalid"`, "")
-	require.True(t, call.retryAfterUnauthorized(expired))
-	require.True(t, other.retryAfterUnauthorized(expired))
+	require.True(t, call.repeat(expired, nil))
+	require.True(t, other.repeat(expired, nil))
 	require.NoError(t, call.authorize(context.Background(), req))
 	testHeader(t, req, "Authorization", "DPoP tok-1")
 	require.NoError(t, other.authorize(context.Background(), req))
 	assert.Len(t, e.requests(), 2, "two calls refused with one token cause one new fetch")
-	assert.False(t, call.retryAfterUnauthorized(expired), "never loops")
+	assert.False(t, call.repeat(expired, nil), "never loops")
 }
 
 func TestOAuthCall_notRepeated(t *testing.T) {
@@ -132,7 +132,7 @@ func TestOAuthCall_notRepeated(t *testing.T) {
 	} {
 		call := p.call()
 		require.NoError(t, call.authorize(context.Background(), apiRequest(t, http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc")))
-		assert.False(t, call.retryAfterUnauthorized(resp), "%d %v", resp.StatusCode, resp.Header)
+		assert.False(t, call.repeat(resp, nil), "%d %v", resp.StatusCode, resp.Header)
 	}
 }
 

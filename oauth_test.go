@@ -101,6 +101,8 @@ func newTestProvider(t *testing.T, e *tokenEndpoint, edit func(*Configuration)) 
 	t.Helper()
 	clock := &testClock{now: testClockStart}
 	cfg := &Configuration{
+		BasePath:       e.srv.URL,
+		HTTPClient:     e.srv.Client(),
 		ClientID:       testClientID,
 		Scopes:         []string{"okta.sessions.read", "okta.sessions.manage"},
 		PrivateKey:     testECKeyPEM(),
@@ -110,11 +112,9 @@ func newTestProvider(t *testing.T, e *tokenEndpoint, edit func(*Configuration)) 
 	if edit != nil {
 		edit(cfg)
 	}
-	keys, err := cfg.validateAuthorization()
-	require.NoError(t, err)
-	p, err := newTokenProvider(cfg, keys, e.srv.URL, e.srv.Client())
-	require.NoError(t, err)
-	return p, clock
+	client := NewAPIClient(cfg)
+	require.NoError(t, client.cfgErr)
+	return client.tokens, clock
 }
 
 // advance moves the test clock forward.
@@ -130,20 +130,20 @@ func TestTokenProvider_fetchAndCache(t *testing.T) {
 	})
 	p, clock := newTestProvider(t, e, nil)
 	ctx := context.Background()
-	tok, err := p.token(ctx)
+	tok, _, err := p.token(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "DPoP token-0", tok.auth)
 	assert.Equal(t, tokenHash("token-0"), tok.ath)
 	assert.Empty(t, e.requests()[0].proof.Nonce, "no nonce was given yet")
 
 	clock.advance(3600*time.Second - maxEarlyRefresh - time.Second)
-	again, err := p.token(ctx)
+	again, _, err := p.token(ctx)
 	require.NoError(t, err)
 	assert.Same(t, tok, again, "the token is cached until shortly before it expires")
 	assert.Len(t, e.requests(), 1)
 
 	clock.advance(2 * time.Second)
-	next, err := p.token(ctx)
+	next, _, err := p.token(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "DPoP token-1", next.auth)
 	reqs := e.requests()
@@ -161,7 +161,7 @@ func TestTokenProvider_nonceAtTheTokenEndpoint(t *testing.T) {
 		grant(w, "DPoP", "tok")
 	})
 	p, _ := newTestProvider(t, e, nil)
-	tok, err := p.token(context.Background())
+	tok, _, err := p.token(context.Background())
 	require.NoError(t, err)
 	reqs := e.requests()
 	require.Len(t, reqs, 2, "one retry, with the nonce")
@@ -170,7 +170,7 @@ func TestTokenProvider_nonceAtTheTokenEndpoint(t *testing.T) {
 	assert.NotEqual(t, reqs[0].form.Get("client_assertion"), reqs[1].form.Get("client_assertion"), "and a new assertion")
 
 	p.invalidate(tok)
-	_, err = p.token(context.Background())
+	_, _, err = p.token(context.Background())
 	require.NoError(t, err)
 	reqs = e.requests()
 	require.Len(t, reqs, 3, "the remembered nonce is sent from then on")
@@ -183,7 +183,7 @@ func TestTokenProvider_nonceRetriedOnce(t *testing.T) {
 		oauthError(w, http.StatusBadRequest, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.", fmt.Sprint("n", nonce.Add(1)))
 	})
 	p, _ := newTestProvider(t, e, nil)
-	_, err := p.token(context.Background())
+	_, _, err := p.token(context.Background())
 	var oe *OAuthError
 	require.True(t, errors.As(err, &oe), "got %v", err)
 	assert.Equal(t, "use_dpop_nonce", oe.ErrorCode)
@@ -230,7 +230,7 @@ func TestTokenProvider_errors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTokenEndpoint(t, func(_ int, r tokenRequest, w http.ResponseWriter) { tt.answer(w, r) })
 			p, _ := newTestProvider(t, e, nil)
-			tok, err := p.token(context.Background())
+			tok, _, err := p.token(context.Background())
 			assert.Nil(t, tok)
 			var oe *OAuthError
 			require.True(t, errors.As(err, &oe), "got %v", err)
@@ -243,7 +243,7 @@ func TestTokenProvider_errors(t *testing.T) {
 				assert.NotEmpty(t, oe.Error())
 			}
 			// Failures are not cached: the next call asks again.
-			_, _ = p.token(context.Background())
+			_, _, _ = p.token(context.Background())
 			assert.Greater(t, len(e.requests()), 1)
 		})
 	}
@@ -256,7 +256,7 @@ func TestTokenProvider_errorHidesSecrets(t *testing.T) {
 			"bad assertion "+r.form.Get("client_assertion")+"\r\n"+strings.Repeat("x", 10_000), "")
 	})
 	p, _ := newTestProvider(t, e, nil)
-	_, err := p.token(context.Background())
+	_, _, err := p.token(context.Background())
 	var oe *OAuthError
 	require.True(t, errors.As(err, &oe))
 	assertion := e.requests()[0].form.Get("client_assertion")
@@ -292,7 +292,7 @@ func TestTokenProvider_oneFetchFor64Callers(t *testing.T) {
 		go func() {
 			defer done.Done()
 			started.Done()
-			tok, err := p.token(context.Background())
+			tok, _, err := p.token(context.Background())
 			if assert.NoError(t, err) {
 				auths[i] = tok.auth
 			}
@@ -324,9 +324,9 @@ func TestTokenProvider_notReplayedByGo(t *testing.T) {
 				grant(w, "DPoP", fmt.Sprint("tok-", n))
 			})
 			p, _ := newTestProvider(t, e, func(c *Configuration) { c.DefaultHeader = map[string]string{key: "k1"} })
-			_, err := p.fetch(context.Background())
+			_, _, err := p.fetch(context.Background())
 			require.NoError(t, err)
-			_, err = p.fetch(context.Background())
+			_, _, err = p.fetch(context.Background())
 			assert.Error(t, err, "a broken connection is the call's to retry, with a new proof")
 			assert.Equal(t, 2, len(e.requests()), "Go's transport resent a spent proof and assertion")
 		})
@@ -339,16 +339,25 @@ func TestTokenProvider_notReplayedByGo(t *testing.T) {
 // instead of waiting forever for a flight that never lands.
 func TestTokenProvider_panicEndsTheFlight(t *testing.T) {
 	e := newTokenEndpoint(t, func(n int, _ tokenRequest, w http.ResponseWriter) { grant(w, "DPoP", fmt.Sprint("tok-", n)) })
-	p, _ := newTestProvider(t, e, nil)
-	good := p.httpClient
-	var flight *tokenFlight
-	p.httpClient = &http.Client{Transport: contextBound{rt: roundTripperFunc(func(*http.Request) (*http.Response, error) {
-		p.mu.Lock()
-		flight = p.flight
-		p.mu.Unlock()
-		panic("transport bug")
-	})}}
-	assert.PanicsWithValue(t, "transport bug", func() { _, _ = p.token(context.Background()) })
+	var (
+		p      *tokenProvider
+		flight *tokenFlight
+		armed  atomic.Bool
+	)
+	armed.Store(true)
+	p, _ = newTestProvider(t, e, func(c *Configuration) {
+		base := c.HTTPClient.Transport
+		c.HTTPClient = &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+			if !armed.Load() {
+				return base.RoundTrip(r)
+			}
+			p.mu.Lock()
+			flight = p.flight
+			p.mu.Unlock()
+			panic("transport bug")
+		})}
+	})
+	assert.PanicsWithValue(t, "transport bug", func() { _, _, _ = p.token(context.Background()) })
 	require.NotNil(t, flight)
 	select {
 	case <-flight.done:
@@ -357,10 +366,10 @@ func TestTokenProvider_panicEndsTheFlight(t *testing.T) {
 		t.Fatal("the flight never landed: its waiters would wait forever")
 	}
 
-	p.httpClient = good
+	armed.Store(false)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	tok, err := p.token(ctx)
+	tok, _, err := p.token(ctx)
 	require.NoError(t, err, "the next call fetches again")
 	assert.Equal(t, "DPoP tok-0", tok.auth)
 }
@@ -373,11 +382,11 @@ func TestTokenProvider_clockPanicLeavesNoLock(t *testing.T) {
 	c := &panickyClock{Clock: clock}
 	p.clock = c
 	c.armed.Store(true)
-	assert.PanicsWithValue(t, "clock bug", func() { _, _ = p.token(context.Background()) })
+	assert.PanicsWithValue(t, "clock bug", func() { _, _, _ = p.token(context.Background()) })
 	c.armed.Store(false)
 	got := make(chan error, 1)
 	go func() {
-		_, err := p.token(context.Background())
+		_, _, err := p.token(context.Background())
 		got <- err
 	}()
 	select {
@@ -415,7 +424,7 @@ func TestTokenProvider_contextBoundsTheFetch(t *testing.T) {
 	leaderCtx, cancel := context.WithCancel(context.Background())
 	leaderErr := make(chan error, 1)
 	go func() {
-		_, err := p.token(leaderCtx)
+		_, _, err := p.token(leaderCtx)
 		leaderErr <- err
 	}()
 	require.Eventually(t, func() bool { return len(e.requests()) == 1 }, 2*time.Second, time.Millisecond)
@@ -423,13 +432,13 @@ func TestTokenProvider_contextBoundsTheFetch(t *testing.T) {
 	// A waiter with a shorter deadline stops waiting at its deadline.
 	short, cancelShort := context.WithTimeout(context.Background(), 5*time.Millisecond)
 	defer cancelShort()
-	_, err := p.token(short)
+	_, _, err := p.token(short)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 
 	// A waiter whose context lives on fetches anew when the leader's ends.
 	waiter := make(chan string, 1)
 	go func() {
-		tok, err := p.token(context.Background())
+		tok, _, err := p.token(context.Background())
 		if assert.NoError(t, err) {
 			waiter <- tok.auth
 		}
@@ -445,7 +454,7 @@ func TestTokenProvider_attemptTimeoutBoundsTheFetch(t *testing.T) {
 	e := newTokenEndpoint(t, func(int, tokenRequest, http.ResponseWriter) { <-block })
 	t.Cleanup(func() { close(block) }) // before the server's Close, which waits for the handler
 	p, _ := newTestProvider(t, e, func(c *Configuration) { c.AttemptTimeout = 5 * time.Millisecond })
-	_, err := p.token(context.Background())
+	_, _, err := p.token(context.Background())
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 }
 

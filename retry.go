@@ -42,62 +42,86 @@ type retryPlan struct {
 }
 
 // planRetry applies the retry rules to the failed attempt r.attempt, whose
-// error is err (apiErr when it is an *APIError). retryAt is set for a 429,
-// and for a 502, 503 or 504 with Retry-After, whether or not the call is
-// retried.
+// error is err. retryAt is set for a 429, and for a 502, 503 or 504 with
+// Retry-After, whether or not the call is retried; do puts it on an
+// *APIError.
 //
-// Idempotent operations (every one but CreateSession: GetSession,
-// RefreshSession, EndSession, the current-session operations and
-// RevokeUserSessions) retry on 429, 502, 503, 504 and transport failures, a
-// body cut off part-way included. CreateSession uses up a one-time token, so
-// it retries only when Okta did not process it: on 429, and on a transport
-// error from before a connection existed (a failed dial). In "PrivateKey"
-// mode, every operation retries when the token request before its API request
-// failed (429, 502, 503, 504, a transport failure): the API request was never
-// sent.
-func (c *APIClient) planRetry(ctx context.Context, r *call, apiErr *APIError, err error) retryPlan {
+// The rules are the same for an answer of the API (an *APIError) and of the
+// token endpoint before it (an *OAuthError): Retry-After, the rate-limit
+// headers and MaxRetryWait govern both. Idempotent operations (every one but
+// CreateSession: GetSession, RefreshSession, EndSession, the
+// current-session operations and RevokeUserSessions) retry on 429, 502,
+// 503, 504 and transport failures, a body cut off part-way included.
+// CreateSession uses up a one-time token, so it retries only when Okta did
+// not process it: on 429, and on a transport error from before a connection
+// existed (a failed dial). In "PrivateKey" mode, every operation retries
+// when the token request before its API request failed (429, 502, 503, 504,
+// a transport failure): the API request was never sent.
+func (c *APIClient) planRetry(ctx context.Context, r *call, err error) retryPlan {
 	now := c.cfg.Clock.Now()
 	var p retryPlan
-	var (
-		urlErr   *url.Error
-		oauthErr *OAuthError
-	)
-	if apiErr != nil {
-		p.status, p.requestID = apiErr.StatusCode, apiErr.RequestId
+	resp, apiErr := answerOf(err)
+	if resp != nil {
+		p.status, p.requestID = resp.StatusCode, serverRequestID(apiErr, err)
 	}
+	sentOrMayHave := r.idempotent || !r.lastSent // !lastSent: the token request failed, the API request never left
 	switch {
-	case apiErr != nil && apiErr.StatusCode == http.StatusTooManyRequests:
-		p.wait, p.retry = c.rateLimitWait(apiErr, r.attempt, now), true
+	case p.status == http.StatusTooManyRequests:
+		rl, _ := ParseRateLimit(resp)
+		p.wait, p.retry = c.rateLimitWait(resp, rl, r.attempt, now), true
 		p.retryAt = now.Add(p.wait)
 		p.reason = WaitRateLimit
-		if apiErr.RateLimit.IsConcurrencyLimit() {
+		if rl.IsConcurrencyLimit() {
 			p.reason = WaitConcurrencyLimit
 		}
-	case apiErr != nil && retryableStatus(apiErr.StatusCode):
-		p.wait, p.retry, p.reason = c.backoff(r.attempt), r.idempotent, WaitServerError
-		if d, ok := retryAfter(apiErr.Response, now); ok {
+	case retryableStatus(p.status):
+		p.wait, p.retry, p.reason = c.backoff(r.attempt), sentOrMayHave, WaitServerError
+		if d, ok := retryAfter(resp, now); ok {
 			// Retry-After is the least wait; the backoff stays the floor,
 			// so that "Retry-After: 0" cannot make a hot loop.
 			p.wait = max(d, p.wait)
 			p.retryAt = now.Add(p.wait)
 		}
-	case apiErr == nil && errors.As(err, &oauthErr):
-		// The token endpoint was busy (429, 502, 503, 504): no API request
-		// was sent, so any operation may try again, as after a failed dial.
-		p.wait, p.retry = c.backoff(r.attempt), retryableStatus(oauthErr.StatusCode)
-		p.status, p.requestID, p.reason = oauthErr.StatusCode, oauthErr.RequestId, WaitServerError
-		if oauthErr.StatusCode == http.StatusTooManyRequests {
-			p.reason = WaitRateLimit
-		}
-	case apiErr == nil && errors.As(err, &urlErr):
+	case resp == nil && errors.As(err, new(*url.Error)):
 		// A transport failure of the API request, or of the token request
 		// before it (then the API request was never sent).
-		p.wait, p.retry, p.reason = c.backoff(r.attempt), r.idempotent || neverSent(err) || !r.lastSent, WaitTransport
+		p.wait, p.retry, p.reason = c.backoff(r.attempt), sentOrMayHave || neverSent(err), WaitTransport
 	}
 	if r.attempt >= c.cfg.MaxRetries || ctx.Err() != nil || p.wait > c.cfg.MaxRetryWait {
 		p.retry = false
 	}
+	if apiErr != nil {
+		apiErr.RetryAt = p.retryAt
+	}
 	return p
+}
+
+// answerOf returns the answer behind err: that of an *APIError (returned
+// too), or of an *OAuthError (the token request's); nil when err holds
+// neither.
+func answerOf(err error) (*http.Response, *APIError) {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Response, apiErr
+	}
+	var oauthErr *OAuthError
+	if errors.As(err, &oauthErr) {
+		return oauthErr.response, nil
+	}
+	return nil, nil
+}
+
+// serverRequestID is the request id of the answer behind err, as its error
+// holds it (bounded, secrets shortened).
+func serverRequestID(apiErr *APIError, err error) string {
+	if apiErr != nil {
+		return apiErr.RequestId
+	}
+	var oauthErr *OAuthError
+	if errors.As(err, &oauthErr) {
+		return oauthErr.RequestId
+	}
+	return ""
 }
 
 // retryableStatus reports whether an answer of this status may succeed when
@@ -116,17 +140,16 @@ func retryableStatus(code int) bool {
 // server's clock) plus a second, or by the local clock when Date is missing
 // or odd; a short backoff for Okta's concurrency limit, whose reset is only
 // an estimate. Reset waits get up to resetJitter added.
-func (c *APIClient) rateLimitWait(e *APIError, attempt int, now time.Time) time.Duration {
-	if d, ok := retryAfter(e.Response, now); ok {
+func (c *APIClient) rateLimitWait(resp *http.Response, rl RateLimit, attempt int, now time.Time) time.Duration {
+	if d, ok := retryAfter(resp, now); ok {
 		return max(d, c.backoff(attempt)) + jitter(resetJitter)
 	}
-	rl := e.RateLimit
 	if rl.Reset.IsZero() || rl.IsConcurrencyLimit() {
 		return c.backoff(attempt)
 	}
 	// The backoff is the least wait here too: a reset already past (a
 	// server whose clock lags, or a hostile one) must not make a hot loop.
-	return max(untilReset(rl.Reset, e.Response, now)+time.Second, c.backoff(attempt)) + jitter(resetJitter)
+	return max(untilReset(rl.Reset, resp, now)+time.Second, c.backoff(attempt)) + jitter(resetJitter)
 }
 
 // maxServerDelay is where every duration read from a server's headers

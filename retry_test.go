@@ -43,7 +43,8 @@ func TestRateLimitWait(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
 			for range 50 {
-				got := c.rateLimitWait(answer429(tt.header), 0, now)
+				e := answer429(tt.header)
+				got := c.rateLimitWait(e.Response, e.RateLimit, 0, now)
 				assert.GreaterOrEqual(t, got, tt.min)
 				assert.LessOrEqual(t, got, tt.max)
 			}
@@ -113,7 +114,7 @@ func TestPlanRetry_farResetReturnsAtOnce(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
 			e := answer429(h)
-			p := c.planRetry(context.Background(), &call{idempotent: true}, e, e)
+			p := c.planRetry(context.Background(), &call{idempotent: true}, e)
 			assert.False(t, p.retry)
 			assert.True(t, p.retryAt.After(now.Add(c.cfg.MaxRetryWait)), "RetryAt %v", p.retryAt)
 		})
@@ -166,7 +167,7 @@ func TestPlanRetry_retryAfterZeroKeepsTheBackoff(t *testing.T) {
 		for _, ra := range []string{"0", "Mon, 01 Jan 1990 00:00:00 GMT"} {
 			e := answerWith(status, map[string]string{"Retry-After": ra})
 			for attempt := range 2 {
-				p := c.planRetry(context.Background(), &call{idempotent: true, attempt: attempt}, e, e)
+				p := c.planRetry(context.Background(), &call{idempotent: true, attempt: attempt}, e)
 				assert.True(t, p.retry)
 				assert.GreaterOrEqual(t, p.wait, (backoffBase<<attempt)/2, "status %d, Retry-After %q", status, ra)
 				assert.Equal(t, now.Add(p.wait), p.retryAt)
@@ -181,7 +182,7 @@ func TestPlanRetry_retryAfterOnGatewayErrors(t *testing.T) {
 	c, now := clockedClient()
 	for _, status := range []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
 		e := answerWith(status, map[string]string{"Retry-After": "5"})
-		p := c.planRetry(context.Background(), &call{idempotent: true}, e, e)
+		p := c.planRetry(context.Background(), &call{idempotent: true}, e)
 		assert.True(t, p.retry)
 		assert.Equal(t, 5*time.Second, p.wait, "status %d", status)
 		assert.Equal(t, now.Add(5*time.Second), p.retryAt)

@@ -63,25 +63,32 @@ func TestDefaultClient_reusesConnectionsUnderConcurrency(t *testing.T) {
 	assert.LessOrEqual(t, ours, 2*callers)
 }
 
+// hostileSession is the session of the reply "200 then a second head".
+const hostileSession = `{"id":"101W_juydrDRByB7fUdRyE2JQ"}`
+
+// hostileReplies are what a hostile or broken server may send instead of
+// an answer: a 101 Switching Protocols that then holds the socket, endless
+// informational answers, a head without a body, garbage, or nothing at all.
+var hostileReplies = map[string]string{
+	"101 then hold":          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+	"101 then bytes":         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n" + strings.Repeat("x", 1000),
+	"102 forever":            strings.Repeat("HTTP/1.1 102 Processing\r\n\r\n", 3),
+	"100 then hold":          "HTTP/1.1 100 Continue\r\n\r\n",
+	"200 head only":          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+	"200 chunked, hold":      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"id\"\r\n",
+	"500 head only":          "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 100000\r\n\r\n{",
+	"half a status line":     "HTTP/1.1 20",
+	"garbage":                "\x00\xff\x16\x03\x01 hello",
+	"nothing":                "",
+	"204 with a body, hold":  "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n",
+	"200 then a second head": "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(hostileSession)) + "\r\n\r\n" + hostileSession + "HTTP/1.1 200 OK\r\n",
+}
+
 // Every call returns within its deadline whatever the server sends: a 101
 // Switching Protocols that then holds the socket, endless informational
 // answers, a head without a body, garbage, or nothing at all.
 func TestBoundedInTime(t *testing.T) {
-	const session = `{"id":"101W_juydrDRByB7fUdRyE2JQ"}`
-	for name, reply := range map[string]string{
-		"101 then hold":          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
-		"101 then bytes":         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n" + strings.Repeat("x", 1000),
-		"102 forever":            strings.Repeat("HTTP/1.1 102 Processing\r\n\r\n", 3),
-		"100 then hold":          "HTTP/1.1 100 Continue\r\n\r\n",
-		"200 head only":          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
-		"200 chunked, hold":      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"id\"\r\n",
-		"500 head only":          "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 100000\r\n\r\n{",
-		"half a status line":     "HTTP/1.1 20",
-		"garbage":                "\x00\xff\x16\x03\x01 hello",
-		"nothing":                "",
-		"204 with a body, hold":  "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n",
-		"200 then a second head": "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(session)) + "\r\n\r\n" + session + "HTTP/1.1 200 OK\r\n",
-	} {
+	for name, reply := range hostileReplies {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			client := NewAPIClient(&Configuration{BasePath: rawServer(t, reply), APIToken: testToken,

@@ -1,0 +1,97 @@
+package okta
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// grant is the credential of one token fetch (tokenProvider.fetch): every
+// request it authorizes carries a new client assertion in its form body and
+// a new DPoP proof with the token endpoint's latest nonce, and it asks for
+// one repeat when the endpoint answers use_dpop_nonce with a new nonce. It
+// also reads the answers (reader), keeping the token of a 2xx one.
+type tokenGrant struct {
+	p            *tokenProvider
+	now          time.Time    // when the latest request was made: the token's lifetime runs from it
+	sentNonce    string       // the nonce in the latest request's proof
+	nonceRetried bool         // repeat has said yes
+	sent         []string     // every assertion and proof sent, for secrets
+	tok          *accessToken // the token of a 2xx answer
+}
+
+// authorize makes req a token request: the form of the client-credentials
+// grant with a fresh assertion, and a fresh proof. Both are single-use, so
+// newRequest makes req one Go's transport never resends.
+func (g *tokenGrant) authorize(_ context.Context, req *http.Request) error {
+	p := g.p
+	g.now = p.clock.Now()
+	assertion, err := p.assertion.sign(p.clientID, p.tokenURL, g.now)
+	if err != nil {
+		return err
+	}
+	g.sentNonce = p.tokenNonce.get()
+	proof, err := p.dpop.proof(http.MethodPost, p.tokenURL, g.now, "", g.sentNonce)
+	if err != nil {
+		return err
+	}
+	g.sent = append(g.sent, assertion, proof)
+	form := url.Values{
+		"grant_type":            {"client_credentials"},
+		"scope":                 {p.scope},
+		"client_assertion_type": {clientAssertionType},
+		"client_assertion":      {assertion},
+	}.Encode()
+	req.Body, req.ContentLength = io.NopCloser(strings.NewReader(form)), int64(len(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header[headerDPoP] = []string{proof}
+	return nil
+}
+
+// repeat says yes once, for a use_dpop_nonce answer that brought a nonce
+// other than the one sent (RFC 9449 section 8).
+func (g *tokenGrant) repeat(_ *http.Response, err error) bool {
+	var oe *OAuthError
+	if g.nonceRetried || !errors.As(err, &oe) || oe.ErrorCode != "use_dpop_nonce" || g.p.tokenNonce.get() == g.sentNonce {
+		return false
+	}
+	g.nonceRetried = true
+	return true
+}
+
+// secrets are the assertions and proofs sent so far.
+func (g *tokenGrant) secrets() []string { return g.sent }
+
+// reader reads the token endpoint's answers: every status through one cap,
+// maxTokenBody.
+func (g *tokenGrant) reader() *answerReader {
+	return &answerReader{okLimit: maxTokenBody, errLimit: maxTokenBody, ok: g.read, fail: g.read}
+}
+
+// read reads a token endpoint answer (body nil for a 1xx): it records the
+// answer's DPoP-Nonce, keeps the token of a usable 2xx answer, and returns
+// an *OAuthError for any other, or a transport failure (a *url.Error) for a
+// body cut off part-way. An answer over the cap is still an *OAuthError
+// with its status, so that a 401 matches ErrUnauthorized and a 503 is
+// retried.
+func (g *tokenGrant) read(r *call, resp *http.Response, body *answerBody) error {
+	g.p.tokenNonce.record(resp)
+	var raw []byte
+	if body != nil {
+		raw = readCapped(body, maxTokenBody+1) // one byte more, to see the cap passed
+		switch {
+		case body.readErr != nil:
+			return r.readError(resp, body.readErr)
+		case body.left < 0:
+			return newOAuthError(resp, "", fmt.Sprintf("the answer is larger than %d KiB", maxTokenBody>>10))
+		}
+	}
+	var err error
+	g.tok, err = parseTokenResponse(resp, raw, g.now, r.secrets()...)
+	return err
+}
