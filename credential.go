@@ -55,12 +55,16 @@ func (a authorization) secrets() []string {
 }
 
 // anonymous sends no credential at all: no Authorization header, not an
-// empty one.
+// empty one, and no DPoP header, even one a DefaultHeader would set.
 type anonymous struct{}
 
-func (anonymous) authorize(context.Context, *http.Request) error { return nil }
-func (anonymous) repeat(*http.Response, error) bool              { return false }
-func (anonymous) secrets() []string                              { return nil }
+func (anonymous) authorize(_ context.Context, req *http.Request) error {
+	delete(req.Header, headerDPoP)
+	return nil
+}
+
+func (anonymous) repeat(*http.Response, error) bool { return false }
+func (anonymous) secrets() []string                 { return nil }
 
 // sessionCookie is a user's Okta session cookie (sid or idx), the only
 // credential of the /api/v1/sessions/me calls: it sets Cookie, and removes
