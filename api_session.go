@@ -56,21 +56,25 @@ const sessionsPath = "/api/v1/sessions"
 // (POST /api/v1/sessions). The token can be used once, within 5 minutes of its
 // issue; a used, expired or unknown token is a 401 *APIError
 // (errors.Is(err, ErrUnauthorized)). An empty token is refused before any I/O.
-// Okta allows this operation without a credential: when neither the
-// configuration nor the context carries one, no Authorization is sent.
+// Okta allows this operation without a credential, and its published spec
+// names only an API token for it: it is sent with an API token when the
+// context (ContextAPIKey) or the configuration (APIToken) has one, and
+// otherwise with no Authorization and no DPoP header at all, in the OAuth
+// 2.0 modes too (Bearer, a TokenSource, "PrivateKey"): no Okta document
+// says it accepts an access token, or with which scope.
 //
 // See https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Session/#tag/Session/operation/createSession.
 func (a *SessionApiService) CreateSession(ctx context.Context, body CreateSessionRequest) (Session, *http.Response, error) {
 	var s Session
 	resp, err := a.client.do(ctx, &call{
-		op:        "CreateSession",
-		method:    http.MethodPost,
-		url:       a.client.base + sessionsPath,
-		payload:   body,
-		out:       &s,
-		secret:    body.SessionToken,
-		anonymous: true,
-		invalid:   checkCredential("sessionToken", body.SessionToken),
+		op:         "CreateSession",
+		method:     http.MethodPost,
+		url:        a.client.base + sessionsPath,
+		payload:    body,
+		out:        &s,
+		secret:     body.SessionToken,
+		sswsOrNone: true,
+		invalid:    checkCredential("sessionToken", body.SessionToken),
 	})
 	return s, resp, err
 }

@@ -19,7 +19,7 @@ type call struct {
 	wantID     string   // the session id the answer must have, or "" for any
 	secret     string   // session ID or token to keep out of error text
 	idempotent bool     // may be retried after it may have reached Okta
-	anonymous  bool     // may be sent without a credential
+	sswsOrNone bool     // Okta allows it anonymously: an API token if there is one, else no credential (see credential)
 	invalid    error    // why an argument is refused before any I/O, or nil
 	// reader reads the answer; nil means a Session into out, a non-2xx
 	// answer an *APIError (sessionReader). The token request and Fetch

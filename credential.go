@@ -86,10 +86,17 @@ func (s sessionCookie) secrets() []string { return []string{s.value} }
 // credential returns the credential of a call: the context's if it has one
 // (ContextOAuth2, then ContextAccessToken, then ContextAPIKey), else the
 // configured one (APIToken, TokenSource, or the service app of "PrivateKey"
-// mode), else anonymous when the operation allows it. A credential that is
-// missing, malformed or of the wrong type is a *ValidationError; a failing
-// token source is returned as it is.
-func (c *APIClient) credential(ctx context.Context, anonymousOK bool) (credential, error) {
+// mode). A credential that is missing, malformed or of the wrong type is a
+// *ValidationError; a failing token source is returned as it is.
+//
+// An operation Okta allows anonymously (CreateSession, sswsOrNone) gets an
+// API token (ContextAPIKey, then APIToken) when there is one, and else no
+// credential: never an OAuth 2.0 access token, which no Okta document says
+// the operation accepts.
+func (c *APIClient) credential(ctx context.Context, sswsOrNone bool) (credential, error) {
+	if sswsOrNone {
+		return c.apiTokenOrNone(ctx)
+	}
 	if v := ctx.Value(ContextOAuth2); v != nil {
 		ts, ok := v.(oauth2.TokenSource)
 		if !ok || isNil(ts) {
@@ -114,10 +121,20 @@ func (c *APIClient) credential(ctx context.Context, anonymousOK bool) (credentia
 		return c.tokens.call(), nil
 	case c.cfg.TokenSource != nil:
 		return tokenSourceCredential("TokenSource", c.cfg.TokenSource)
-	case anonymousOK:
-		return anonymous{}, nil
 	}
 	return nil, &ValidationError{Field: "credentials", Reason: "none given: set Configuration.APIToken, TokenSource or a service app's ClientID, Scopes and PrivateKey, or put ContextAPIKey, ContextAccessToken or ContextOAuth2 on the context"}
+}
+
+// apiTokenOrNone is the credential of an operation Okta allows anonymously:
+// the context's ContextAPIKey, else the configured APIToken, else none.
+func (c *APIClient) apiTokenOrNone(ctx context.Context) (credential, error) {
+	if v := ctx.Value(ContextAPIKey); v != nil {
+		return apiKeyCredential(v)
+	}
+	if c.apiToken != nil {
+		return c.apiToken, nil
+	}
+	return anonymous{}, nil
 }
 
 // tokenSourceCredential is the credential "Bearer <token>" of a token from

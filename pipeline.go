@@ -91,7 +91,7 @@ func (c *APIClient) prepare(ctx context.Context, r *call) error {
 	}
 	var err error
 	if r.cred == nil {
-		if r.cred, err = c.credential(ctx, r.anonymous); err != nil {
+		if r.cred, err = c.credential(ctx, r.sswsOrNone); err != nil {
 			return err
 		}
 	}

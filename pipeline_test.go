@@ -106,9 +106,11 @@ var matrixOps = []matrixOp{
 	}},
 }
 
-// fetchesToken reports whether op in mode a sends a token request first.
+// fetchesToken reports whether op in mode a sends a token request first:
+// neither the current-session operations (the cookie is their credential)
+// nor CreateSession (anonymous in the OAuth modes) do.
 func fetchesToken(a authCase, op matrixOp) bool {
-	return a.tokenType != "" && !op.cookie
+	return a.tokenType != "" && !op.cookie && op.name != "CreateSession"
 }
 
 // requestKind is one request of a call that the hostile server answers:
