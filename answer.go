@@ -8,8 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
 // Caps on how much of an answer is read. A session is about 1 KiB: a success
@@ -19,9 +20,6 @@ import (
 const (
 	maxSessionBody = 256 << 10
 	maxErrorBody   = 1 << 20
-	// firstErrorBuffer is where reading an error body starts; Okta's are
-	// a few hundred bytes.
-	firstErrorBuffer = 512
 )
 
 // ResponseError reports a 2xx answer that the client refused: not exactly
@@ -64,10 +62,10 @@ var (
 type answerReader struct {
 	okLimit, errLimit int64
 	// ok reads a 2xx answer from body, which stops at okLimit.
-	ok func(r *call, resp *http.Response, body *answerBody) error
+	ok func(r *call, resp *http.Response, body *httpx.CappedBody) error
 	// fail returns the error of a non-2xx answer; body stops at errLimit,
 	// and is nil for a 1xx, whose body is closed unread.
-	fail func(r *call, resp *http.Response, body *answerBody) error
+	fail func(r *call, resp *http.Response, body *httpx.CappedBody) error
 }
 
 // sessionReader reads the answers of the API operations: a Session into
@@ -81,11 +79,11 @@ var sessionReader = &answerReader{
 
 // readAPIError is the *APIError of a non-2xx answer, with its body (nil
 // for a 1xx).
-func readAPIError(r *call, resp *http.Response, body *answerBody) error {
+func readAPIError(r *call, resp *http.Response, body *httpx.CappedBody) error {
 	if body == nil {
 		return newAPIError(r, resp, nil)
 	}
-	return newAPIError(r, resp, readCapped(body, maxErrorBody))
+	return newAPIError(r, resp, httpx.ReadCapped(body, maxErrorBody))
 }
 
 // checkAnswer checks the answer to an attempt of r and reads it as r.reader
@@ -108,11 +106,11 @@ func checkAnswer(r *call, resp *http.Response) error {
 		return rd.fail(r, resp, nil)
 	}
 	ok := isSuccess(resp.StatusCode)
-	body := &answerBody{r: resp.Body, left: rd.okLimit}
+	limit := rd.okLimit
 	if !ok {
-		body.left = rd.errLimit
+		limit = rd.errLimit
 	}
-	body.limit = body.left
+	body := httpx.NewCappedBody(resp.Body, limit)
 	defer func() {
 		_, _ = io.Copy(io.Discard, body)
 		resp.Body.Close()
@@ -128,7 +126,7 @@ func checkAnswer(r *call, resp *http.Response) error {
 // fails part-way (the connection broke, or AttemptTimeout cut a slow body
 // off) is a transport failure, as a *url.Error, for the retry rules; a body
 // that arrived whole but is not one session is a *ResponseError.
-func readSession(r *call, resp *http.Response, body *answerBody) error {
+func readSession(r *call, resp *http.Response, body *httpx.CappedBody) error {
 	if r.out == nil {
 		return nil
 	}
@@ -137,8 +135,8 @@ func readSession(r *call, resp *http.Response, body *answerBody) error {
 	switch {
 	case err == nil:
 		return nil
-	case body.readErr != nil:
-		return r.readError(resp, body.readErr)
+	case body.ReadErr() != nil:
+		return r.readError(resp, body.ReadErr())
 	case errors.Is(err, errNotJSON):
 		// The server's Content-Type, bounded and without the call's secrets.
 		err = fmt.Errorf("content type %q %w", r.serverText(ct, maxCodeLen), errNotJSON)
@@ -149,53 +147,11 @@ func readSession(r *call, resp *http.Response, body *answerBody) error {
 // readError is the transport failure of a body read that failed part-way,
 // as a *url.Error (see readFailure).
 func (r *call) readError(resp *http.Response, err error) error {
-	return r.transportError(&url.Error{Op: r.method, URL: r.url, Err: readFailure(resp, err)})
-}
-
-// readFailure is why reading resp's body failed: the attempt's context error
-// when the context has ended (its deadline cut the body off; with a caller's
-// transport the body was closed then, and the read reports only that), else
-// err.
-func readFailure(resp *http.Response, err error) error {
-	if resp.Request != nil {
-		if ctxErr := resp.Request.Context().Err(); ctxErr != nil {
-			return ctxErr
-		}
-	}
-	return err
+	return r.transportError(&url.Error{Op: r.method, URL: r.url, Err: httpx.ReadFailure(resp, err)})
 }
 
 // isSuccess reports whether status is a 2xx, a success.
 func isSuccess(status int) bool { return status >= 200 && status <= 299 }
-
-// answerBody reads a body up to a cap, as http.MaxBytesReader does, and
-// records a read that failed, as opposed to one that found the end or the cap.
-type answerBody struct {
-	r       io.Reader
-	left    int64 // bytes still allowed
-	limit   int64 // the cap
-	readErr error // the first error of r other than io.EOF
-}
-
-// Read reads from the body, failing with *http.MaxBytesError past the cap.
-func (b *answerBody) Read(p []byte) (int, error) {
-	if b.left < 0 {
-		return 0, &http.MaxBytesError{Limit: b.limit}
-	}
-	if int64(len(p)) > b.left+1 {
-		p = p[:b.left+1] // one byte more, to see whether the body goes on
-	}
-	n, err := b.r.Read(p)
-	if int64(n) > b.left {
-		n, b.left = int(b.left), -1
-		return n, &http.MaxBytesError{Limit: b.limit}
-	}
-	b.left -= int64(n)
-	if err != nil && err != io.EOF && b.readErr == nil {
-		b.readErr = err
-	}
-	return n, err
-}
 
 // decodeSession decodes a success answer into out as it streams. It refuses
 // what is not exactly one complete JSON session with an id (wantID, when
@@ -214,7 +170,7 @@ func decodeSession(contentType string, body io.Reader, out *Session, wantID stri
 
 // decodeInto is decodeSession without the clean-up and the id check.
 func decodeInto(contentType string, body io.Reader, out *Session) error {
-	if contentType != "" && !isJSON(contentType) {
+	if contentType != "" && !httpx.IsJSON(contentType) {
 		return errNotJSON
 	}
 	dec := json.NewDecoder(body)
@@ -290,40 +246,6 @@ type refusedKey struct{}
 
 // UnmarshalJSON refuses any value.
 func (refusedKey) UnmarshalJSON([]byte) error { return errDuplicateID }
-
-// readCapped reads r, which stops at limit, into a buffer that doubles but
-// never grows past limit, so that a hostile body costs at most limit for the
-// result and less than that in garbage. It returns what it read before any
-// error.
-func readCapped(r io.Reader, limit int) []byte {
-	b := make([]byte, 0, firstErrorBuffer)
-	for {
-		if len(b) == cap(b) {
-			if cap(b) >= limit {
-				return b
-			}
-			b = append(make([]byte, 0, min(2*cap(b), limit)), b...)
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			return b
-		}
-	}
-}
-
-// isJSON reports whether a Content-Type is application/json or a +json
-// type, parameters aside. It allocates nothing, unlike mime.ParseMediaType,
-// since it runs on every answer.
-func isJSON(ct string) bool {
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	ct = strings.TrimSpace(ct)
-	typ, sub, ok := strings.Cut(ct, "/")
-	return ok && strings.EqualFold(typ, "application") &&
-		(strings.EqualFold(sub, "json") || len(sub) > 5 && strings.EqualFold(sub[len(sub)-5:], "+json"))
-}
 
 // newAPIError builds the *APIError for a non-2xx answer from its capped body
 // (nil when it was not read). Every string taken from the answer goes through

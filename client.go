@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
 // Version is the version of this package, sent in the User-Agent.
@@ -67,7 +69,7 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	if cfg.HTTPClient == nil {
 		c.httpClient = NewHTTPClient()
 	} else {
-		c.httpClient = sameOriginOnly(cfg.HTTPClient, c.base)
+		c.httpClient = httpx.SameOriginOnly(cfg.HTTPClient, c.base)
 	}
 	if cfg.APIToken != "" {
 		c.apiToken = authorization("SSWS " + cfg.APIToken)

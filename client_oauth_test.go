@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -400,7 +401,7 @@ func TestUnreplayable(t *testing.T) {
 		for name, body := range map[string]io.Reader{"none": nil, "NoBody": http.NoBody, "bytes": strings.NewReader(`{}`)} {
 			req, err := http.NewRequest(m, "https://acme.okta.com/api/v1/sessions", body)
 			require.NoError(t, err)
-			unreplayable(req)
+			httpx.Unreplayable(req)
 			assert.Nil(t, req.GetBody, "%s, %s", m, name)
 			assert.NotNil(t, req.Body, "%s, %s", m, name)
 			assert.NotEqual(t, http.NoBody, req.Body, "%s, %s", m, name)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"golang.org/x/oauth2"
 )
 
@@ -59,7 +60,7 @@ func (a authorization) secrets() []string {
 type anonymous struct{}
 
 func (anonymous) authorize(_ context.Context, req *http.Request) error {
-	delete(req.Header, headerDPoP)
+	delete(req.Header, httpx.HeaderDPoP)
 	return nil
 }
 
@@ -74,7 +75,7 @@ type sessionCookie struct{ name, value string }
 
 func (s sessionCookie) authorize(_ context.Context, req *http.Request) error {
 	req.Header.Del("Authorization")
-	delete(req.Header, headerDPoP)
+	delete(req.Header, httpx.HeaderDPoP)
 	req.Header.Set("Cookie", s.name+"="+s.value)
 	return nil
 }

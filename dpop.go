@@ -77,11 +77,6 @@ func newDPoPKey(s crypto.Signer) (*dpopKey, error) {
 	return k, nil
 }
 
-// headerDPoP is the DPoP header's key as http.Header keeps it. Header.Get,
-// Set and Del with "DPoP", which is not canonical, make the canonical key
-// anew, an allocation on every request.
-var headerDPoP = http.CanonicalHeaderKey("DPoP")
-
 // maxDPoPRSABits bounds an RSA DPoPKey: the proof carries the public key,
 // and go-jose, as other verifiers, refuses to parse a larger one.
 const maxDPoPRSABits = 4096

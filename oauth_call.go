@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
 // oauthCall authorizes the attempts of one API call in "PrivateKey" mode.
@@ -55,7 +57,7 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 	}
 	req.Header.Set("Authorization", tok.auth)
 	if tok.ath == "" { // Bearer: the API gets no proofs
-		delete(req.Header, headerDPoP)
+		delete(req.Header, httpx.HeaderDPoP)
 		return nil
 	}
 	c.sentNonce = c.p.apiNonce.get()
@@ -64,7 +66,7 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 		return err
 	}
 	c.sent = append(c.sent, proof)
-	req.Header[headerDPoP] = []string{proof} // which makes newRequest make req unreplayable
+	req.Header[httpx.HeaderDPoP] = []string{proof} // which makes newRequest make req unreplayable
 	return nil
 }
 
@@ -92,10 +94,10 @@ func (c *oauthCall) repeat(resp *http.Response, _ error) bool {
 	if resp.StatusCode != http.StatusUnauthorized {
 		return false
 	}
-	for _, ch := range parseChallenges(resp.Header.Values("WWW-Authenticate")) {
-		switch ch.params["error"] {
+	for _, ch := range httpx.ParseChallenges(resp.Header.Values("WWW-Authenticate")) {
+		switch ch.Params["error"] {
 		case "use_dpop_nonce":
-			if !c.nonceRetried && strings.EqualFold(ch.scheme, "DPoP") && nonce != "" && nonce != c.sentNonce {
+			if !c.nonceRetried && strings.EqualFold(ch.Scheme, "DPoP") && nonce != "" && nonce != c.sentNonce {
 				c.nonceRetried = true
 				return true
 			}

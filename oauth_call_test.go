@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -137,19 +138,19 @@ func TestOAuthCall_notRepeated(t *testing.T) {
 }
 
 func TestParseChallenges(t *testing.T) {
-	got := parseChallenges([]string{
+	got := httpx.ParseChallenges([]string{
 		`Bearer authorization_uri="https://acme.okta.com/oauth2/v1/authorize", realm="https://acme.okta.com", scope="okta.sessions.read", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="/api/v1/sessions/abc"`,
 		`DPoP algs="ES256 RS256", Error = use_dpop_nonce , Basic abc==, Custom q="a \"quoted\" \\ value`,
 	})
 	require.Len(t, got, 4)
-	assert.Equal(t, "Bearer", got[0].scheme)
-	assert.Equal(t, "insufficient_scope", got[0].params["error"])
-	assert.Equal(t, "okta.sessions.read", got[0].params["scope"])
-	assert.Equal(t, "/api/v1/sessions/abc", got[0].params["resource"])
-	assert.Equal(t, "DPoP", got[1].scheme)
-	assert.Equal(t, map[string]string{"algs": "ES256 RS256", "error": "use_dpop_nonce"}, got[1].params)
-	assert.Equal(t, "Basic", got[2].scheme)
-	assert.Equal(t, "Custom", got[3].scheme)
-	assert.Equal(t, `a "quoted" \ value`, got[3].params["q"])
-	assert.Empty(t, parseChallenges([]string{"", " , ", "\x00", "=", `"x"`}))
+	assert.Equal(t, "Bearer", got[0].Scheme)
+	assert.Equal(t, "insufficient_scope", got[0].Params["error"])
+	assert.Equal(t, "okta.sessions.read", got[0].Params["scope"])
+	assert.Equal(t, "/api/v1/sessions/abc", got[0].Params["resource"])
+	assert.Equal(t, "DPoP", got[1].Scheme)
+	assert.Equal(t, map[string]string{"algs": "ES256 RS256", "error": "use_dpop_nonce"}, got[1].Params)
+	assert.Equal(t, "Basic", got[2].Scheme)
+	assert.Equal(t, "Custom", got[3].Scheme)
+	assert.Equal(t, `a "quoted" \ value`, got[3].Params["q"])
+	assert.Empty(t, httpx.ParseChallenges([]string{"", " , ", "\x00", "=", `"x"`}))
 }

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
 // grant is the credential of one token fetch (tokenProvider.fetch): every
@@ -49,7 +51,7 @@ func (g *tokenGrant) authorize(_ context.Context, req *http.Request) error {
 	}.Encode()
 	req.Body, req.ContentLength = io.NopCloser(strings.NewReader(form)), int64(len(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header[headerDPoP] = []string{proof}
+	req.Header[httpx.HeaderDPoP] = []string{proof}
 	return nil
 }
 
@@ -79,15 +81,15 @@ func (g *tokenGrant) reader() *answerReader {
 // body cut off part-way. An answer over the cap is still an *OAuthError
 // with its status, so that a 401 matches ErrUnauthorized and a 503 is
 // retried.
-func (g *tokenGrant) read(r *call, resp *http.Response, body *answerBody) error {
+func (g *tokenGrant) read(r *call, resp *http.Response, body *httpx.CappedBody) error {
 	g.p.tokenNonce.record(resp)
 	var raw []byte
 	if body != nil {
-		raw = readCapped(body, maxTokenBody+1) // one byte more, to see the cap passed
+		raw = httpx.ReadCapped(body, maxTokenBody+1) // one byte more, to see the cap passed
 		switch {
-		case body.readErr != nil:
-			return r.readError(resp, body.readErr)
-		case body.left < 0:
+		case body.ReadErr() != nil:
+			return r.readError(resp, body.ReadErr())
+		case body.Over():
 			return newOAuthError(resp, "", fmt.Sprintf("the answer is larger than %d KiB", maxTokenBody>>10))
 		}
 	}

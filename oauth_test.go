@@ -334,7 +334,7 @@ func TestTokenProvider_notReplayedByGo(t *testing.T) {
 }
 
 // A token fetch that panics (here in a caller's transport, which reaches the
-// fetching goroutine through contextBound) still ends its flight: the
+// fetching goroutine through httpx.ContextBound) still ends its flight: the
 // goroutines waiting for it get an error, and the next call fetches again
 // instead of waiting forever for a flight that never lands.
 func TestTokenProvider_panicEndsTheFlight(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/oktasessions/okta-session-go/internal/orglink"
 )
 
@@ -64,12 +65,12 @@ func bytesReader(limit int64, out *[]byte) *answerReader {
 		okLimit:  limit,
 		errLimit: maxErrorBody,
 		fail:     readAPIError,
-		ok: func(r *call, resp *http.Response, body *answerBody) error {
-			b := readCapped(body, int(limit)+1) // one byte more, to see the cap passed
+		ok: func(r *call, resp *http.Response, body *httpx.CappedBody) error {
+			b := httpx.ReadCapped(body, int(limit)+1) // one byte more, to see the cap passed
 			switch {
-			case body.readErr != nil:
-				return r.readError(resp, body.readErr)
-			case body.left < 0:
+			case body.ReadErr() != nil:
+				return r.readError(resp, body.ReadErr())
+			case body.Over():
 				return &ResponseError{Op: r.op, StatusCode: resp.StatusCode, Err: &http.MaxBytesError{Limit: limit}}
 			}
 			*out = b

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
 // The request pipeline. Every request the client sends goes through it, in
@@ -154,7 +156,7 @@ func (c *APIClient) exchange(ctx context.Context, r *call) (*http.Response, erro
 	}
 	if c.cfg.HTTPClient != nil {
 		body := resp.Body
-		defer context.AfterFunc(ctx, func() { closeDetached(body) })()
+		defer context.AfterFunc(ctx, func() { httpx.CloseDetached(body) })()
 	}
 	return resp, checkAnswer(r, resp)
 }
@@ -194,10 +196,10 @@ func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, err
 	if err := r.cred.authorize(ctx, req); err != nil {
 		return nil, err
 	}
-	if !r.idempotent || len(req.Header[headerDPoP]) > 0 {
+	if !r.idempotent || len(req.Header[httpx.HeaderDPoP]) > 0 {
 		// CreateSession's one-time token, a DPoP proof: only do's rules
 		// may send them again.
-		unreplayable(req)
+		httpx.Unreplayable(req)
 	}
 	return req, nil
 }

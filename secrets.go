@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
 // Three different things are done to secrets, each by its own function:
@@ -166,16 +168,4 @@ func validHeaderValue(v string) bool {
 }
 
 // validHeaderName reports whether k is an RFC 9110 token.
-func validHeaderName(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		b := k[i]
-		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0 {
-			continue
-		}
-		return false
-	}
-	return true
-}
+func validHeaderName(k string) bool { return httpx.IsToken(k) }

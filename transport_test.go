@@ -207,14 +207,14 @@ func TestCallerTransportPanicReachesTheCaller(t *testing.T) {
 
 // A caller's body whose Close panics, closed by the client on a goroutine of
 // its own when the attempt ends (a body still being read, by
-// context.AfterFunc; an answer that came too late, by contextBound), does
+// context.AfterFunc; an answer that came too late, by httpx.ContextBound), does
 // not end the program. A Close the calling goroutine makes may panic there,
 // as the caller's own code would.
 func TestCallerBodyClosePanicIsContained(t *testing.T) {
 	for name, late := range map[string]bool{"body read past the deadline": false, "answer past the deadline": true} {
 		closes := int32(2) // by the client's goroutine, then by the calling one, whose read it ended
 		if late {
-			closes = 1 // by contextBound's goroutine only: the call returned at its deadline
+			closes = 1 // by httpx.ContextBound's goroutine only: the call returned at its deadline
 		}
 		t.Run(name, func(t *testing.T) {
 			body := &panickyCloseBody{blockingBody: blockingBody{closed: make(chan struct{})}}
