@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
 // Caps on how much of an answer is read. A session is about 1 KiB: a success
@@ -256,7 +257,7 @@ func newAPIError(r *call, resp *http.Response, body []byte) *APIError {
 	e := &APIError{
 		Op:         r.op,
 		StatusCode: resp.StatusCode,
-		RequestId:  serverText(resp.Header.Get("X-Okta-Request-Id"), maxCodeLen, sec...),
+		RequestId:  serverText(resp.Header.Get("X-Okta-Request-Id"), retry.MaxRequestIDLen, sec...),
 		Response:   resp,
 		body:       body,
 	}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
 // OAuthError is the error of a failed OAuth 2.0 token request to the org
@@ -62,11 +64,10 @@ func (e *OAuthError) Is(target error) bool {
 	return (&APIError{StatusCode: e.StatusCode}).Is(target)
 }
 
-// Bounds of what an OAuthError keeps of the server's words.
-const (
-	maxOAuthCode        = 64
-	maxOAuthDescription = 256
-)
+// maxOAuthDescription bounds the description an OAuthError keeps; its code
+// is bounded as an APIError's (maxCodeLen), its RequestId as every request
+// id (retry.MaxRequestIDLen).
+const maxOAuthDescription = 256
 
 // newOAuthError builds the OAuthError of a token endpoint answer: code and
 // description cut to size, stripped of control characters, with every
@@ -84,8 +85,8 @@ func newOAuthError(resp *http.Response, code, description string, secrets ...str
 // endpoint may echo too.
 func (e *OAuthError) shortened(secrets []string) *OAuthError {
 	cp := *e
-	cp.ErrorCode = serverText(e.ErrorCode, maxOAuthCode, secrets...)
+	cp.ErrorCode = serverText(e.ErrorCode, maxCodeLen, secrets...)
 	cp.ErrorDescription = serverText(e.ErrorDescription, maxOAuthDescription, secrets...)
-	cp.RequestId = serverText(e.RequestId, maxOAuthCode, secrets...)
+	cp.RequestId = serverText(e.RequestId, retry.MaxRequestIDLen, secrets...)
 	return &cp
 }

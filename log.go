@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
 // The client's events go to Configuration.Logger and Configuration.Observer
@@ -58,7 +60,7 @@ func (c *APIClient) endAttempt(ctx context.Context, r *call, resp *http.Response
 	}
 	var requestID string // made safe only here: an Observer gets none, and costs no allocation
 	if resp != nil {
-		requestID = r.serverText(resp.Header.Get("X-Okta-Request-Id"), maxCodeLen)
+		requestID = r.serverText(resp.Header.Get("X-Okta-Request-Id"), retry.MaxRequestIDLen)
 	}
 	attrs := []slog.Attr{
 		slog.String("op", r.op),

@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/oktasessions/okta-session-go/internal/retry"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -266,7 +267,7 @@ func TestTokenProvider_errorHidesSecrets(t *testing.T) {
 		assert.Less(t, len(s), 600)
 	}
 	assert.Equal(t, "invalid_client ", oe.ErrorCode)
-	assert.LessOrEqual(t, len(oe.RequestId), maxOAuthCode)
+	assert.LessOrEqual(t, len(oe.RequestId), retry.MaxRequestIDLen)
 }
 
 // slogJSON returns what slog's JSON handler writes for v.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
 // The request pipeline. Every request the client sends goes through it, in
@@ -62,7 +63,7 @@ func (c *APIClient) do(ctx context.Context, r *call) (resp *http.Response, err e
 			c.gaveUp(ctx, r, plan, err)
 			return resp, err
 		}
-		r.retryFor = retryForID(resp)
+		r.retryFor = retry.ForID(resp)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/retry"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -61,12 +62,12 @@ func TestRetryAfter(t *testing.T) {
 	}{
 		{"0", "", 0, true},
 		{"7", "", 7 * time.Second, true},
-		{"10000000000", "", maxServerDelay, true},
-		{"99999999999999999999999", "", maxServerDelay, true},
+		{"10000000000", "", retry.MaxServerDelay, true},
+		{"99999999999999999999999", "", retry.MaxServerDelay, true},
 		{now.Add(7 * time.Second).Format(http.TimeFormat), "", 7 * time.Second, true},
 		{now.Add(7 * time.Second).Format(http.TimeFormat), now.Add(-3 * time.Second).Format(http.TimeFormat), 10 * time.Second, true},
-		{"Fri, 31 Dec 9999 23:59:59 GMT", "", maxServerDelay, true},
-		{"Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", maxServerDelay, true},
+		{"Fri, 31 Dec 9999 23:59:59 GMT", "", retry.MaxServerDelay, true},
+		{"Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", retry.MaxServerDelay, true},
 		{"Mon, 01 Jan 0001 00:00:00 GMT", "", 0, true},
 		{"-5", "", 0, false},
 		{"+5", "", 0, false},
@@ -81,7 +82,7 @@ func TestRetryAfter(t *testing.T) {
 		if tt.date != "" {
 			h.Set("Date", tt.date)
 		}
-		d, ok := retryAfter(&http.Response{Header: h}, now)
+		d, ok := retry.After(&http.Response{Header: h}, now)
 		assert.Equal(t, tt.ok, ok, tt.value)
 		assert.Equal(t, tt.want, d, tt.value)
 	}
@@ -136,27 +137,27 @@ func TestBackoff(t *testing.T) {
 func TestNeverSent(t *testing.T) {
 	dial := &url.Error{Op: "Post", URL: "x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("refused")}}
 	read := &url.Error{Op: "Post", URL: "x", Err: &net.OpError{Op: "read", Net: "tcp", Err: errors.New("reset")}}
-	assert.True(t, neverSent(dial))
-	assert.False(t, neverSent(read))
-	assert.False(t, neverSent(&url.Error{Op: "Post", URL: "x", Err: context.DeadlineExceeded}))
+	assert.True(t, retry.NeverSent(dial))
+	assert.False(t, retry.NeverSent(read))
+	assert.False(t, retry.NeverSent(&url.Error{Op: "Post", URL: "x", Err: context.DeadlineExceeded}))
 }
 
 func TestRetryForID(t *testing.T) {
 	for id, want := range map[string]string{
-		"reqVy8wsvmBQN27h4soUE3ZEnA":           "reqVy8wsvmBQN27h4soUE3ZEnA",
-		"W5uZ-tZa6_QDQ1.G5@IiTfdB0gAABU8":      "W5uZ-tZa6_QDQ1.G5@IiTfdB0gAABU8",
-		"":                                     "",
-		strings.Repeat("a", 1<<20):             "",
-		strings.Repeat("a", maxRequestIDLen+1): "",
-		"req id":                               "",
-		"req\x7f":                              "",
-		"req,other":                            "",
-		"réq":                                  "",
+		"reqVy8wsvmBQN27h4soUE3ZEnA":      "reqVy8wsvmBQN27h4soUE3ZEnA",
+		"W5uZ-tZa6_QDQ1.G5@IiTfdB0gAABU8": "W5uZ-tZa6_QDQ1.G5@IiTfdB0gAABU8",
+		"":                                "",
+		strings.Repeat("a", 1<<20):        "",
+		strings.Repeat("a", retry.MaxRequestIDLen+1): "",
+		"req id":    "",
+		"req\x7f":   "",
+		"req,other": "",
+		"réq":       "",
 	} {
 		resp := &http.Response{Header: http.Header{"X-Okta-Request-Id": {id}}}
-		assert.Equal(t, want, retryForID(resp), "%.40q", id)
+		assert.Equal(t, want, retry.ForID(resp), "%.40q", id)
 	}
-	assert.Empty(t, retryForID(nil))
+	assert.Empty(t, retry.ForID(nil))
 }
 
 // A server's "Retry-After: 0" (or a date in the past) on a 429 or a 5xx does
@@ -169,7 +170,7 @@ func TestPlanRetry_retryAfterZeroKeepsTheBackoff(t *testing.T) {
 			for attempt := range 2 {
 				p := c.planRetry(context.Background(), &call{idempotent: true, attempt: attempt}, e)
 				assert.True(t, p.retry)
-				assert.GreaterOrEqual(t, p.wait, (backoffBase<<attempt)/2, "status %d, Retry-After %q", status, ra)
+				assert.GreaterOrEqual(t, p.wait, (retry.BackoffBase<<attempt)/2, "status %d, Retry-After %q", status, ra)
 				assert.Equal(t, now.Add(p.wait), p.retryAt)
 			}
 		}

@@ -67,7 +67,7 @@ func shortenSecrets(s string, secrets ...string) string {
 // Error(). Okta's are far shorter: an error code is 8 characters, an error or
 // request id about 25, a summary rarely a line.
 const (
-	maxCodeLen    = 64   // ErrorCode, ErrorLink, ErrorId, RequestId
+	maxCodeLen    = 64   // ErrorCode, ErrorLink, ErrorId, a challenge's error (a RequestId: retry.MaxRequestIDLen)
 	maxSummaryLen = 1024 // ErrorSummary and each cause's
 	maxCauses     = 32   // causes kept from one answer
 )

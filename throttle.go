@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
 // maxFloorWait bounds one wait for the rate-limit window's reset
@@ -102,7 +104,7 @@ func (t *throttle) acquire(ctx context.Context, op string, deadline time.Time) e
 		}
 		// The jitter is part of the wait, so that the wait that is started
 		// never passes the deadline.
-		wait += jitter(resetJitter)
+		wait += retry.Jitter(retry.ResetJitter)
 		if wait >= time.Until(deadline) {
 			return refuse(nil)
 		}
@@ -170,7 +172,7 @@ func (t *throttle) floorWait() (wait time.Duration, remaining int, reset time.Ti
 }
 
 // observe records the rate-limit state of an answer, its reset moved to the
-// local clock (see untilReset) and no further away than maxFloorWait.
+// local clock (see retry.UntilReset) and no further away than maxFloorWait.
 func (t *throttle) observe(resp *http.Response) {
 	if t.floor == 0 {
 		return
@@ -180,7 +182,7 @@ func (t *throttle) observe(resp *http.Response) {
 		return
 	}
 	now := t.clock.Now()
-	reset := now.Add(min(untilReset(rl.Reset, resp, now), maxFloorWait))
+	reset := now.Add(min(retry.UntilReset(rl.Reset, resp, now), maxFloorWait))
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.remaining, t.reset = rl.Remaining, reset
