@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// call is one operation on its way through APIClient.do. The operation
-// fills the first group of fields; do fills the rest, and each attempt
-// reads them all.
+// call is one request of the pipeline on its way: what the operation (or
+// the token fetch, or Fetch) describes, and the state the pipeline keeps
+// for it (callState).
 type call struct {
 	op         string   // operation name, for errors
 	method     string   // HTTP method
@@ -29,7 +29,14 @@ type call struct {
 	// cred authenticates every attempt. An operation with a credential of
 	// its own sets it (the /me calls: the user's cookie); otherwise prepare
 	// resolves it once per call from the context and the configuration.
-	cred     credential
+	cred credential
+
+	callState
+}
+
+// callState is what the pipeline keeps of a call: prepare sets the first
+// fields, the retry loop and each attempt the others.
+type callState struct {
 	body     []byte    // payload as JSON, or nil
 	deadline time.Time // end of the whole call: Timeout or the context's deadline
 	attempt  int       // 0 for the first try; the retries so far

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/throttle"
 )
 
 // Version is the version of this package, sent in the User-Agent.
@@ -30,9 +31,9 @@ type APIClient struct {
 	base       string         // org URL without a trailing slash
 	httpClient *http.Client
 	userAgent  string
-	apiToken   credential     // from Configuration.APIToken, or nil
-	tokens     *tokenProvider // the service app's tokens in "PrivateKey" mode, or nil
-	throttle   *throttle      // nil unless MaxConcurrency or RateLimitFloor is set
+	apiToken   credential         // from Configuration.APIToken, or nil
+	tokens     *tokenProvider     // the service app's tokens in "PrivateKey" mode, or nil
+	throttle   *throttle.Throttle // nil unless MaxConcurrency or RateLimitFloor is set
 }
 
 // NewAPIClient returns a client for cfg (nil means NewConfiguration()). It
@@ -64,7 +65,7 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	c.base, keys, c.cfgErr = cfg.validated()
 	cfg.fillDefaults()
 	if c.cfgErr == nil {
-		c.throttle = newThrottle(cfg, c.throttled)
+		c.throttle = throttle.New(cfg.MaxConcurrency, cfg.RateLimitFloor, cfg.Clock, c.throttled)
 	}
 	if cfg.HTTPClient == nil {
 		c.httpClient = NewHTTPClient()

@@ -89,9 +89,14 @@ func (c *APIClient) retrying(ctx context.Context, r *call, plan retryPlan) {
 	c.waiting(ctx, w, slog.String("request_id", plan.requestID))
 }
 
-// throttled reports a wait of the call op in the client's throttle: one Warn
-// record and Observer.OnWait. The throttle calls it.
-func (c *APIClient) throttled(ctx context.Context, op string, reason WaitReason, d time.Duration) {
+// throttled reports a wait of the call op in the client's throttle, for
+// the floor's reset (floor) or a concurrency slot: one Warn record and
+// Observer.OnWait. The throttle calls it.
+func (c *APIClient) throttled(ctx context.Context, op string, floor bool, d time.Duration) {
+	reason := WaitMaxConcurrency
+	if floor {
+		reason = WaitRateLimitFloor
+	}
 	c.waiting(ctx, WaitInfo{Op: op, Reason: reason, Duration: d})
 }
 

@@ -115,10 +115,10 @@ func (c *APIClient) prepare(ctx context.Context, r *call) error {
 // when it was sent.
 func (c *APIClient) attempt(ctx context.Context, r *call) (*http.Response, error) {
 	if c.throttle != nil {
-		if err := c.throttle.acquire(ctx, r.op, r.deadline); err != nil {
-			return nil, err
+		if ref := c.throttle.Acquire(ctx, r.op, r.deadline); ref != nil {
+			return nil, &ThrottleError{Op: r.op, Setting: ref.Setting, Remaining: ref.Remaining, Floor: ref.Floor, RetryAt: ref.RetryAt, Err: ref.Err}
 		}
-		defer c.throttle.release()
+		defer c.throttle.Release()
 	}
 	start := time.Now()
 	deadline := r.deadline
@@ -132,7 +132,7 @@ func (c *APIClient) attempt(ctx context.Context, r *call) (*http.Response, error
 		return resp, err // its credential failed (a token fetch): nothing was sent
 	}
 	if c.throttle != nil && resp != nil {
-		c.throttle.observe(resp)
+		c.throttle.Observe(resp)
 	}
 	c.endAttempt(ctx, r, resp, err, start)
 	return resp, err

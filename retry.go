@@ -138,19 +138,3 @@ func (c *APIClient) rateLimitWait(resp *http.Response, rl RateLimit, attempt int
 	// server whose clock lags, or a hostile one) must not make a hot loop.
 	return max(retry.UntilReset(rl.Reset, resp, now)+time.Second, c.backoff(attempt)) + retry.Jitter(retry.ResetJitter)
 }
-
-// sleep waits d on the client's clock, or until ctx is done.
-func (c *APIClient) sleep(ctx context.Context, d time.Duration) error {
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-c.cfg.Clock.After(d):
-		return nil
-	}
-}
-
-// realClock is the wall clock.
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

@@ -168,7 +168,7 @@ func TestPlanRetry_retryAfterZeroKeepsTheBackoff(t *testing.T) {
 		for _, ra := range []string{"0", "Mon, 01 Jan 1990 00:00:00 GMT"} {
 			e := answerWith(status, map[string]string{"Retry-After": ra})
 			for attempt := range 2 {
-				p := c.planRetry(context.Background(), &call{idempotent: true, attempt: attempt}, e)
+				p := c.planRetry(context.Background(), &call{idempotent: true, callState: callState{attempt: attempt}}, e)
 				assert.True(t, p.retry)
 				assert.GreaterOrEqual(t, p.wait, (retry.BackoffBase<<attempt)/2, "status %d, Retry-After %q", status, ra)
 				assert.Equal(t, now.Add(p.wait), p.retryAt)

@@ -1,10 +1,10 @@
-package okta
+package throttle
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,10 +14,10 @@ import (
 
 // A floor wait, jitter included, never passes the call's deadline: the
 // throttle either waits less than the time left or refuses at once with a
-// *ThrottleError.
+// Refusal.
 func TestThrottle_floorWaitNeverPassesTheDeadline(t *testing.T) {
 	clock := &testClock{now: time.Now()}
-	th := newThrottle(&Configuration{RateLimitFloor: 5, Clock: clock}, func(context.Context, string, WaitReason, time.Duration) {})
+	th := New(0, 5, clock, func(context.Context, string, bool, time.Duration) {})
 	var waited, refused int
 	for range 200 {
 		now := clock.Now()
@@ -26,18 +26,16 @@ func TestThrottle_floorWaitNeverPassesTheDeadline(t *testing.T) {
 		resp.Header.Set("X-Rate-Limit-Remaining", "0")
 		resp.Header.Set("X-Rate-Limit-Reset", strconv.FormatInt(now.Add(time.Second).Unix(), 10))
 		resp.Header.Set("Date", now.Format(http.TimeFormat))
-		th.observe(resp)
+		th.Observe(resp)
 		wait, _, _ := th.floorWait()
 		left := wait + 250*time.Millisecond // less than wait plus the most jitter
 		waitsBefore := len(clock.waits)
-		err := th.acquire(context.Background(), "GetSession", time.Now().Add(left))
-		if err != nil {
-			var te *ThrottleError
-			require.True(t, errors.As(err, &te), "%v", err)
+		if ref := th.Acquire(context.Background(), "GetSession", time.Now().Add(left)); ref != nil {
+			assert.Equal(t, "RateLimitFloor", ref.Setting)
 			refused++
 			continue
 		}
-		th.release()
+		th.Release()
 		waited++
 		require.Len(t, clock.waits, waitsBefore+1)
 		assert.Less(t, clock.waits[waitsBefore], left, "a floor wait passed the deadline")
@@ -52,8 +50,7 @@ func TestThrottle_floorWaitNeverPassesTheDeadline(t *testing.T) {
 // Logger) gives back the slot the wait got: the caller never received it,
 // and would never release it.
 func TestThrottle_panickingReportGivesTheSlotBack(t *testing.T) {
-	th := newThrottle(&Configuration{MaxConcurrency: 1, Clock: &testClock{now: time.Now()}},
-		func(context.Context, string, WaitReason, time.Duration) { panic("observer bug") })
+	th := New(1, 0, &testClock{now: time.Now()}, func(context.Context, string, bool, time.Duration) { panic("observer bug") })
 	// Until the acquire below has waited (it may get the slot before it
 	// blocks, and then reports nothing), try again.
 	for range 100 {
@@ -61,12 +58,12 @@ func TestThrottle_panickingReportGivesTheSlotBack(t *testing.T) {
 		panicked := make(chan any, 1)
 		go func() {
 			defer func() { panicked <- recover() }()
-			if th.acquire(context.Background(), "GetSession", time.Now().Add(time.Minute)) == nil {
-				th.release()
+			if th.Acquire(context.Background(), "GetSession", time.Now().Add(time.Minute)) == nil {
+				th.Release()
 			}
 		}()
 		time.Sleep(time.Millisecond) // let it block on the full semaphore
-		th.release()                 // the call in flight ends
+		th.Release()                 // the call in flight ends
 		if <-panicked == nil {
 			continue
 		}
@@ -74,4 +71,28 @@ func TestThrottle_panickingReportGivesTheSlotBack(t *testing.T) {
 		return
 	}
 	t.Fatal("the acquire never waited")
+}
+
+// testClock is a Clock whose waits take no time: After moves it forward and
+// records the wait.
+type testClock struct {
+	mu    sync.Mutex
+	now   time.Time
+	waits []time.Duration
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	c.waits = append(c.waits, d)
+	ch := make(chan time.Time, 1)
+	ch <- c.now
+	return ch
 }
