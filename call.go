@@ -40,7 +40,7 @@ type callState struct {
 	body     []byte    // payload as JSON, or nil
 	deadline time.Time // end of the whole call: Timeout or the context's deadline
 	attempt  int       // 0 for the first try; the retries so far
-	repeats  int       // attempts repeated at once after a 401 (see sendRepeating), not retries
+	repeats  int       // attempts repeated at once after a 401 (see repeats), not retries
 	sends    int       // attempts sent: retries and repeats, not those whose token fetch failed
 	lastSent bool      // whether the latest attempt reached the HTTP client
 	retryFor string    // X-Okta-Request-Id of the answer being retried, or ""

@@ -22,7 +22,7 @@ import (
 // (oauthCall), whose authorize fetches the token when none is cached and
 // signs a fresh DPoP proof for each attempt, and whose repeat may ask for
 // one more attempt at once after a 401, at most once per reason
-// ("use_dpop_nonce", "invalid_token") in a call (see sendRepeating); the
+// ("use_dpop_nonce", "invalid_token") in a call (see repeats); the
 // token request's own credential, the grant, does the same for the token
 // endpoint's "use_dpop_nonce". See
 // https://developer.okta.com/docs/guides/dpop/nonoktaresourceserver/main/.
@@ -37,6 +37,26 @@ type credential interface {
 	// secrets are what it sent that must never appear in error text: every
 	// token, proof or cookie of the call so far.
 	secrets() []string
+}
+
+// maxRepeats bounds the requests repeated at once in one call, whatever a
+// credential says, so that a server cannot make a loop: one for a DPoP
+// nonce, one for a new token.
+const maxRepeats = 2
+
+// repeats is the stage that sends r again at once, while r's credential
+// asks for it after an answer (a 401 or 400 asking for a DPoP nonce or a new
+// token): not a retry, no wait. The credential grants it once per reason;
+// maxRepeats bounds it whatever the credential says.
+func repeats(next send) send {
+	return func(ctx context.Context, r *call) (*http.Response, error) {
+		resp, err := next(ctx, r)
+		for r.cred.repeat(resp, err) && ctx.Err() == nil && r.repeats < maxRepeats {
+			r.repeats++
+			resp, err = next(ctx, r)
+		}
+		return resp, err
+	}
 }
 
 // authorization is a credential sent as the Authorization header value

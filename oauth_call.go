@@ -18,7 +18,7 @@ import (
 //     sent before;
 //  2. after the answer, calls repeat, which records the API's DPoP-Nonce
 //     and says whether to repeat the attempt at once, not counted as a
-//     retry and with no wait (see sendRepeating).
+//     retry and with no wait (see repeats).
 //
 // An oauthCall is used by one goroutine; the provider behind it is shared.
 type oauthCall struct {

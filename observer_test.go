@@ -179,7 +179,7 @@ func TestObserver_throttleWaits(t *testing.T) {
 			defer close(done)
 			_, _, _ = c.SessionApi.GetSession(ctx, "102blocked01")
 		}()
-		<-blocked // its call holds the one slot
+		<-blocked                                                     // its call holds the one slot
 		short, cancel := context.WithTimeout(ctx, 5*time.Millisecond) // the slot is held: any deadline passes
 		defer cancel()
 		_, _, err := c.SessionApi.GetSession(short, testSessionID)

@@ -5,40 +5,63 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/oktasessions/okta-session-go/internal/httpx"
-	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
-// The request pipeline. Every request the client sends goes through it, in
-// stages that each do one thing:
+// The request pipeline. Every request the client sends goes through one,
+// built once per client (newPipeline) of stages that each do one thing, in
+// the way oktatest's chain.go composes the fake:
 //
-//	do              events of the call (Observer.OnCall) and its deadline
-//	  retry loop    planRetry's rules and waits, on Configuration.Clock
-//	sendRepeating   the credential's repeat at once (a DPoP nonce, a new token)
-//	attempt         throttle, AttemptTimeout, events of the attempt
-//	exchange        credential, send, bounded read and decode (checkAnswer)
+//	do            refusals before any I/O, the call's deadline, Observer.OnCall
+//	retries       retry.go: planRetry's rules, and the waits between attempts
+//	repeats       credential.go: the credential's repeat at once (a DPoP nonce, a new token)
+//	throttling    throttle.go: MaxConcurrency, RateLimitFloor
+//	attempts      AttemptTimeout, and the attempt's events
+//	exchange      credential, send, bounded read and decode (checkAnswer)
 //
-// The token request of "PrivateKey" mode is a request of this pipeline too:
-// tokenProvider.fetch runs it through sendRepeating and exchange, inside
-// the attempt of the API call that needed the token, with its own policy
-// (its credential is the grant, its answer an access token or an
-// *OAuthError); the call's retry loop retries it as it retries the call.
-// See DESIGN.md.
+// The token request of "PrivateKey" mode is a request of the same pipeline
+// with its own policy: its credential is the grant, its reader makes an
+// access token or an *OAuthError, and its chain (tokenProvider.send) is
+// exchange with repeats and its own log record. It runs inside the attempt
+// of the API call that needs the token, so AttemptTimeout bounds it, and
+// the call's retries retry it. See DESIGN.md.
 
-// maxRepeats bounds the requests repeated at once in one call, whatever a
-// credential says, so that a server cannot make a loop: one for a DPoP
-// nonce, one for a new token.
-const maxRepeats = 2
+// send sends r and returns its answer: the rest of the pipeline, as a
+// stage sees it.
+type send func(ctx context.Context, r *call) (*http.Response, error)
 
-// do is the one request path of an API operation: refuse what must not be
-// sent, authenticate, then attempt and retry as planRetry says, within the
-// call's deadline. The returned response's body has been read and closed.
+// stage is one step of the pipeline: given the rest of it, it returns a
+// send that does its step and calls next, or returns by itself.
+type stage func(next send) send
+
+// chain strings stages together in the order a request meets them, ending
+// with end.
+func chain(end send, stages ...stage) send {
+	for i := len(stages) - 1; i >= 0; i-- {
+		end = stages[i](end)
+	}
+	return end
+}
+
+// newPipeline is the pipeline of the client's API calls; a new stage is one
+// line here.
+func (c *APIClient) newPipeline() send {
+	return chain(c.exchange,
+		c.retries,    // retry.go
+		repeats,      // credential.go
+		c.throttling, // throttle.go
+		c.attempts,   // below
+	)
+}
+
+// do runs an API operation: it refuses what must not be sent, resolves the
+// credential and the deadline (prepare), and sends the call down the
+// pipeline. The returned response's body has been read and closed.
 func (c *APIClient) do(ctx context.Context, r *call) (resp *http.Response, err error) {
 	if c.cfg.Observer != nil {
 		start := time.Now()
@@ -47,37 +70,7 @@ func (c *APIClient) do(ctx context.Context, r *call) (resp *http.Response, err e
 	if err := c.prepare(ctx, r); err != nil {
 		return nil, r.refused(err)
 	}
-	for ; ; r.attempt++ {
-		resp, err := sendRepeating(ctx, r, c.attempt)
-		if err == nil {
-			return resp, nil
-		}
-		plan := c.planRetry(ctx, r, err)
-		if !plan.retry || plan.wait >= time.Until(r.deadline) {
-			c.gaveUp(ctx, r, plan, err)
-			return resp, err
-		}
-		c.retrying(ctx, r, plan)
-		if werr := c.sleep(ctx, plan.wait); werr != nil {
-			err = fmt.Errorf("%w (stopped waiting to retry: %w)", err, werr)
-			c.gaveUp(ctx, r, plan, err)
-			return resp, err
-		}
-		r.retryFor = retry.ForID(resp)
-	}
-}
-
-// sendRepeating sends r once by send and, while r's credential asks for it
-// after an answer (a 401 or 400 asking for a DPoP nonce or a new token),
-// once more at once: not a retry, no wait. The credential grants it once
-// per reason; maxRepeats bounds it whatever the credential says.
-func sendRepeating(ctx context.Context, r *call, send func(context.Context, *call) (*http.Response, error)) (*http.Response, error) {
-	resp, err := send(ctx, r)
-	for r.cred.repeat(resp, err) && ctx.Err() == nil && r.repeats < maxRepeats {
-		r.repeats++
-		resp, err = send(ctx, r)
-	}
-	return resp, err
+	return c.pipeline(ctx, r)
 }
 
 // prepare readies r for its first attempt: it refuses an invalid argument,
@@ -110,32 +103,23 @@ func (c *APIClient) prepare(ctx context.Context, r *call) error {
 	return nil
 }
 
-// attempt makes one try of r: through the throttle, if any, then exchange,
-// within AttemptTimeout and the call's deadline; it reports the attempt
-// when it was sent.
-func (c *APIClient) attempt(ctx context.Context, r *call) (*http.Response, error) {
-	if c.throttle != nil {
-		if ref := c.throttle.Acquire(ctx, r.op, r.deadline); ref != nil {
-			return nil, &ThrottleError{Op: r.op, Setting: ref.Setting, Remaining: ref.Remaining, Floor: ref.Floor, RetryAt: ref.RetryAt, Err: ref.Err}
+// attempts is the stage that bounds each attempt by AttemptTimeout and the
+// call's deadline, and reports it when it was sent.
+func (c *APIClient) attempts(next send) send {
+	return func(ctx context.Context, r *call) (*http.Response, error) {
+		start := time.Now()
+		deadline := r.deadline
+		if d := start.Add(c.cfg.AttemptTimeout); d.Before(deadline) {
+			deadline = d
 		}
-		defer c.throttle.Release()
+		ctx, cancel := context.WithDeadline(ctx, deadline)
+		defer cancel()
+		resp, err := next(ctx, r)
+		if r.lastSent { // else its credential failed (a token fetch): nothing was sent
+			c.endAttempt(ctx, r, resp, err, start)
+		}
+		return resp, err
 	}
-	start := time.Now()
-	deadline := r.deadline
-	if d := start.Add(c.cfg.AttemptTimeout); d.Before(deadline) {
-		deadline = d
-	}
-	ctx, cancel := context.WithDeadline(ctx, deadline)
-	defer cancel()
-	resp, err := c.exchange(ctx, r)
-	if !r.lastSent {
-		return resp, err // its credential failed (a token fetch): nothing was sent
-	}
-	if c.throttle != nil && resp != nil {
-		c.throttle.Observe(resp)
-	}
-	c.endAttempt(ctx, r, resp, err, start)
-	return resp, err
 }
 
 // exchange sends r once and reads the answer, all bounded by ctx: the

@@ -3,6 +3,7 @@ package okta
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -20,6 +21,32 @@ type retryPlan struct {
 	reason    WaitReason
 	status    int
 	requestID string
+}
+
+// retries is the stage that retries a call as planRetry says, waiting on
+// the client's clock, within the call's deadline; a call that ends failed
+// after a failure worth a retry is reported (gaveUp).
+func (c *APIClient) retries(next send) send {
+	return func(ctx context.Context, r *call) (*http.Response, error) {
+		for ; ; r.attempt++ {
+			resp, err := next(ctx, r)
+			if err == nil {
+				return resp, nil
+			}
+			plan := c.planRetry(ctx, r, err)
+			if !plan.retry || plan.wait >= time.Until(r.deadline) {
+				c.gaveUp(ctx, r, plan, err)
+				return resp, err
+			}
+			c.retrying(ctx, r, plan)
+			if werr := c.sleep(ctx, plan.wait); werr != nil {
+				err = fmt.Errorf("%w (stopped waiting to retry: %w)", err, werr)
+				c.gaveUp(ctx, r, plan, err)
+				return resp, err
+			}
+			r.retryFor = retry.ForID(resp)
+		}
+	}
 }
 
 // planRetry applies the retry rules to the failed attempt r.attempt, whose
