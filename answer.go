@@ -57,25 +57,20 @@ var (
 	errSessionMismatch = errors.New("the answer is another session than the one asked for")
 )
 
-// answerReader is how one kind of request reads its answer: the caps of a
-// 2xx and of another body, what a 2xx answer gives, and the error of any
-// other. checkAnswer does what is the same for every kind.
+// answerReader is how a kind of request other than an API operation reads
+// its answer (the token request, Fetch): the caps of a 2xx and of another
+// body, what a 2xx answer gives, and the error of any other. An API
+// operation's call has none: its answer is a Session or an *APIError
+// (readSession, readAPIError), read by static calls so that escape
+// analysis keeps the call on the operation's stack. checkAnswer does what
+// is the same for every kind.
 type answerReader struct {
 	okLimit, errLimit int64
 	// ok reads a 2xx answer from body, which stops at okLimit.
-	ok func(r *call, resp *http.Response, body *httpx.CappedBody) error
+	ok func(resp *http.Response, body *httpx.CappedBody) error
 	// fail returns the error of a non-2xx answer; body stops at errLimit,
 	// and is nil for a 1xx, whose body is closed unread.
-	fail func(r *call, resp *http.Response, body *httpx.CappedBody) error
-}
-
-// sessionReader reads the answers of the API operations: a Session into
-// r.out, or an *APIError.
-var sessionReader = &answerReader{
-	okLimit:  maxSessionBody,
-	errLimit: maxErrorBody,
-	ok:       readSession,
-	fail:     readAPIError,
+	fail func(resp *http.Response, body *httpx.CappedBody) error
 }
 
 // readAPIError is the *APIError of a non-2xx answer, with its body (nil
@@ -88,28 +83,28 @@ func readAPIError(r *call, resp *http.Response, body *httpx.CappedBody) error {
 }
 
 // checkAnswer checks the answer to an attempt of r and reads it as r.reader
-// says (sessionReader when nil). It reads the body through one size cap,
-// drains what is left of it (up to the cap, so that the connection can be
-// reused, and never past the attempt's deadline, which ends the read),
-// closes it, and leaves resp.Body as http.NoBody.
+// says (a Session or an *APIError when r has none). It reads the body
+// through one size cap, drains what is left of it (up to the cap, so that
+// the connection can be reused, and never past the attempt's deadline,
+// which ends the read), closes it, and leaves resp.Body as http.NoBody.
 //
 // A 1xx answer is an error of its kind at once: Go's transport handles
 // every 1xx but 101 Switching Protocols, whose body is the raw connection,
 // which would be read for as long as the server likes; it is closed unread.
 func checkAnswer(r *call, resp *http.Response) error {
-	rd := r.reader
-	if rd == nil {
-		rd = sessionReader
+	okLimit, errLimit := int64(maxSessionBody), int64(maxErrorBody)
+	if rd := r.reader; rd != nil {
+		okLimit, errLimit = rd.okLimit, rd.errLimit
 	}
 	if resp.StatusCode < http.StatusOK {
 		resp.Body.Close()
 		resp.Body = http.NoBody
-		return rd.fail(r, resp, nil)
+		return r.failed(resp, nil)
 	}
 	ok := isSuccess(resp.StatusCode)
-	limit := rd.okLimit
+	limit := okLimit
 	if !ok {
-		limit = rd.errLimit
+		limit = errLimit
 	}
 	body := httpx.NewCappedBody(resp.Body, limit)
 	defer func() {
@@ -118,9 +113,20 @@ func checkAnswer(r *call, resp *http.Response) error {
 		resp.Body = http.NoBody
 	}()
 	if !ok {
-		return rd.fail(r, resp, body)
+		return r.failed(resp, body)
 	}
-	return rd.ok(r, resp, body)
+	if r.reader != nil {
+		return r.reader.ok(resp, body)
+	}
+	return readSession(r, resp, body)
+}
+
+// failed is the error of a non-2xx answer to r.
+func (r *call) failed(resp *http.Response, body *httpx.CappedBody) error {
+	if r.reader != nil {
+		return r.reader.fail(resp, body)
+	}
+	return readAPIError(r, resp, body)
 }
 
 // readSession decodes a 2xx answer into r.out, if any. A body read that

@@ -34,7 +34,6 @@ type APIClient struct {
 	apiToken   credential         // from Configuration.APIToken, or nil
 	tokens     *tokenProvider     // the service app's tokens in "PrivateKey" mode, or nil
 	throttle   *throttle.Throttle // nil unless MaxConcurrency or RateLimitFloor is set
-	pipeline   send               // the stages every API call goes through (newPipeline)
 }
 
 // NewAPIClient returns a client for cfg (nil means NewConfiguration()). It
@@ -79,7 +78,6 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	if keys != nil && c.cfgErr == nil {
 		c.tokens, c.cfgErr = newTokenProvider(cfg, keys, c.base, c.exchange, c.logTokenFetch)
 	}
-	c.pipeline = c.newPipeline()
 	c.SessionApi = &SessionApiService{client: c}
 	c.UserSessionsApi = &UserSessionsApiService{client: c}
 	return c

@@ -44,19 +44,28 @@ type credential interface {
 // nonce, one for a new token.
 const maxRepeats = 2
 
-// repeats is the stage that sends r again at once, while r's credential
-// asks for it after an answer (a 401 or 400 asking for a DPoP nonce or a new
-// token): not a retry, no wait. The credential grants it once per reason;
-// maxRepeats bounds it whatever the credential says.
-func repeats(next send) send {
-	return func(ctx context.Context, r *call) (*http.Response, error) {
-		resp, err := next(ctx, r)
-		for r.cred.repeat(resp, err) && ctx.Err() == nil && r.repeats < maxRepeats {
-			r.repeats++
-			resp, err = next(ctx, r)
-		}
-		return resp, err
+// repeats is the credential's stage between the retries: it sends r, and
+// again at once while the credential asks for it (see call.again).
+func (c *APIClient) repeats(ctx context.Context, r *call) (*http.Response, error) {
+	resp, err := c.throttling(ctx, r)
+	for r.again(ctx, resp, err) {
+		resp, err = c.throttling(ctx, r)
 	}
+	return resp, err
+}
+
+// again reports whether to send r again at once after the answer resp (nil
+// when none came) and err, and counts the repeat: when r's credential asks
+// for it (a 401 or 400 asking for a DPoP nonce or a new token), not a
+// retry, no wait. The credential grants it once per reason; maxRepeats
+// bounds it whatever the credential says. The API call's pipeline and the
+// token request (tokenProvider.fetch) share this rule.
+func (r *call) again(ctx context.Context, resp *http.Response, err error) bool {
+	if !r.cred.repeat(resp, err) || ctx.Err() != nil || r.repeats >= maxRepeats {
+		return false
+	}
+	r.repeats++
+	return true
 }
 
 // authorization is a credential sent as the Authorization header value

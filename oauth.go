@@ -51,9 +51,10 @@ type tokenProvider struct {
 	clock     Clock
 	timeout   time.Duration // bounds one token fetch (both requests of a nonce repeat), besides the caller's context
 
-	// send is the token request's pipeline: APIClient.exchange, with the
-	// grant's repeat and a log record per request (APIClient.logTokenFetch).
-	send send
+	// exchange sends one request of the pipeline (APIClient.exchange).
+	exchange func(ctx context.Context, r *call) (*http.Response, error)
+	// logFetch records each token request (APIClient.logTokenFetch).
+	logFetch func(ctx context.Context, endpoint string, took time.Duration, err error)
 
 	tokenNonce dpopNonce // the token endpoint's latest DPoP-Nonce
 	apiNonce   dpopNonce // the API's latest DPoP-Nonce
@@ -91,7 +92,8 @@ func (t *accessToken) GoString() string { return t.String() }
 // filled in (Clock, AttemptTimeout), as NewAPIClient leaves its copy; base
 // is the org URL without a trailing slash. Without a DPoPKey, it makes the
 // client's own P-256 key.
-func newTokenProvider(cfg *Configuration, keys *serviceAppKeys, base string, exchange send,
+func newTokenProvider(cfg *Configuration, keys *serviceAppKeys, base string,
+	exchange func(context.Context, *call) (*http.Response, error),
 	logFetch func(context.Context, string, time.Duration, error)) (*tokenProvider, error) {
 	dpop := keys.dpop
 	if dpop == nil {
@@ -100,19 +102,10 @@ func newTokenProvider(cfg *Configuration, keys *serviceAppKeys, base string, exc
 			return nil, err
 		}
 	}
-	tokenURL := base + tokenPath
-	logged := func(next send) send {
-		return func(ctx context.Context, r *call) (*http.Response, error) {
-			start := time.Now()
-			resp, err := next(ctx, r)
-			logFetch(ctx, tokenURL, time.Since(start), err)
-			return resp, err
-		}
-	}
 	return &tokenProvider{
-		tokenURL: tokenURL, clientID: cfg.ClientID, scope: strings.Join(cfg.Scopes, " "),
+		tokenURL: base + tokenPath, clientID: cfg.ClientID, scope: strings.Join(cfg.Scopes, " "),
 		assertion: keys.assertion, dpop: dpop, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
-		send: chain(exchange, repeats, logged),
+		exchange: exchange, logFetch: logFetch,
 	}, nil
 }
 
@@ -198,12 +191,25 @@ func (p *tokenProvider) fetch(ctx context.Context) (*accessToken, []string, erro
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	g := &tokenGrant{p: p}
-	r := &call{method: http.MethodPost, url: p.tokenURL, cred: g, idempotent: true, reader: g.reader()}
-	if _, err := p.send(ctx, r); err != nil {
+	r := newTokenRequest(g)
+	resp, err := p.send(ctx, r)
+	for r.again(ctx, resp, err) {
+		resp, err = p.send(ctx, r)
+	}
+	if err != nil {
 		return nil, g.sent, err
 	}
 	g.tok.sent = g.sent
 	return g.tok, g.sent, nil
+}
+
+// send sends the token request r once, by the pipeline's exchange, and
+// records it in the log.
+func (p *tokenProvider) send(ctx context.Context, r *call) (*http.Response, error) {
+	start := time.Now()
+	resp, err := p.exchange(ctx, r)
+	p.logFetch(ctx, p.tokenURL, time.Since(start), err)
+	return resp, err
 }
 
 // tokenResponse is a token endpoint answer, success or error (RFC 6749

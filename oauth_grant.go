@@ -20,6 +20,7 @@ import (
 // also reads the answers (reader), keeping the token of a 2xx one.
 type tokenGrant struct {
 	p            *tokenProvider
+	r            *call        // the token request
 	now          time.Time    // when the latest request was made: the token's lifetime runs from it
 	sentNonce    string       // the nonce in the latest request's proof
 	nonceRetried bool         // repeat has said yes
@@ -69,10 +70,13 @@ func (g *tokenGrant) repeat(_ *http.Response, err error) bool {
 // secrets are the assertions and proofs sent so far.
 func (g *tokenGrant) secrets() []string { return g.sent }
 
-// reader reads the token endpoint's answers: every status through one cap,
-// maxTokenBody.
-func (g *tokenGrant) reader() *answerReader {
-	return &answerReader{okLimit: maxTokenBody, errLimit: maxTokenBody, ok: g.read, fail: g.read}
+// newTokenRequest returns the token request of grant g: a POST to the
+// token endpoint that g authorizes and whose answers, of every status, g
+// reads through one cap, maxTokenBody.
+func newTokenRequest(g *tokenGrant) *call {
+	g.r = &call{method: http.MethodPost, url: g.p.tokenURL, cred: g, idempotent: true,
+		reader: &answerReader{okLimit: maxTokenBody, errLimit: maxTokenBody, ok: g.read, fail: g.read}}
+	return g.r
 }
 
 // read reads a token endpoint answer (body nil for a 1xx): it records the
@@ -81,7 +85,8 @@ func (g *tokenGrant) reader() *answerReader {
 // body cut off part-way. An answer over the cap is still an *OAuthError
 // with its status, so that a 401 matches ErrUnauthorized and a 503 is
 // retried.
-func (g *tokenGrant) read(r *call, resp *http.Response, body *httpx.CappedBody) error {
+func (g *tokenGrant) read(resp *http.Response, body *httpx.CappedBody) error {
+	r := g.r
 	g.p.tokenNonce.record(resp)
 	var raw []byte
 	if body != nil {

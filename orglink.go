@@ -32,15 +32,9 @@ func linkOf(client any) (orglink.Link, error) {
 // that is not positive, is refused before any I/O.
 func (c *APIClient) fetch(ctx context.Context, op, url string, limit int64) ([]byte, error) {
 	var body []byte
-	_, err := c.do(ctx, &call{
-		op:         op,
-		method:     http.MethodGet,
-		url:        url,
-		idempotent: true,
-		cred:       anonymous{},
-		reader:     bytesReader(limit, &body),
-		invalid:    c.checkFetch(url, limit),
-	})
+	r := &call{op: op, method: http.MethodGet, url: url, idempotent: true, cred: anonymous{}, invalid: c.checkFetch(url, limit)}
+	r.reader = bytesReader(r, limit, &body)
+	_, err := c.do(ctx, r)
 	return body, err
 }
 
@@ -57,15 +51,17 @@ func (c *APIClient) checkFetch(url string, limit int64) error {
 	return nil
 }
 
-// bytesReader reads a 2xx answer whole into *out, up to limit bytes: a
+// bytesReader reads the answers of r: a 2xx answer whole into *out, up to limit bytes: a
 // longer body is a *ResponseError wrapping an *http.MaxBytesError, a body
 // cut off part-way a transport failure. A non-2xx answer is an *APIError.
-func bytesReader(limit int64, out *[]byte) *answerReader {
+func bytesReader(r *call, limit int64, out *[]byte) *answerReader {
 	return &answerReader{
 		okLimit:  limit,
 		errLimit: maxErrorBody,
-		fail:     readAPIError,
-		ok: func(r *call, resp *http.Response, body *httpx.CappedBody) error {
+		fail: func(resp *http.Response, body *httpx.CappedBody) error {
+			return readAPIError(r, resp, body)
+		},
+		ok: func(resp *http.Response, body *httpx.CappedBody) error {
 			b := httpx.ReadCapped(body, int(limit)+1) // one byte more, to see the cap passed
 			switch {
 			case body.ReadErr() != nil:

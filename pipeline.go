@@ -13,9 +13,9 @@ import (
 	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
-// The request pipeline. Every request the client sends goes through one,
-// built once per client (newPipeline) of stages that each do one thing, in
-// the way oktatest's chain.go composes the fake:
+// The request pipeline. Every request the client sends goes through the
+// same stages, each with one job and its home, in the order a request
+// meets them:
 //
 //	do            refusals before any I/O, the call's deadline, Observer.OnCall
 //	retries       retry.go: planRetry's rules, and the waits between attempts
@@ -24,40 +24,20 @@ import (
 //	attempts      AttemptTimeout, and the attempt's events
 //	exchange      credential, send, bounded read and decode (checkAnswer)
 //
+// Each stage calls the next directly, not through a function value: escape
+// analysis then keeps an operation's *call on its stack (a chain of
+// function values, built once per client as oktatest's chain.go does,
+// cost a heap allocation of the call, 256 bytes, on every call). The
+// per-client parts are built once by NewAPIClient (the throttle, the
+// token provider); a stage that is off (no throttle) is a nil check.
+//
 // The token request of "PrivateKey" mode is a request of the same pipeline
 // with its own policy: its credential is the grant, its reader makes an
-// access token or an *OAuthError, and its chain (tokenProvider.send) is
-// exchange with repeats and its own log record. It runs inside the attempt
-// of the API call that needs the token, so AttemptTimeout bounds it, and
-// the call's retries retry it. See DESIGN.md.
-
-// send sends r and returns its answer: the rest of the pipeline, as a
-// stage sees it.
-type send func(ctx context.Context, r *call) (*http.Response, error)
-
-// stage is one step of the pipeline: given the rest of it, it returns a
-// send that does its step and calls next, or returns by itself.
-type stage func(next send) send
-
-// chain strings stages together in the order a request meets them, ending
-// with end.
-func chain(end send, stages ...stage) send {
-	for i := len(stages) - 1; i >= 0; i-- {
-		end = stages[i](end)
-	}
-	return end
-}
-
-// newPipeline is the pipeline of the client's API calls; a new stage is one
-// line here.
-func (c *APIClient) newPipeline() send {
-	return chain(c.exchange,
-		c.retries,    // retry.go
-		repeats,      // credential.go
-		c.throttling, // throttle.go
-		c.attempts,   // below
-	)
-}
+// access token or an *OAuthError, and tokenProvider.fetch sends it by
+// exchange with the same repeat rule (call.again) and a log record per
+// request. It runs inside the attempt of the API call that needs the
+// token, so AttemptTimeout bounds it, and the call's retries retry it. See
+// DESIGN.md.
 
 // do runs an API operation: it refuses what must not be sent, resolves the
 // credential and the deadline (prepare), and sends the call down the
@@ -70,7 +50,7 @@ func (c *APIClient) do(ctx context.Context, r *call) (resp *http.Response, err e
 	if err := c.prepare(ctx, r); err != nil {
 		return nil, r.refused(err)
 	}
-	return c.pipeline(ctx, r)
+	return c.retries(ctx, r)
 }
 
 // prepare readies r for its first attempt: it refuses an invalid argument,
@@ -105,21 +85,19 @@ func (c *APIClient) prepare(ctx context.Context, r *call) error {
 
 // attempts is the stage that bounds each attempt by AttemptTimeout and the
 // call's deadline, and reports it when it was sent.
-func (c *APIClient) attempts(next send) send {
-	return func(ctx context.Context, r *call) (*http.Response, error) {
-		start := time.Now()
-		deadline := r.deadline
-		if d := start.Add(c.cfg.AttemptTimeout); d.Before(deadline) {
-			deadline = d
-		}
-		ctx, cancel := context.WithDeadline(ctx, deadline)
-		defer cancel()
-		resp, err := next(ctx, r)
-		if r.lastSent { // else its credential failed (a token fetch): nothing was sent
-			c.endAttempt(ctx, r, resp, err, start)
-		}
-		return resp, err
+func (c *APIClient) attempts(ctx context.Context, r *call) (*http.Response, error) {
+	start := time.Now()
+	deadline := r.deadline
+	if d := start.Add(c.cfg.AttemptTimeout); d.Before(deadline) {
+		deadline = d
 	}
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	resp, err := c.exchange(ctx, r)
+	if r.lastSent { // else its credential failed (a token fetch): nothing was sent
+		c.endAttempt(ctx, r, resp, err, start)
+	}
+	return resp, err
 }
 
 // exchange sends r once and reads the answer, all bounded by ctx: the

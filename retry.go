@@ -26,26 +26,24 @@ type retryPlan struct {
 // retries is the stage that retries a call as planRetry says, waiting on
 // the client's clock, within the call's deadline; a call that ends failed
 // after a failure worth a retry is reported (gaveUp).
-func (c *APIClient) retries(next send) send {
-	return func(ctx context.Context, r *call) (*http.Response, error) {
-		for ; ; r.attempt++ {
-			resp, err := next(ctx, r)
-			if err == nil {
-				return resp, nil
-			}
-			plan := c.planRetry(ctx, r, err)
-			if !plan.retry || plan.wait >= time.Until(r.deadline) {
-				c.gaveUp(ctx, r, plan, err)
-				return resp, err
-			}
-			c.retrying(ctx, r, plan)
-			if werr := c.sleep(ctx, plan.wait); werr != nil {
-				err = fmt.Errorf("%w (stopped waiting to retry: %w)", err, werr)
-				c.gaveUp(ctx, r, plan, err)
-				return resp, err
-			}
-			r.retryFor = retry.ForID(resp)
+func (c *APIClient) retries(ctx context.Context, r *call) (*http.Response, error) {
+	for ; ; r.attempt++ {
+		resp, err := c.repeats(ctx, r)
+		if err == nil {
+			return resp, nil
 		}
+		plan := c.planRetry(ctx, r, err)
+		if !plan.retry || plan.wait >= time.Until(r.deadline) {
+			c.gaveUp(ctx, r, plan, err)
+			return resp, err
+		}
+		c.retrying(ctx, r, plan)
+		if werr := c.sleep(ctx, plan.wait); werr != nil {
+			err = fmt.Errorf("%w (stopped waiting to retry: %w)", err, werr)
+			c.gaveUp(ctx, r, plan, err)
+			return resp, err
+		}
+		r.retryFor = retry.ForID(resp)
 	}
 }
 
