@@ -160,7 +160,7 @@ func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, err
 		return nil, err
 	}
 	if !r.idempotent || len(req.Header[httpx.HeaderDPoP]) > 0 {
-		// CreateSession's one-time token, a DPoP proof: only do's rules
+		// CreateSession's one-time token, a DPoP proof: only the pipeline's rules
 		// may send them again.
 		httpx.Unreplayable(req)
 	}
