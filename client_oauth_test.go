@@ -85,6 +85,19 @@ func (o *oauthOrg) client(t *testing.T, edit func(*Configuration)) *APIClient {
 // dpopGrant answers every token request with the DPoP-bound token "tok-<n>".
 func dpopGrant(n int, w http.ResponseWriter) { grant(w, "DPoP", fmt.Sprint("tok-", n)) }
 
+// refuseFirstToken answers the first token request with OAuth's error
+// (status, code, and a DPoP-Nonce when nonce is not empty), and every later
+// one with a DPoP-bound token.
+func refuseFirstToken(status int, code, nonce string) func(int, http.ResponseWriter) {
+	return func(n int, w http.ResponseWriter) {
+		if n == 0 {
+			oauthError(w, status, code, "refused once", nonce)
+			return
+		}
+		dpopGrant(n, w)
+	}
+}
+
 // okSession answers every API request with the example session.
 func okSession(_ int, w http.ResponseWriter) { writeJSON(w, http.StatusOK, sessionJSON) }
 

@@ -288,13 +288,7 @@ func TestLog_quietCostsNoAllocation(t *testing.T) {
 // (RFC 9449 section 8): its records are Debug, as a fetch that worked.
 func TestLog_tokenNonceExchangeIsDebug(t *testing.T) {
 	var buf bytes.Buffer
-	org := newOAuthOrg(t, func(n int, w http.ResponseWriter) {
-		if n == 0 {
-			oauthError(w, http.StatusBadRequest, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.", "nonce-1")
-			return
-		}
-		dpopGrant(n, w)
-	}, okSession)
+	org := newOAuthOrg(t, refuseFirstToken(http.StatusBadRequest, "use_dpop_nonce", "nonce-1"), okSession)
 	client := org.client(t, func(c *Configuration) { c.Logger = logTo(&buf, slog.LevelDebug) })
 	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
 	require.NoError(t, err)

@@ -205,13 +205,7 @@ func TestObserver_tokenEndpointWaits(t *testing.T) {
 		{http.StatusTooManyRequests, WaitRateLimit},
 		{http.StatusServiceUnavailable, WaitServerError},
 	} {
-		org := newOAuthOrg(t, func(n int, w http.ResponseWriter) {
-			if n == 0 {
-				oauthError(w, tt.status, "temporarily_unavailable", "busy", "")
-				return
-			}
-			dpopGrant(n, w)
-		}, okSession)
+		org := newOAuthOrg(t, refuseFirstToken(tt.status, "temporarily_unavailable", ""), okSession)
 		obs := &recordingObserver{}
 		_, _, err := org.client(t, func(c *Configuration) { c.Observer = obs }).SessionApi.GetSession(context.Background(), testSessionID)
 		require.NoError(t, err)

@@ -288,16 +288,8 @@ func TestCallerTransportErrorLeftAlone(t *testing.T) {
 // tests' deadlines, so that only a call that ignores its deadline trips it.
 func getWithin(t *testing.T, client *APIClient) error {
 	t.Helper()
-	done := make(chan error, 1)
-	go func() {
+	return within(t, func() error {
 		_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
-		done <- err
-	}()
-	select {
-	case err := <-done:
 		return err
-	case <-time.After(5 * time.Second):
-		t.Fatal("the call outlived its deadline")
-		return nil
-	}
+	})
 }
