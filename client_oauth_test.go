@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/dpop"
 	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -129,7 +130,7 @@ func TestPrivateKeyMode_getSession(t *testing.T) {
 		c, _ := verifyProof(t, r.Header.Get("DPoP"))
 		assert.Equal(t, http.MethodGet, c.HTM)
 		assert.Equal(t, org.srv.URL+"/api/v1/sessions/"+testSessionID, c.HTU)
-		assert.Equal(t, tokenHash("tok-0"), c.ATH)
+		assert.Equal(t, dpop.TokenHash("tok-0"), c.ATH)
 		jtis = append(jtis, c.JTI)
 	}
 	assert.NotEqual(t, jtis[0], jtis[1])

@@ -4,10 +4,8 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/pem"
 	"fmt"
 	"strings"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/oktasessions/okta-session-go/internal/dpop"
 )
 
 // minRSABits is the shortest RSA key accepted, for the client assertion and
@@ -77,7 +76,7 @@ func (a *assertionSigner) sign(clientID, audience string, now time.Time) (string
 		Issuer:   clientID,
 		Subject:  clientID,
 		Audience: jwt.Audience{audience},
-		ID:       newJTI(),
+		ID:       dpop.NewJTI(),
 		IssuedAt: jwt.NewNumericDate(now),
 		Expiry:   jwt.NewNumericDate(now.Add(assertionLifetime)),
 	}
@@ -226,11 +225,4 @@ func publicKey(s crypto.Signer) crypto.PublicKey {
 		return nil
 	}
 	return s.Public()
-}
-
-// newJTI returns a random JWT id: 128 bits, base64url.
-func newJTI() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	return base64.RawURLEncoding.EncodeToString(b[:])
 }

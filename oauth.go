@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/dpop"
 )
 
 // tokenPath is the token endpoint of the org authorization server, the one
@@ -56,8 +58,8 @@ type tokenProvider struct {
 	// logFetch records each token request (APIClient.logTokenFetch).
 	logFetch func(ctx context.Context, endpoint string, took time.Duration, err error)
 
-	tokenNonce dpopNonce // the token endpoint's latest DPoP-Nonce
-	apiNonce   dpopNonce // the API's latest DPoP-Nonce
+	tokenNonce dpop.Nonce // the token endpoint's latest DPoP-Nonce
+	apiNonce   dpop.Nonce // the API's latest DPoP-Nonce
 
 	mu     sync.Mutex
 	cached *accessToken
@@ -248,7 +250,7 @@ func parseTokenResponse(resp *http.Response, body []byte, now time.Time, secrets
 	life := tokenLifetime(tr.ExpiresIn)
 	t := &accessToken{auth: "Bearer " + tr.AccessToken, refreshAt: now.Add(life - min(maxEarlyRefresh, life/earlyRefreshFraction))}
 	if strings.EqualFold(tr.TokenType, "DPoP") {
-		t.auth, t.ath = "DPoP "+tr.AccessToken, tokenHash(tr.AccessToken)
+		t.auth, t.ath = "DPoP "+tr.AccessToken, dpop.TokenHash(tr.AccessToken)
 	}
 	return t, nil
 }

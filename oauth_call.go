@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/oktasessions/okta-session-go/internal/dpop"
 	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
@@ -60,8 +61,8 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 		delete(req.Header, httpx.HeaderDPoP)
 		return nil
 	}
-	c.sentNonce = c.p.apiNonce.get()
-	proof, err := c.p.dpop.proof(req.Method, proofURL(req.URL), c.p.clock.Now(), tok.ath, c.sentNonce)
+	c.sentNonce = c.p.apiNonce.Get()
+	proof, err := c.p.dpop.Proof(req.Method, dpop.ProofURL(req.URL), c.p.clock.Now(), tok.ath, c.sentNonce)
 	if err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func (c *oauthCall) repeat(resp *http.Response, _ error) bool {
 	}
 	nonce := ""
 	if c.tok.ath != "" {
-		nonce = c.p.apiNonce.record(resp)
+		nonce = c.p.apiNonce.Record(resp)
 	}
 	if resp.StatusCode != http.StatusUnauthorized {
 		return false

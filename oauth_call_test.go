@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/oktasessions/okta-session-go/internal/dpop"
 	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -43,7 +44,7 @@ func TestOAuthCall_authorizeDPoP(t *testing.T) {
 		c, _ := verifyProof(t, req.Header.Get("DPoP"))
 		assert.Equal(t, "DELETE", c.HTM)
 		assert.Equal(t, "https://acme.okta.com/api/v1/sessions/abc", c.HTU)
-		assert.Equal(t, tokenHash("dpop-token"), c.ATH)
+		assert.Equal(t, dpop.TokenHash("dpop-token"), c.ATH)
 		assert.Equal(t, testClockStart.Unix(), c.IAT)
 		assert.Empty(t, c.Nonce)
 		jtis = append(jtis, c.JTI)
@@ -92,13 +93,13 @@ func TestOAuthCall_apiNonce(t *testing.T) {
 	require.NoError(t, later.authorize(context.Background(), req))
 	c, _ = verifyProof(t, req.Header.Get("DPoP"))
 	assert.Equal(t, "api-n2", c.Nonce)
-	assert.Empty(t, p.tokenNonce.get())
+	assert.Empty(t, p.tokenNonce.Get())
 	assert.False(t, later.repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2"), nil), "the same nonce again: no use repeating")
 
 	// A nonce on a success is recorded too.
 	ok := &http.Response{StatusCode: 200, Header: http.Header{"Dpop-Nonce": {"api-n3"}}}
 	assert.False(t, later.repeat(ok, nil))
-	assert.Equal(t, "api-n3", p.apiNonce.get())
+	assert.Equal(t, "api-n3", p.apiNonce.Get())
 	assert.Len(t, e.requests(), 1)
 }
 

@@ -38,8 +38,8 @@ func (g *tokenGrant) authorize(_ context.Context, req *http.Request) error {
 	if err != nil {
 		return err
 	}
-	g.sentNonce = p.tokenNonce.get()
-	proof, err := p.dpop.proof(http.MethodPost, p.tokenURL, g.now, "", g.sentNonce)
+	g.sentNonce = p.tokenNonce.Get()
+	proof, err := p.dpop.Proof(http.MethodPost, p.tokenURL, g.now, "", g.sentNonce)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (g *tokenGrant) authorize(_ context.Context, req *http.Request) error {
 // other than the one sent (RFC 9449 section 8).
 func (g *tokenGrant) repeat(_ *http.Response, err error) bool {
 	var oe *OAuthError
-	if g.nonceRetried || !errors.As(err, &oe) || oe.ErrorCode != "use_dpop_nonce" || g.p.tokenNonce.get() == g.sentNonce {
+	if g.nonceRetried || !errors.As(err, &oe) || oe.ErrorCode != "use_dpop_nonce" || g.p.tokenNonce.Get() == g.sentNonce {
 		return false
 	}
 	g.nonceRetried = true
@@ -87,7 +87,7 @@ func newTokenRequest(g *tokenGrant) *call {
 // retried.
 func (g *tokenGrant) read(resp *http.Response, body *httpx.CappedBody) error {
 	r := g.r
-	g.p.tokenNonce.record(resp)
+	g.p.tokenNonce.Record(resp)
 	var raw []byte
 	if body != nil {
 		raw = httpx.ReadCapped(body, maxTokenBody+1) // one byte more, to see the cap passed

@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/oktasessions/okta-session-go/internal/dpop"
 	"github.com/oktasessions/okta-session-go/internal/retry"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,7 +26,7 @@ import (
 // tokenRequest is what the test token endpoint saw of one request.
 type tokenRequest struct {
 	form  url.Values
-	proof proofClaims
+	proof dpop.Claims
 }
 
 // tokenEndpoint is a local token endpoint. It checks each request as Okta
@@ -134,7 +135,7 @@ func TestTokenProvider_fetchAndCache(t *testing.T) {
 	tok, _, err := p.token(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "DPoP token-0", tok.auth)
-	assert.Equal(t, tokenHash("token-0"), tok.ath)
+	assert.Equal(t, dpop.TokenHash("token-0"), tok.ath)
 	assert.Empty(t, e.requests()[0].proof.Nonce, "no nonce was given yet")
 
 	clock.advance(3600*time.Second - maxEarlyRefresh - time.Second)
