@@ -124,19 +124,10 @@ func (c *APIClient) exchange(ctx context.Context, r *call) (*http.Response, erro
 	return resp, checkAnswer(r, resp)
 }
 
-// setCommonHeaders sets what every request of a client carries, token
-// requests included: the DefaultHeader, Accept: application/json and the
-// User-Agent.
-func setCommonHeaders(h http.Header, defaults map[string]string, userAgent string) {
-	for k, v := range defaults {
-		h.Set(k, v)
-	}
-	h.Set("Accept", "application/json")
-	h.Set("User-Agent", userAgent)
-}
-
-// newRequest builds the HTTP request of r's current attempt: headers,
-// credential and, on a retry, X-Okta-Retry-Count and X-Okta-Retry-For.
+// newRequest builds the HTTP request of r's current attempt: the
+// DefaultHeader, Accept: application/json and the User-Agent (the client's
+// own headers winning), the credential and, on a retry,
+// X-Okta-Retry-Count and X-Okta-Retry-For.
 func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, error) {
 	var rd io.Reader
 	if r.body != nil {
@@ -146,7 +137,11 @@ func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, err
 	if err != nil {
 		return nil, errors.New("cannot build the request URL")
 	}
-	setCommonHeaders(req.Header, c.cfg.DefaultHeader, c.userAgent)
+	for k, v := range c.cfg.DefaultHeader { // every request, token requests included
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
