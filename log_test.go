@@ -331,3 +331,24 @@ func TestLog_callThatGivesUpSaysSo(t *testing.T) {
 	require.ErrorIs(t, err, ErrNotFound)
 	assert.Empty(t, buf.String())
 }
+
+// The token fetch record keeps an OAuth error code the RFCs define, and
+// "other" for any code a server made up: it could be anything the server
+// saw.
+func TestLog_tokenFetchKeepsOnlyKnownCodes(t *testing.T) {
+	for code, want := range map[string]string{
+		"invalid_client":                    "invalid_client",
+		"invalid_dpop_proof":                "invalid_dpop_proof",
+		"/api/v1/sessions/" + testSessionID: "other",
+	} {
+		var buf bytes.Buffer
+		org := newOAuthOrg(t, refuseFirstToken(http.StatusUnauthorized, code, ""), okSession)
+		client := org.client(t, func(c *Configuration) { c.Logger, c.MaxRetries = logTo(&buf, slog.LevelWarn), NoRetries })
+		_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+		require.Error(t, err)
+		recs := records(t, &buf)
+		require.Len(t, recs, 1, code)
+		assert.Equal(t, msgTokenFetch, recs[0]["msg"])
+		assert.Equal(t, want, recs[0]["error_code"])
+	}
+}
