@@ -5,11 +5,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"fmt"
 
-	"github.com/go-jose/go-jose/v4"
 	"github.com/oktasessions/okta-session-go/internal/dpop"
+	"github.com/oktasessions/okta-session-go/internal/keys"
 )
 
 // dpopKey is the client's DPoP key (see dpop.Key); the name is kept for the
@@ -27,39 +26,13 @@ func newDPoPKey(s crypto.Signer) (*dpopKey, error) {
 		}
 		s = k
 	}
-	pub, alg, err := checkDPoPKey(s)
+	pub, alg, err := keys.CheckDPoPKey(s)
 	if err != nil {
-		return nil, err
+		return nil, keyProblem(err)
 	}
 	k, err := dpop.NewKey(s, pub, alg)
 	if err != nil {
 		return nil, &ValidationError{Field: "DPoPKey", Reason: "cannot sign with this key"}
 	}
 	return k, nil
-}
-
-// maxDPoPRSABits bounds an RSA DPoPKey: the proof carries the public key,
-// and go-jose, as other verifiers, refuses to parse a larger one.
-const maxDPoPRSABits = 4096
-
-// checkDPoPKey returns the public key of a DPoPKey and its signature
-// algorithm. It refuses, with a *ValidationError naming DPoPKey, a key other
-// than RSA (2048 to 4096 bits) or EC P-256, and a Go private key that is not
-// whole (see wholeKey).
-func checkDPoPKey(s crypto.Signer) (crypto.PublicKey, jose.SignatureAlgorithm, error) {
-	pub := publicKey(s)
-	alg, err := signatureAlgorithm("DPoPKey", pub)
-	if err != nil {
-		return nil, "", err
-	}
-	if k, ok := pub.(*rsa.PublicKey); ok && k.N.BitLen() > maxDPoPRSABits {
-		return nil, "", &ValidationError{Field: "DPoPKey", Reason: fmt.Sprintf("is an RSA key longer than %d bits, which a proof cannot carry", maxDPoPRSABits)}
-	}
-	if !validPublicKey(pub) {
-		return nil, "", &ValidationError{Field: "DPoPKey", Reason: "has a public key that is not valid (a point off the curve, a bad RSA exponent)"}
-	}
-	if !wholeKey(s) {
-		return nil, "", &ValidationError{Field: "DPoPKey", Reason: brokenKey}
-	}
-	return pub, alg, nil
 }

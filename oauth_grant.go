@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/keys"
 )
 
 // grant is the credential of one token fetch (tokenProvider.fetch): every
@@ -34,7 +35,7 @@ type tokenGrant struct {
 func (g *tokenGrant) authorize(_ context.Context, req *http.Request) error {
 	p := g.p
 	g.now = p.clock.Now()
-	assertion, err := p.assertion.sign(p.clientID, p.tokenURL, g.now)
+	assertion, err := p.assertion.Sign(p.clientID, p.tokenURL, g.now)
 	if err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func (g *tokenGrant) authorize(_ context.Context, req *http.Request) error {
 	form := url.Values{
 		"grant_type":            {"client_credentials"},
 		"scope":                 {p.scope},
-		"client_assertion_type": {clientAssertionType},
+		"client_assertion_type": {keys.ClientAssertionType},
 		"client_assertion":      {assertion},
 	}.Encode()
 	req.Body, req.ContentLength = io.NopCloser(strings.NewReader(form)), int64(len(form))

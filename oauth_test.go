@@ -18,6 +18,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/oktasessions/okta-session-go/internal/dpop"
+	"github.com/oktasessions/okta-session-go/internal/keys"
 	"github.com/oktasessions/okta-session-go/internal/retry"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -50,7 +51,7 @@ func newTokenEndpoint(t *testing.T, answer func(n int, r tokenRequest, w http.Re
 		testHeader(t, r, "Content-Type", "application/x-www-form-urlencoded")
 		require.NoError(t, r.ParseForm())
 		assert.Equal(t, "client_credentials", r.PostForm.Get("grant_type"))
-		assert.Equal(t, clientAssertionType, r.PostForm.Get("client_assertion_type"))
+		assert.Equal(t, keys.ClientAssertionType, r.PostForm.Get("client_assertion_type"))
 		assert.Equal(t, "okta.sessions.read okta.sessions.manage", r.PostForm.Get("scope"))
 		verifyAssertion(t, r.PostForm.Get("client_assertion"), &testECKey().PublicKey, testClientID, e.srv.URL+tokenPath, time.Time{})
 		require.Len(t, r.Header.Values("DPoP"), 1, "every token request carries one proof")
@@ -527,7 +528,7 @@ func jwtClaims(t *testing.T, token string) map[string]any {
 func TestAssertionClaims(t *testing.T) {
 	s, err := newAssertionSigner(testECKeyPEM(), "")
 	require.NoError(t, err)
-	a, err := s.sign("client", "https://acme.okta.com/oauth2/v1/token", testClockStart)
+	a, err := s.Sign("client", "https://acme.okta.com/oauth2/v1/token", testClockStart)
 	require.NoError(t, err)
 	m := jwtClaims(t, a)
 	assert.Equal(t, "https://acme.okta.com/oauth2/v1/token", m["aud"], "aud is the token endpoint URL, as a string")
