@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/redact"
 	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
@@ -263,7 +264,7 @@ func newAPIError(r *call, resp *http.Response, body []byte) *APIError {
 	e := &APIError{
 		Op:         r.op,
 		StatusCode: resp.StatusCode,
-		RequestId:  serverText(resp.Header.Get("X-Okta-Request-Id"), retry.MaxRequestIDLen, sec...),
+		RequestId:  redact.ServerText(resp.Header.Get("X-Okta-Request-Id"), retry.MaxRequestIDLen, sec...),
 		Response:   resp,
 		body:       body,
 	}
@@ -273,12 +274,12 @@ func newAPIError(r *call, resp *http.Response, body []byte) *APIError {
 	if json.Unmarshal(body, &m) != nil {
 		return e
 	}
-	e.ErrorCode = serverText(m.ErrorCode, maxCodeLen, sec...)
-	e.ErrorSummary = serverText(m.ErrorSummary, maxSummaryLen, sec...)
-	e.ErrorLink = serverText(m.ErrorLink, maxCodeLen, sec...)
-	e.ErrorId = serverText(m.ErrorId, maxCodeLen, sec...)
+	e.ErrorCode = redact.ServerText(m.ErrorCode, maxCodeLen, sec...)
+	e.ErrorSummary = redact.ServerText(m.ErrorSummary, maxSummaryLen, sec...)
+	e.ErrorLink = redact.ServerText(m.ErrorLink, maxCodeLen, sec...)
+	e.ErrorId = redact.ServerText(m.ErrorId, maxCodeLen, sec...)
 	for _, cause := range m.ErrorCauses[:min(len(m.ErrorCauses), maxCauses)] {
-		e.ErrorCauses = append(e.ErrorCauses, ErrorCause{ErrorSummary: serverText(cause.ErrorSummary, maxSummaryLen, sec...)})
+		e.ErrorCauses = append(e.ErrorCauses, ErrorCause{ErrorSummary: redact.ServerText(cause.ErrorSummary, maxSummaryLen, sec...)})
 	}
 	return e
 }

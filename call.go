@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/redact"
 )
 
 // call is one request of the pipeline on its way: what the operation (or
@@ -49,9 +51,9 @@ type callState struct {
 // serverText makes s, a string the server sent, fit for an error: the
 // call's secrets (its session ID or token, its credential, and the id of the
 // session the answer brought) shortened,
-// control characters replaced, at most limit bytes (see serverText).
+// control characters replaced, at most limit bytes (see redact.ServerText).
 func (r *call) serverText(s string, limit int) string {
-	return serverText(s, limit, r.secrets()...)
+	return redact.ServerText(s, limit, r.secrets()...)
 }
 
 // secrets are the call's secrets: its session ID or token, everything its
@@ -99,7 +101,7 @@ func (r *call) named(err error) error {
 // safeErr returns err, or, when err's text quotes the server's bytes unsafely
 // (a secret of the call, a control character, more than maxSummaryLen bytes),
 // an error whose text is made safe by serverText (see safeError).
-func (r *call) safeErr(err error) error { return safeError(err, r.secrets()...) }
+func (r *call) safeErr(err error) error { return redact.SafeError(err, r.secrets()...) }
 
 // authError wraps an error from preparing an attempt's credential (a token
 // fetch) with the operation name, the call's secrets shortened: a token

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/redact"
 )
 
 // Challenge is the WWW-Authenticate challenge of a 401 or 403 answer to an
@@ -37,10 +38,10 @@ func newChallenge(resp *http.Response, secrets []string) *Challenge {
 	for _, ch := range httpx.ParseChallenges(resp.Header.Values("WWW-Authenticate")) {
 		if strings.EqualFold(ch.Scheme, "Bearer") || strings.EqualFold(ch.Scheme, "DPoP") {
 			return &Challenge{
-				Scheme:           serverText(ch.Scheme, maxCodeLen, secrets...),
-				Error:            serverText(ch.Params["error"], maxCodeLen, secrets...),
-				ErrorDescription: serverText(ch.Params["error_description"], maxSummaryLen, secrets...),
-				Scope:            serverText(ch.Params["scope"], maxSummaryLen, secrets...),
+				Scheme:           redact.ServerText(ch.Scheme, maxCodeLen, secrets...),
+				Error:            redact.ServerText(ch.Params["error"], maxCodeLen, secrets...),
+				ErrorDescription: redact.ServerText(ch.Params["error_description"], maxSummaryLen, secrets...),
+				Scope:            redact.ServerText(ch.Params["scope"], maxSummaryLen, secrets...),
 			}
 		}
 	}

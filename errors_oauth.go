@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/oktasessions/okta-session-go/internal/redact"
 	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
@@ -85,8 +86,8 @@ func newOAuthError(resp *http.Response, code, description string, secrets ...str
 // endpoint may echo too.
 func (e *OAuthError) shortened(secrets []string) *OAuthError {
 	cp := *e
-	cp.ErrorCode = serverText(e.ErrorCode, maxCodeLen, secrets...)
-	cp.ErrorDescription = serverText(e.ErrorDescription, maxOAuthDescription, secrets...)
-	cp.RequestId = serverText(e.RequestId, retry.MaxRequestIDLen, secrets...)
+	cp.ErrorCode = redact.ServerText(e.ErrorCode, maxCodeLen, secrets...)
+	cp.ErrorDescription = redact.ServerText(e.ErrorDescription, maxOAuthDescription, secrets...)
+	cp.RequestId = redact.ServerText(e.RequestId, retry.MaxRequestIDLen, secrets...)
 	return &cp
 }

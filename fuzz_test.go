@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/redact"
 	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
@@ -135,7 +136,7 @@ func FuzzSessionHref(f *testing.F) {
 	f.Add("https://acme.okta.com/api/v1/Sessions//", "102hSECRETsessionID", "?x=1")
 	f.Add("https://acme.okta.com/\u0130/sessions/", "102hSECRETsessionID", "#f")
 	f.Fuzz(func(t *testing.T, prefix, id, suffix string) {
-		if len(id) < shortIDMin || strings.ContainsAny(id, "/?#") || !strings.HasSuffix(strings.ToLower(prefix), "/sessions/") {
+		if len(id) < redact.ShortIDMin || strings.ContainsAny(id, "/?#") || !strings.HasSuffix(strings.ToLower(prefix), "/sessions/") {
 			return
 		}
 		out := HrefObject{Href: prefix + id + suffix}.String()

@@ -20,6 +20,8 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/oktasessions/okta-session-go/internal/dpop"
+	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/redact"
 )
 
 // Problem is a key that cannot be used: the Configuration field, and why.
@@ -70,7 +72,7 @@ func NewAssertionSigner(data, keyID string) (*AssertionSigner, error) {
 		return nil, keyError(brokenKey)
 	}
 	switch {
-	case strings.ContainsFunc(keyID, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }): // it goes in a header
+	case !httpx.ValidHeaderValue(keyID): // it goes in a header
 		return nil, &Problem{Field: "PrivateKeyID", Reason: "contains a control character"}
 	case keyID != "" && jwkID != "" && keyID != jwkID:
 		return nil, &Problem{Field: "PrivateKeyID", Reason: "differs from the kid of the PrivateKey JWK"}
@@ -204,7 +206,7 @@ func parsePEMKey(block *pem.Block) (crypto.Signer, error) {
 	case "ENCRYPTED PRIVATE KEY":
 		return nil, keyError("is encrypted; give the unencrypted PEM")
 	default:
-		return nil, keyError("is a PEM " + printable(block.Type, maxPEMTypeLen) + ", not a private key")
+		return nil, keyError("is a PEM " + redact.ServerText(block.Type, maxPEMTypeLen) + ", not a private key")
 	}
 	if err != nil {
 		return nil, keyError("is not a valid " + block.Type)
@@ -244,21 +246,6 @@ func publicKey(s crypto.Signer) crypto.PublicKey {
 		return nil
 	}
 	return s.Public()
-}
-
-// printable is s for an error message: bytes other than printable ASCII
-// replaced by spaces, at most limit bytes, marked with "..." when cut.
-func printable(s string, limit int) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c < ' ' || c > '~' {
-			b[i] = ' '
-		}
-	}
-	if len(b) > limit {
-		return string(b[:limit-len("...")]) + "..."
-	}
-	return string(b)
 }
 
 // maxDPoPRSABits bounds an RSA DPoPKey: the proof carries the public key,
