@@ -4,13 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/oktasessions/okta-session-go/internal/dpop"
+	"github.com/oktasessions/okta-session-go/internal/flight"
 )
 
 // tokenPath is the token endpoint of the org authorization server, the one
@@ -61,17 +62,8 @@ type tokenProvider struct {
 	tokenNonce dpop.Nonce // the token endpoint's latest DPoP-Nonce
 	apiNonce   dpop.Nonce // the API's latest DPoP-Nonce
 
-	mu     sync.Mutex
-	cached *accessToken
-	flight *tokenFlight // the token request under way, or nil
-}
-
-// tokenFlight is one token fetch that several goroutines wait for.
-type tokenFlight struct {
-	done chan struct{} // closed once tok, sent and err are set
-	tok  *accessToken
-	sent []string // the assertions and proofs the fetch sent
-	err  error
+	// cache holds the token; one fetch at a time serves every goroutine.
+	cache *flight.Cache[*accessToken]
 }
 
 // accessToken is a token and what is derived from it once.
@@ -104,83 +96,35 @@ func newTokenProvider(cfg *Configuration, keys *serviceAppKeys, base string,
 			return nil, err
 		}
 	}
-	return &tokenProvider{
+	p := &tokenProvider{
 		tokenURL: base + tokenPath, clientID: cfg.ClientID, scope: strings.Join(cfg.Scopes, " "),
 		assertion: keys.assertion, dpop: dpop, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
 		exchange: exchange, logFetch: logFetch,
-	}, nil
-}
-
-// token returns the cached token, or fetches one, with the secrets sent to
-// get it (the fetch's assertions and proofs, also when it failed). Only one
-// fetch runs at a time: the goroutines that come while it runs wait for it
-// and share its token or its error, each as long as its own ctx lets it.
-// If the fetch failed only because its caller's ctx ended, a waiter whose
-// ctx is alive fetches again. Every fetch is bounded in time (see fetch),
-// so a flight always lands.
-func (p *tokenProvider) token(ctx context.Context) (*accessToken, []string, error) {
-	for {
-		now := p.clock.Now() // a caller's Clock: never called under p.mu, which a panic would leave locked
-		p.mu.Lock()
-		if t := p.cached; t != nil && now.Before(t.refreshAt) {
-			p.mu.Unlock()
-			return t, t.sent, nil
-		}
-		f := p.flight
-		if f == nil {
-			f = &tokenFlight{done: make(chan struct{})}
-			p.flight = f
-			p.mu.Unlock()
-			p.fly(ctx, f)
-			return f.tok, f.sent, f.err
-		}
-		p.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
-		case <-f.done:
-		}
-		if f.err == nil || ctx.Err() != nil || !errors.Is(f.err, context.Canceled) && !errors.Is(f.err, context.DeadlineExceeded) {
-			return f.tok, f.sent, f.err
-		}
 	}
+	p.cache = flight.New(func() time.Time { return p.clock.Now() }, // p.clock at each call: tests replace it
+		func(t *accessToken) time.Time { return t.refreshAt }, p.fetch)
+	return p, nil
 }
 
-// errFetchPanicked is what the goroutines waiting for a token fetch get when
-// the fetch panicked (in a caller's Logger, Clock, HTTPClient transport or
-// DPoPKey signer).
-var errFetchPanicked = errors.New("oauth2 token request: the token fetch this call waited for panicked")
-
-// fly runs the fetch of flight f, which the caller started, and ends the
-// flight: it caches the token, clears p.flight and releases the waiters.
-// It does so in a defer, so that a fetch that panics ends its flight too:
-// its waiters get errFetchPanicked, the next call fetches again, and the
-// panic goes on up the goroutine that fetched. Without it, every later call
-// would wait for a flight that never lands.
-func (p *tokenProvider) fly(ctx context.Context, f *tokenFlight) {
-	f.err = errFetchPanicked // until fetch returns
-	defer func() {
-		p.mu.Lock()
-		p.flight = nil
-		if f.err == nil {
-			p.cached = f.tok
-		}
-		p.mu.Unlock()
-		close(f.done)
-	}()
-	f.tok, f.sent, f.err = p.fetch(ctx)
+// token returns the cached token, or fetches one (see flight.Cache.Get),
+// with the secrets sent to get it: the fetch's assertions and proofs, also
+// when it failed. Every fetch is bounded in time (see fetch), so a flight
+// always lands.
+func (p *tokenProvider) token(ctx context.Context) (*accessToken, []string, error) {
+	r := p.cache.Get(ctx)
+	switch {
+	case r.Err == nil:
+		return r.Value, r.Value.sent, nil
+	case errors.Is(r.Err, flight.ErrPanicked):
+		return nil, r.Sent, fmt.Errorf("oauth2 token request: %w", r.Err)
+	}
+	return nil, r.Sent, r.Err
 }
 
 // invalidate drops t from the cache, if it is still there, so that the next
-// call fetches a new token. Dropping only t means that the many goroutines
-// refused with the same token cause one fetch, not one each.
-func (p *tokenProvider) invalidate(t *accessToken) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.cached == t {
-		p.cached = nil
-	}
-}
+// call fetches a new token; the many goroutines refused with the same token
+// cause one fetch, not one each.
+func (p *tokenProvider) invalidate(t *accessToken) { p.cache.Drop(t) }
 
 // fetch runs the client-credentials grant as a request of the pipeline,
 // bounded by ctx (the attempt of the API call that needs the token) and
@@ -189,7 +133,7 @@ func (p *tokenProvider) invalidate(t *accessToken) {
 // DPoP-Nonce) the grant asks once more, with a new assertion and a new
 // proof carrying the nonce. It returns the token, or the error, with every
 // assertion and proof it sent.
-func (p *tokenProvider) fetch(ctx context.Context) (*accessToken, []string, error) {
+func (p *tokenProvider) fetch(ctx context.Context) flight.Result[*accessToken] {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	g := &tokenGrant{p: p}
@@ -199,10 +143,10 @@ func (p *tokenProvider) fetch(ctx context.Context) (*accessToken, []string, erro
 		resp, err = p.send(ctx, r)
 	}
 	if err != nil {
-		return nil, g.sent, err
+		return flight.Result[*accessToken]{Sent: g.sent, Err: err}
 	}
 	g.tok.sent = g.sent
-	return g.tok, g.sent, nil
+	return flight.Result[*accessToken]{Value: g.tok, Sent: g.sent}
 }
 
 // send sends the token request r once, by the pipeline's exchange, and
