@@ -37,13 +37,12 @@ var _ SessionApi = (*SessionApiService)(nil)
 // is not exactly the session asked for is a *ResponseError; a call that the
 // client's own throttle held back is a *ThrottleError.
 //
-// Retries (up to Configuration.MaxRetries): GetSession, RefreshSession and
-// EndSession are retried on 429, 502, 503, 504 and transport failures (a
-// failed connection, a timed-out attempt, a body cut off part-way).
-// CreateSession uses up a one-time token, so it is retried only when Okta
-// provably did not process it: on 429, and when the connection could not be
-// made. Waits follow Retry-After or the rate-limit headers, as Okta advises
-// (https://developer.okta.com/docs/reference/rl-best-practices/); a wait
+// Retries (up to Configuration.MaxRetries) follow the rules the README states
+// once, in "Rate limits and retries"
+// (https://github.com/oktasessions/okta-session-go#rate-limits-and-retries):
+// every operation but CreateSession is idempotent and retried on 429, 502,
+// 503, 504 and transport failures; CreateSession only when Okta provably did
+// not process it. Waits follow Retry-After or the rate-limit headers; a wait
 // longer than MaxRetryWait, or past the call's deadline, is not started.
 type SessionApiService struct {
 	client *APIClient

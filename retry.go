@@ -48,21 +48,12 @@ func (c *APIClient) retries(ctx context.Context, r *call) (*http.Response, error
 }
 
 // planRetry applies the retry rules to the failed attempt r.attempt, whose
-// error is err. retryAt is set for a 429, and for a 502, 503 or 504 with
-// Retry-After, whether or not the call is retried; do puts it on an
-// *APIError.
-//
-// The rules are the same for an answer of the API (an *APIError) and of the
-// token endpoint before it (an *OAuthError): Retry-After, the rate-limit
-// headers and MaxRetryWait govern both. Idempotent operations (every one but
-// CreateSession: GetSession, RefreshSession, EndSession, the
-// current-session operations and RevokeUserSessions) retry on 429, 502,
-// 503, 504 and transport failures, a body cut off part-way included.
-// CreateSession uses up a one-time token, so it retries only when Okta did
-// not process it: on 429, and on a transport error from before a connection
-// existed (a failed dial). In "PrivateKey" mode, every operation retries
-// when the token request before its API request failed (429, 502, 503, 504,
-// a transport failure): the API request was never sent.
+// error is err: the rules the README states once ("Rate limits and
+// retries"), in code. retryAt is set for a 429, and for a 502, 503 or 504
+// with Retry-After, whether or not the call is retried, and put on an
+// *APIError. The answer behind an *OAuthError (the token request's) is read
+// as the one behind an *APIError; a request that was never sent (its token
+// request failed: !r.lastSent) is retried as an idempotent one.
 func (c *APIClient) planRetry(ctx context.Context, r *call, err error) retryPlan {
 	now := c.cfg.Clock.Now()
 	var p retryPlan
