@@ -8,8 +8,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/redact"
+	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
 // Caps on how much of an answer is read. A session is about 1 KiB: a success
@@ -19,9 +22,6 @@ import (
 const (
 	maxSessionBody = 256 << 10
 	maxErrorBody   = 1 << 20
-	// firstErrorBuffer is where reading an error body starts; Okta's are
-	// a few hundred bytes.
-	firstErrorBuffer = 512
 )
 
 // ResponseError reports a 2xx answer that the client refused: not exactly
@@ -58,39 +58,83 @@ var (
 	errSessionMismatch = errors.New("the answer is another session than the one asked for")
 )
 
-// checkAnswer checks the answer to an attempt of r and decodes it into r.out.
-// It reads the body through one size cap, drains what is left of it (up to
-// the cap, so that the connection can be reused, and never past the
-// attempt's deadline, which ends the read), closes it, and leaves resp.Body
-// as http.NoBody.
-//
-// A body read that fails part-way (the connection broke, or AttemptTimeout
-// cut a slow body off) is a transport failure, as a *url.Error, for the
-// retry rules; a body that arrived whole but is not one session is a
-// *ResponseError; a non-2xx answer is an *APIError.
-func checkAnswer(r *call, resp *http.Response) error {
-	if resp.StatusCode < http.StatusOK {
-		// Go's transport handles every 1xx but 101 Switching Protocols, whose
-		// body is the raw connection: reading it would wait for as long as
-		// the server likes. Close it unread.
-		resp.Body.Close()
-		resp.Body = http.NoBody
+// answerReader is how a kind of request other than an API operation reads
+// its answer (the token request, Fetch): the caps of a 2xx and of another
+// body, what a 2xx answer gives, and the error of any other. An API
+// operation's call has none: its answer is a Session or an *APIError
+// (readSession, readAPIError), read by static calls so that escape
+// analysis keeps the call on the operation's stack. checkAnswer does what
+// is the same for every kind.
+type answerReader struct {
+	okLimit, errLimit int64
+	// ok reads a 2xx answer from body, which stops at okLimit.
+	ok func(resp *http.Response, body *httpx.CappedBody) error
+	// fail returns the error of a non-2xx answer; body stops at errLimit,
+	// and is nil for a 1xx, whose body is closed unread.
+	fail func(resp *http.Response, body *httpx.CappedBody) error
+}
+
+// readAPIError is the *APIError of a non-2xx answer, with its body (nil
+// for a 1xx).
+func readAPIError(r *call, resp *http.Response, body *httpx.CappedBody) error {
+	if body == nil {
 		return newAPIError(r, resp, nil)
 	}
-	ok := isSuccess(resp.StatusCode)
-	body := &answerBody{r: resp.Body, left: maxSessionBody}
-	if !ok {
-		body.left = maxErrorBody
+	return newAPIError(r, resp, httpx.ReadCapped(body, maxErrorBody))
+}
+
+// checkAnswer checks the answer to an attempt of r and reads it as r.reader
+// says (a Session or an *APIError when r has none). It reads the body
+// through one size cap, drains what is left of it (up to the cap, so that
+// the connection can be reused, and never past the attempt's deadline,
+// which ends the read), closes it, and leaves resp.Body as http.NoBody.
+//
+// A 1xx answer is an error of its kind at once: Go's transport handles
+// every 1xx but 101 Switching Protocols, whose body is the raw connection,
+// which would be read for as long as the server likes; it is closed unread.
+func checkAnswer(r *call, resp *http.Response) error {
+	okLimit, errLimit := int64(maxSessionBody), int64(maxErrorBody)
+	if rd := r.reader; rd != nil {
+		okLimit, errLimit = rd.okLimit, rd.errLimit
 	}
-	body.limit = body.left
+	if resp.StatusCode < http.StatusOK {
+		resp.Body.Close()
+		resp.Body = http.NoBody
+		return r.failed(resp, nil)
+	}
+	ok := isSuccess(resp.StatusCode)
+	limit := okLimit
+	if !ok {
+		limit = errLimit
+	}
+	body := httpx.NewCappedBody(resp.Body, limit)
 	defer func() {
 		_, _ = io.Copy(io.Discard, body)
 		resp.Body.Close()
 		resp.Body = http.NoBody
 	}()
 	if !ok {
-		return newAPIError(r, resp, readCapped(body, maxErrorBody))
+		return r.failed(resp, body)
 	}
+	if r.reader != nil {
+		return r.reader.ok(resp, body)
+	}
+	return readSession(r, resp, body)
+}
+
+// failed is the error of a non-2xx answer to r.
+func (r *call) failed(resp *http.Response, body *httpx.CappedBody) error {
+	if r.reader != nil {
+		return r.reader.fail(resp, body)
+	}
+	return readAPIError(r, resp, body)
+}
+
+// readSession decodes a 2xx answer into r.out, if any. A body read that
+// fails part-way (the connection broke, or AttemptTimeout cut a slow body
+// off) is a transport failure, as a *url.Error, for the retry rules; a body
+// that arrived whole but is not one session is a *ResponseError.
+func readSession(r *call, resp *http.Response, body *httpx.CappedBody) error {
 	if r.out == nil {
 		return nil
 	}
@@ -99,8 +143,8 @@ func checkAnswer(r *call, resp *http.Response) error {
 	switch {
 	case err == nil:
 		return nil
-	case body.readErr != nil:
-		return r.transportError(&url.Error{Op: r.method, URL: r.url, Err: readFailure(resp, body.readErr)})
+	case body.ReadErr() != nil:
+		return r.readError(resp, body.ReadErr())
 	case errors.Is(err, errNotJSON):
 		// The server's Content-Type, bounded and without the call's secrets.
 		err = fmt.Errorf("content type %q %w", r.serverText(ct, maxCodeLen), errNotJSON)
@@ -108,50 +152,14 @@ func checkAnswer(r *call, resp *http.Response) error {
 	return &ResponseError{Op: r.op, StatusCode: resp.StatusCode, Err: r.safeErr(err)}
 }
 
-// readFailure is why reading resp's body failed: the attempt's context error
-// when the context has ended (its deadline cut the body off; with a caller's
-// transport the body was closed then, and the read reports only that), else
-// err.
-func readFailure(resp *http.Response, err error) error {
-	if resp.Request != nil {
-		if ctxErr := resp.Request.Context().Err(); ctxErr != nil {
-			return ctxErr
-		}
-	}
-	return err
+// readError is the transport failure of a body read that failed part-way,
+// as a *url.Error (see readFailure).
+func (r *call) readError(resp *http.Response, err error) error {
+	return r.transportError(&url.Error{Op: r.method, URL: r.url, Err: httpx.ReadFailure(resp, err)})
 }
 
 // isSuccess reports whether status is a 2xx, a success.
 func isSuccess(status int) bool { return status >= 200 && status <= 299 }
-
-// answerBody reads a body up to a cap, as http.MaxBytesReader does, and
-// records a read that failed, as opposed to one that found the end or the cap.
-type answerBody struct {
-	r       io.Reader
-	left    int64 // bytes still allowed
-	limit   int64 // the cap
-	readErr error // the first error of r other than io.EOF
-}
-
-// Read reads from the body, failing with *http.MaxBytesError past the cap.
-func (b *answerBody) Read(p []byte) (int, error) {
-	if b.left < 0 {
-		return 0, &http.MaxBytesError{Limit: b.limit}
-	}
-	if int64(len(p)) > b.left+1 {
-		p = p[:b.left+1] // one byte more, to see whether the body goes on
-	}
-	n, err := b.r.Read(p)
-	if int64(n) > b.left {
-		n, b.left = int(b.left), -1
-		return n, &http.MaxBytesError{Limit: b.limit}
-	}
-	b.left -= int64(n)
-	if err != nil && err != io.EOF && b.readErr == nil {
-		b.readErr = err
-	}
-	return n, err
-}
 
 // decodeSession decodes a success answer into out as it streams. It refuses
 // what is not exactly one complete JSON session with an id (wantID, when
@@ -170,7 +178,7 @@ func decodeSession(contentType string, body io.Reader, out *Session, wantID stri
 
 // decodeInto is decodeSession without the clean-up and the id check.
 func decodeInto(contentType string, body io.Reader, out *Session) error {
-	if contentType != "" && !isJSON(contentType) {
+	if contentType != "" && !httpx.IsJSON(contentType) {
 		return errNotJSON
 	}
 	dec := json.NewDecoder(body)
@@ -247,40 +255,6 @@ type refusedKey struct{}
 // UnmarshalJSON refuses any value.
 func (refusedKey) UnmarshalJSON([]byte) error { return errDuplicateID }
 
-// readCapped reads r, which stops at limit, into a buffer that doubles but
-// never grows past limit, so that a hostile body costs at most limit for the
-// result and less than that in garbage. It returns what it read before any
-// error.
-func readCapped(r io.Reader, limit int) []byte {
-	b := make([]byte, 0, firstErrorBuffer)
-	for {
-		if len(b) == cap(b) {
-			if cap(b) >= limit {
-				return b
-			}
-			b = append(make([]byte, 0, min(2*cap(b), limit)), b...)
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			return b
-		}
-	}
-}
-
-// isJSON reports whether a Content-Type is application/json or a +json
-// type, parameters aside. It allocates nothing, unlike mime.ParseMediaType,
-// since it runs on every answer.
-func isJSON(ct string) bool {
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	ct = strings.TrimSpace(ct)
-	typ, sub, ok := strings.Cut(ct, "/")
-	return ok && strings.EqualFold(typ, "application") &&
-		(strings.EqualFold(sub, "json") || len(sub) > 5 && strings.EqualFold(sub[len(sub)-5:], "+json"))
-}
-
 // newAPIError builds the *APIError for a non-2xx answer from its capped body
 // (nil when it was not read). Every string taken from the answer goes through
 // serverText, since a hostile or confused server may echo the request's
@@ -290,7 +264,7 @@ func newAPIError(r *call, resp *http.Response, body []byte) *APIError {
 	e := &APIError{
 		Op:         r.op,
 		StatusCode: resp.StatusCode,
-		RequestId:  serverText(resp.Header.Get("X-Okta-Request-Id"), maxCodeLen, sec...),
+		RequestId:  redact.ServerText(resp.Header.Get("X-Okta-Request-Id"), retry.MaxRequestIDLen, sec...),
 		Response:   resp,
 		body:       body,
 	}
@@ -300,12 +274,12 @@ func newAPIError(r *call, resp *http.Response, body []byte) *APIError {
 	if json.Unmarshal(body, &m) != nil {
 		return e
 	}
-	e.ErrorCode = serverText(m.ErrorCode, maxCodeLen, sec...)
-	e.ErrorSummary = serverText(m.ErrorSummary, maxSummaryLen, sec...)
-	e.ErrorLink = serverText(m.ErrorLink, maxCodeLen, sec...)
-	e.ErrorId = serverText(m.ErrorId, maxCodeLen, sec...)
+	e.ErrorCode = redact.ServerText(m.ErrorCode, maxCodeLen, sec...)
+	e.ErrorSummary = redact.ServerText(m.ErrorSummary, maxSummaryLen, sec...)
+	e.ErrorLink = redact.ServerText(m.ErrorLink, maxCodeLen, sec...)
+	e.ErrorId = redact.ServerText(m.ErrorId, maxCodeLen, sec...)
 	for _, cause := range m.ErrorCauses[:min(len(m.ErrorCauses), maxCauses)] {
-		e.ErrorCauses = append(e.ErrorCauses, ErrorCause{ErrorSummary: serverText(cause.ErrorSummary, maxSummaryLen, sec...)})
+		e.ErrorCauses = append(e.ErrorCauses, ErrorCause{ErrorSummary: redact.ServerText(cause.ErrorSummary, maxSummaryLen, sec...)})
 	}
 	return e
 }

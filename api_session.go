@@ -37,13 +37,12 @@ var _ SessionApi = (*SessionApiService)(nil)
 // is not exactly the session asked for is a *ResponseError; a call that the
 // client's own throttle held back is a *ThrottleError.
 //
-// Retries (up to Configuration.MaxRetries): GetSession, RefreshSession and
-// EndSession are retried on 429, 502, 503, 504 and transport failures (a
-// failed connection, a timed-out attempt, a body cut off part-way).
-// CreateSession uses up a one-time token, so it is retried only when Okta
-// provably did not process it: on 429, and when the connection could not be
-// made. Waits follow Retry-After or the rate-limit headers, as Okta advises
-// (https://developer.okta.com/docs/reference/rl-best-practices/); a wait
+// Retries (up to Configuration.MaxRetries) follow the rules the README states
+// once, in "Rate limits and retries"
+// (https://github.com/oktasessions/okta-session-go#rate-limits-and-retries):
+// every operation but CreateSession is idempotent and retried on 429, 502,
+// 503, 504 and transport failures; CreateSession only when Okta provably did
+// not process it. Waits follow Retry-After or the rate-limit headers; a wait
 // longer than MaxRetryWait, or past the call's deadline, is not started.
 type SessionApiService struct {
 	client *APIClient
@@ -56,21 +55,25 @@ const sessionsPath = "/api/v1/sessions"
 // (POST /api/v1/sessions). The token can be used once, within 5 minutes of its
 // issue; a used, expired or unknown token is a 401 *APIError
 // (errors.Is(err, ErrUnauthorized)). An empty token is refused before any I/O.
-// Okta allows this operation without a credential: when neither the
-// configuration nor the context carries one, no Authorization is sent.
+// Okta allows this operation without a credential, and its published spec
+// names only an API token for it: it is sent with an API token when the
+// context (ContextAPIKey) or the configuration (APIToken) has one, and
+// otherwise with no Authorization and no DPoP header at all, in the OAuth
+// 2.0 modes too (Bearer, a TokenSource, "PrivateKey"): no Okta document
+// says it accepts an access token, or with which scope.
 //
 // See https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Session/#tag/Session/operation/createSession.
 func (a *SessionApiService) CreateSession(ctx context.Context, body CreateSessionRequest) (Session, *http.Response, error) {
 	var s Session
 	resp, err := a.client.do(ctx, &call{
-		op:        "CreateSession",
-		method:    http.MethodPost,
-		url:       a.client.base + sessionsPath,
-		payload:   body,
-		out:       &s,
-		secret:    body.SessionToken,
-		anonymous: true,
-		invalid:   checkCredential("sessionToken", body.SessionToken),
+		op:         "CreateSession",
+		method:     http.MethodPost,
+		url:        a.client.base + sessionsPath,
+		payload:    body,
+		out:        &s,
+		secret:     body.SessionToken,
+		sswsOrNone: true,
+		invalid:    checkCredential("sessionToken", body.SessionToken),
 	})
 	return s, resp, err
 }

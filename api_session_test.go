@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -142,7 +143,7 @@ func TestDecodeSession(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var s Session
-			body := &answerBody{r: strings.NewReader(tt.body), left: maxSessionBody, limit: maxSessionBody}
+			body := httpx.NewCappedBody(strings.NewReader(tt.body), maxSessionBody)
 			err := decodeSession(tt.contentType, body, &s, testSessionID)
 			switch {
 			case tt.is == nil && tt.as == nil:
@@ -358,6 +359,6 @@ func TestIsJSON(t *testing.T) {
 		"application":                     false,
 		"":                                false,
 	} {
-		assert.Equal(t, want, isJSON(ct), ct)
+		assert.Equal(t, want, httpx.IsJSON(ct), ct)
 	}
 }

@@ -70,6 +70,31 @@ func TestCreateSession_anonymous(t *testing.T) {
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 }
 
+// CreateSession is sent anonymously in the OAuth 2.0 modes (an access token
+// on the context, a TokenSource, "PrivateKey" with or without DPoP): no
+// Authorization, no DPoP header, no token request. SSWS keeps its token.
+func TestCreateSession_anonymousInOAuthModes(t *testing.T) {
+	create := matrixOps[0]
+	for _, a := range authCases {
+		t.Run(a.name, func(t *testing.T) {
+			m := matrixCase{a, create, requestKind{"api", false}}
+			var got http.Header
+			org := newMatrixOrg(t, m, func(o *matrixOrg, token bool, _ int, w http.ResponseWriter, r *http.Request, _ string) {
+				got = r.Header.Clone()
+				o.well(token, w)
+			})
+			require.NoError(t, m.run(org.config(m, func(c *Configuration) { c.AddDefaultHeader("DPoP", "from-a-default-header") })))
+			assert.Zero(t, org.requests(true), "a token request")
+			if a.name == "SSWS" {
+				assert.Equal(t, "SSWS "+testToken, got.Get("Authorization"))
+			} else {
+				assert.Empty(t, got.Values("Authorization"))
+				assert.Empty(t, got.Values("DPoP"), "not even a DefaultHeader's")
+			}
+		})
+	}
+}
+
 // nilTokenSource returns no token and no error, as a buggy source might.
 type nilTokenSource struct{}
 
@@ -90,18 +115,19 @@ func TestBadCredentials(t *testing.T) {
 		name  string
 		ctx   context.Context
 		field string
+		oauth bool // an OAuth 2.0 credential, which CreateSession never uses
 	}{
-		{"token source returns nil, nil", context.WithValue(bg, ContextOAuth2, oauth2.TokenSource(nilTokenSource{})), "ContextOAuth2"},
-		{"token source returns an empty token", context.WithValue(bg, ContextOAuth2, oauth2.StaticTokenSource(&oauth2.Token{})), "ContextOAuth2 access token"},
-		{"token source returns a CRLF token", context.WithValue(bg, ContextOAuth2, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "a\r\nX-Evil: 1"})), "ContextOAuth2 access token"},
-		{"not a token source", context.WithValue(bg, ContextOAuth2, "token"), "ContextOAuth2"},
-		{"empty access token", context.WithValue(bg, ContextAccessToken, ""), "ContextAccessToken"},
-		{"access token not a string", context.WithValue(bg, ContextAccessToken, []byte("at")), "ContextAccessToken"},
-		{"CRLF API key", context.WithValue(bg, ContextAPIKey, APIKey{Key: "k\nX-Evil: y"}), "ContextAPIKey"},
-		{"empty API key", context.WithValue(bg, ContextAPIKey, APIKey{}), "ContextAPIKey"},
-		{"bad API key prefix", context.WithValue(bg, ContextAPIKey, APIKey{Key: "k", Prefix: "SSWS x"}), "ContextAPIKey"},
-		{"API key not an APIKey", context.WithValue(bg, ContextAPIKey, "SSWS x"), "ContextAPIKey"},
-		{"API key by pointer", context.WithValue(bg, ContextAPIKey, &APIKey{Key: "k"}), "ContextAPIKey"},
+		{"token source returns nil, nil", context.WithValue(bg, ContextOAuth2, oauth2.TokenSource(nilTokenSource{})), "ContextOAuth2", true},
+		{"token source returns an empty token", context.WithValue(bg, ContextOAuth2, oauth2.StaticTokenSource(&oauth2.Token{})), "ContextOAuth2 access token", true},
+		{"token source returns a CRLF token", context.WithValue(bg, ContextOAuth2, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "a\r\nX-Evil: 1"})), "ContextOAuth2 access token", true},
+		{"not a token source", context.WithValue(bg, ContextOAuth2, "token"), "ContextOAuth2", true},
+		{"empty access token", context.WithValue(bg, ContextAccessToken, ""), "ContextAccessToken", true},
+		{"access token not a string", context.WithValue(bg, ContextAccessToken, []byte("at")), "ContextAccessToken", true},
+		{"CRLF API key", context.WithValue(bg, ContextAPIKey, APIKey{Key: "k\nX-Evil: y"}), "ContextAPIKey", false},
+		{"empty API key", context.WithValue(bg, ContextAPIKey, APIKey{}), "ContextAPIKey", false},
+		{"bad API key prefix", context.WithValue(bg, ContextAPIKey, APIKey{Key: "k", Prefix: "SSWS x"}), "ContextAPIKey", false},
+		{"API key not an APIKey", context.WithValue(bg, ContextAPIKey, "SSWS x"), "ContextAPIKey", false},
+		{"API key by pointer", context.WithValue(bg, ContextAPIKey, &APIKey{Key: "k"}), "ContextAPIKey", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +139,9 @@ func TestBadCredentials(t *testing.T) {
 					return err
 				},
 			} {
+				if tt.oauth && op == "CreateSession" {
+					continue // see TestCreateSession_anonymousInOAuthModes
+				}
 				err := call()
 				var ve *ValidationError
 				require.ErrorAs(t, err, &ve, op)

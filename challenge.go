@@ -3,6 +3,9 @@ package okta
 import (
 	"net/http"
 	"strings"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/redact"
 )
 
 // Challenge is the WWW-Authenticate challenge of a 401 or 403 answer to an
@@ -32,80 +35,15 @@ func newChallenge(resp *http.Response, secrets []string) *Challenge {
 	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
 		return nil
 	}
-	for _, ch := range parseChallenges(resp.Header.Values("WWW-Authenticate")) {
-		if strings.EqualFold(ch.scheme, "Bearer") || strings.EqualFold(ch.scheme, "DPoP") {
+	for _, ch := range httpx.ParseChallenges(resp.Header.Values("WWW-Authenticate")) {
+		if strings.EqualFold(ch.Scheme, "Bearer") || strings.EqualFold(ch.Scheme, "DPoP") {
 			return &Challenge{
-				Scheme:           serverText(ch.scheme, maxCodeLen, secrets...),
-				Error:            serverText(ch.params["error"], maxCodeLen, secrets...),
-				ErrorDescription: serverText(ch.params["error_description"], maxSummaryLen, secrets...),
-				Scope:            serverText(ch.params["scope"], maxSummaryLen, secrets...),
+				Scheme:           redact.ServerText(ch.Scheme, maxCodeLen, secrets...),
+				Error:            redact.ServerText(ch.Params["error"], maxCodeLen, secrets...),
+				ErrorDescription: redact.ServerText(ch.Params["error_description"], maxSummaryLen, secrets...),
+				Scope:            redact.ServerText(ch.Params["scope"], maxSummaryLen, secrets...),
 			}
 		}
 	}
 	return nil
-}
-
-// challenge is one challenge of a WWW-Authenticate header (RFC 9110 section
-// 11.6.1): its scheme and its parameters, names in lower case.
-type challenge struct {
-	scheme string
-	params map[string]string
-}
-
-// parseChallenges reads the challenges of WWW-Authenticate header values,
-// such as `Bearer realm="x", error="invalid_token", DPoP algs="ES256"`.
-// It never fails: what it cannot read ends that header value. A token68
-// (as in Basic's) is read as a parameter without a value.
-func parseChallenges(values []string) []challenge {
-	var out []challenge
-	for _, s := range values {
-		for {
-			s = strings.TrimLeft(s, " \t,=") // '=': a token68's padding
-			name, rest := cutToken(s)
-			if name == "" {
-				break
-			}
-			after := strings.TrimLeft(rest, " \t")
-			if !strings.HasPrefix(after, "=") || len(out) == 0 {
-				out = append(out, challenge{scheme: name, params: map[string]string{}})
-				s = rest
-				continue
-			}
-			var value string
-			value, s = cutValue(strings.TrimLeft(after[1:], " \t"))
-			out[len(out)-1].params[strings.ToLower(name)] = value
-		}
-	}
-	return out
-}
-
-// cutToken splits s after its leading RFC 9110 token.
-func cutToken(s string) (token, rest string) {
-	i := 0
-	for i < len(s) && validHeaderName(s[i:i+1]) {
-		i++
-	}
-	return s[:i], s[i:]
-}
-
-// cutValue splits s after its leading parameter value, a token or a quoted
-// string (an unterminated one runs to the end), and returns the value
-// unquoted.
-func cutValue(s string) (value, rest string) {
-	if !strings.HasPrefix(s, `"`) {
-		return cutToken(s)
-	}
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		switch s[i] {
-		case '"':
-			return b.String(), s[i+1:]
-		case '\\':
-			if i+1 < len(s) {
-				i++
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String(), ""
 }

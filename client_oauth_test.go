@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/dpop"
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -84,6 +86,19 @@ func (o *oauthOrg) client(t *testing.T, edit func(*Configuration)) *APIClient {
 // dpopGrant answers every token request with the DPoP-bound token "tok-<n>".
 func dpopGrant(n int, w http.ResponseWriter) { grant(w, "DPoP", fmt.Sprint("tok-", n)) }
 
+// refuseFirstToken answers the first token request with OAuth's error
+// (status, code, and a DPoP-Nonce when nonce is not empty), and every later
+// one with a DPoP-bound token.
+func refuseFirstToken(status int, code, nonce string) func(int, http.ResponseWriter) {
+	return func(n int, w http.ResponseWriter) {
+		if n == 0 {
+			oauthError(w, status, code, "refused once", nonce)
+			return
+		}
+		dpopGrant(n, w)
+	}
+}
+
 // okSession answers every API request with the example session.
 func okSession(_ int, w http.ResponseWriter) { writeJSON(w, http.StatusOK, sessionJSON) }
 
@@ -115,7 +130,7 @@ func TestPrivateKeyMode_getSession(t *testing.T) {
 		c, _ := verifyProof(t, r.Header.Get("DPoP"))
 		assert.Equal(t, http.MethodGet, c.HTM)
 		assert.Equal(t, org.srv.URL+"/api/v1/sessions/"+testSessionID, c.HTU)
-		assert.Equal(t, tokenHash("tok-0"), c.ATH)
+		assert.Equal(t, dpop.TokenHash("tok-0"), c.ATH)
 		jtis = append(jtis, c.JTI)
 	}
 	assert.NotEqual(t, jtis[0], jtis[1])
@@ -400,7 +415,7 @@ func TestUnreplayable(t *testing.T) {
 		for name, body := range map[string]io.Reader{"none": nil, "NoBody": http.NoBody, "bytes": strings.NewReader(`{}`)} {
 			req, err := http.NewRequest(m, "https://acme.okta.com/api/v1/sessions", body)
 			require.NoError(t, err)
-			unreplayable(req)
+			httpx.Unreplayable(req)
 			assert.Nil(t, req.GetBody, "%s, %s", m, name)
 			assert.NotNil(t, req.Body, "%s, %s", m, name)
 			assert.NotEqual(t, http.NoBody, req.Body, "%s, %s", m, name)
@@ -556,10 +571,11 @@ func TestPrivateKeyMode_tokenRequestHeadersAndCap(t *testing.T) {
 }
 
 // A token endpoint that echoes what the API call was sent (here, after an
-// invalid_token that made the call fetch again: the session token of
-// CreateSession) gets it into neither the error nor the log.
+// invalid_token that made the call fetch again: the session ID of
+// GetSession and the refused token) gets it into neither the error nor the
+// log. (CreateSession, whose session token this test echoed before, sends
+// no token in the OAuth modes.)
 func TestPrivateKeyMode_tokenEndpointEchoesTheCall(t *testing.T) {
-	const sessionToken = "20111SECRETsessionTOKENvalue0123456789"
 	var buf bytes.Buffer
 	var seen atomic.Value
 	seen.Store("")
@@ -570,15 +586,15 @@ func TestPrivateKeyMode_tokenEndpointEchoesTheCall(t *testing.T) {
 		}
 		writeJSON(w, http.StatusBadRequest, `{"error":"invalid_client","error_description":"you sent `+seen.Load().(string)+`"}`)
 	}, func(_ int, w http.ResponseWriter) {
-		seen.Store(sessionToken + " AT1secretACCESStokenVALUE")
+		seen.Store(testSessionID + " AT1secretACCESStokenVALUE")
 		challenged(w, http.StatusUnauthorized, `Bearer error="invalid_token"`, "")
 	})
 	client := org.client(t, func(c *Configuration) { c.Logger = logTo(&buf, slog.LevelDebug) })
-	_, _, err := client.SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: sessionToken})
+	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
 	var oe *OAuthError
 	require.ErrorAs(t, err, &oe, "still an *OAuthError")
 	assert.Equal(t, "invalid_client", oe.ErrorCode)
-	assertNoSecret(t, printed(t, err)+buf.String(), sessionToken, "AT1secretACCESStokenVALUE")
+	assertNoSecret(t, printed(t, err)+buf.String(), testSessionID, "AT1secretACCESStokenVALUE")
 }
 
 // The token endpoint's 429 or 503 is retried like the API's, for every
@@ -595,7 +611,7 @@ func TestPrivateKeyMode_tokenEndpointBusy(t *testing.T) {
 		}, okSession)
 		obs := &recordingObserver{}
 		client := org.client(t, func(c *Configuration) { c.Observer = obs })
-		_, _, err := client.SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: "20111token"})
+		_, _, err := client.SessionApi.RefreshSession(context.Background(), testSessionID)
 		require.NoError(t, err, "status %d", status)
 		_, api := org.requests()
 		assert.Len(t, api, 1)
@@ -631,8 +647,10 @@ func TestPrivateKeyMode_noRedirectWithAProof(t *testing.T) {
 }
 
 // A token request whose connection breaks: the API request was never sent,
-// so even CreateSession is retried.
-func TestPrivateKeyMode_tokenConnectionLostCreateRetried(t *testing.T) {
+// so the call is retried. (This test made a CreateSession, which is not
+// idempotent, to show that; CreateSession fetches no token in the OAuth
+// modes any more, see TestCreateSession_anonymousInOAuthModes.)
+func TestPrivateKeyMode_tokenConnectionLostRetried(t *testing.T) {
 	org := newOAuthOrg(t, func(n int, w http.ResponseWriter) {
 		if n == 0 {
 			c, _, _ := w.(http.Hijacker).Hijack()
@@ -641,7 +659,7 @@ func TestPrivateKeyMode_tokenConnectionLostCreateRetried(t *testing.T) {
 		}
 		dpopGrant(n, w)
 	}, okSession)
-	_, _, err := org.client(t, nil).SessionApi.CreateSession(context.Background(), CreateSessionRequest{SessionToken: "20111token"})
+	_, _, err := org.client(t, nil).SessionApi.RefreshSession(context.Background(), testSessionID)
 	require.NoError(t, err)
 	tokens, api := org.requests()
 	assert.Len(t, tokens, 2)

@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/oktasessions/okta-session-go/internal/dpop"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -28,7 +29,7 @@ import (
 // verifyProof checks a DPoP proof with go-jose, as a server would: typ, alg,
 // the embedded public JWK (no private parts), the signature by that key. It
 // returns the claims and the JWK.
-func verifyProof(t *testing.T, proof string) (proofClaims, jose.JSONWebKey) {
+func verifyProof(t *testing.T, proof string) (dpop.Claims, jose.JSONWebKey) {
 	t.Helper()
 	jws, err := jose.ParseSignedCompact(proof, []jose.SignatureAlgorithm{jose.ES256, jose.RS256})
 	require.NoError(t, err)
@@ -39,7 +40,7 @@ func verifyProof(t *testing.T, proof string) (proofClaims, jose.JSONWebKey) {
 	assert.True(t, h.JSONWebKey.IsPublic(), "the jwk must be public")
 	payload, err := jws.Verify(h.JSONWebKey)
 	require.NoError(t, err, "the proof's signature must verify with its jwk")
-	var c proofClaims
+	var c dpop.Claims
 	require.NoError(t, json.Unmarshal(payload, &c))
 	return c, *h.JSONWebKey
 }
@@ -61,16 +62,16 @@ func TestDPoPKey_proof(t *testing.T) {
 			k, err := newDPoPKey(tt.signer)
 			require.NoError(t, err)
 			iat := time.Unix(1_760_000_000, 0)
-			p1, err := k.proof("GET", "https://acme.okta.com/api/v1/sessions/abc", iat, tokenHash("tok"), "n-1")
+			p1, err := k.Proof("GET", "https://acme.okta.com/api/v1/sessions/abc", iat, dpop.TokenHash("tok"), "n-1")
 			require.NoError(t, err)
 			c, jwk := verifyProof(t, p1)
-			assert.Equal(t, proofClaims{JTI: c.JTI, HTM: "GET", HTU: "https://acme.okta.com/api/v1/sessions/abc", IAT: iat.Unix(), ATH: tokenHash("tok"), Nonce: "n-1"}, c)
+			assert.Equal(t, dpop.Claims{JTI: c.JTI, HTM: "GET", HTU: "https://acme.okta.com/api/v1/sessions/abc", IAT: iat.Unix(), ATH: dpop.TokenHash("tok"), Nonce: "n-1"}, c)
 			assert.NotEmpty(t, c.JTI)
 			assert.Equal(t, tt.alg, mustHeaderAlg(t, p1))
 			if tt.signer != nil {
 				assert.Equal(t, tt.signer.Public(), jwk.Key)
 			}
-			p2, err := k.proof("POST", "https://acme.okta.com/oauth2/v1/token", iat, "", "")
+			p2, err := k.Proof("POST", "https://acme.okta.com/oauth2/v1/token", iat, "", "")
 			require.NoError(t, err)
 			c2, _ := verifyProof(t, p2)
 			assert.NotEqual(t, c.JTI, c2.JTI, "every proof needs its own jti")
@@ -107,7 +108,7 @@ func TestDPoPKey_headerIsGoJoses(t *testing.T) {
 			require.NoError(t, err)
 			want, err := jws.CompactSerialize()
 			require.NoError(t, err)
-			p, err := k.proof("GET", "https://acme.okta.com/", time.Now(), "", "")
+			p, err := k.Proof("GET", "https://acme.okta.com/", time.Now(), "", "")
 			require.NoError(t, err)
 			assert.Equal(t, strings.SplitN(want, ".", 2)[0], strings.SplitN(p, ".", 2)[0])
 		})
@@ -130,7 +131,7 @@ func TestDPoPKey_proofShortRS(t *testing.T) {
 	k, err := newDPoPKey(testECKey())
 	require.NoError(t, err)
 	for i := 0; i < 5000; i++ {
-		p, err := k.proof("GET", "https://acme.okta.com/", time.Now(), "", "")
+		p, err := k.Proof("GET", "https://acme.okta.com/", time.Now(), "", "")
 		require.NoError(t, err)
 		sig, err := base64.RawURLEncoding.DecodeString(p[strings.LastIndexByte(p, '.')+1:])
 		require.NoError(t, err)
@@ -224,11 +225,11 @@ func TestDPoPKey_proofSignerFails(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			k, err := newDPoPKey(stubSigner{pub: tt.pub, sig: tt.sig, err: tt.err})
 			require.NoError(t, err)
-			p, err := k.proof("GET", "https://acme.okta.com/", time.Now(), "", "")
+			p, err := k.Proof("GET", "https://acme.okta.com/", time.Now(), "", "")
 			if tt.err != nil {
 				assert.ErrorIs(t, err, tt.err)
 			} else {
-				assert.ErrorIs(t, err, errBadSignature, "checkedSigner refuses it before cryptosigner sees it")
+				assert.ErrorIs(t, err, dpop.ErrBadSignature, "checkedSigner refuses it before cryptosigner sees it")
 			}
 			assert.Empty(t, p)
 		})
@@ -241,17 +242,17 @@ func TestProofURL(t *testing.T) {
 		"https://u:p@acme.okta.com:8443/api/v1/sessions/abc?":  "https://acme.okta.com:8443/api/v1/sessions/abc",
 		"http://127.0.0.1:1234/oauth2/v1/token":                "http://127.0.0.1:1234/oauth2/v1/token",
 	} {
-		assert.Equal(t, want, proofURL(must(url.Parse(in))), in)
+		assert.Equal(t, want, dpop.ProofURL(must(url.Parse(in))), in)
 	}
 }
 
 func TestTokenHash(t *testing.T) {
 	sum := sha256.Sum256([]byte("an-access-token"))
-	assert.Equal(t, base64.RawURLEncoding.EncodeToString(sum[:]), tokenHash("an-access-token"))
+	assert.Equal(t, base64.RawURLEncoding.EncodeToString(sum[:]), dpop.TokenHash("an-access-token"))
 }
 
 func TestDPoPNonce_record(t *testing.T) {
-	var n dpopNonce
+	var n dpop.Nonce
 	for _, tt := range []struct{ header, want string }{
 		{"", ""},
 		{"abc-123_~", "abc-123_~"},
@@ -259,15 +260,15 @@ func TestDPoPNonce_record(t *testing.T) {
 		{`quote"`, ""},
 		{"back\\slash", ""},
 		{"ünïcode", ""},
-		{strings.Repeat("n", maxNonce+1), ""},
+		{strings.Repeat("n", dpop.MaxNonce+1), ""},
 	} {
 		resp := &http.Response{Header: http.Header{}}
 		if tt.header != "" {
 			resp.Header.Set("DPoP-Nonce", tt.header)
 		}
-		assert.Equal(t, tt.want, n.record(resp), "%q", tt.header)
+		assert.Equal(t, tt.want, n.Record(resp), "%q", tt.header)
 	}
-	assert.Equal(t, "abc-123_~", n.get(), "a refused nonce does not replace the last good one")
+	assert.Equal(t, "abc-123_~", n.Get(), "a refused nonce does not replace the last good one")
 }
 
 // asn1Sig encodes r and s as an ASN.1 ECDSA signature.
@@ -289,15 +290,15 @@ func FuzzDPoPProof(f *testing.F) {
 	f.Fuzz(func(t *testing.T, htu, nonce string) {
 		resp := &http.Response{Header: http.Header{}}
 		resp.Header.Set("DPoP-Nonce", nonce)
-		var n dpopNonce
-		nonce = n.record(resp) // only what the client would keep
-		p, err := k.proof("GET", htu, time.Unix(1_760_000_000, 0), tokenHash("tok"), nonce)
+		var n dpop.Nonce
+		nonce = n.Record(resp) // only what the client would keep
+		p, err := k.Proof("GET", htu, time.Unix(1_760_000_000, 0), dpop.TokenHash("tok"), nonce)
 		require.NoError(t, err)
 		jws, err := jose.ParseSignedCompact(p, []jose.SignatureAlgorithm{jose.ES256})
 		require.NoError(t, err)
 		payload, err := jws.Verify(&testECKey().PublicKey)
 		require.NoError(t, err)
-		var c proofClaims
+		var c dpop.Claims
 		require.NoError(t, json.Unmarshal(payload, &c))
 		if utf8.ValidString(htu) { // encoding/json writes U+FFFD for invalid UTF-8
 			assert.Equal(t, htu, c.HTU)

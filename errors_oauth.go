@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/oktasessions/okta-session-go/internal/redact"
+	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
 // OAuthError is the error of a failed OAuth 2.0 token request to the org
@@ -32,6 +35,10 @@ type OAuthError struct {
 	ErrorDescription string
 	// RequestId is the X-Okta-Request-Id of the answer, for Okta's System Log.
 	RequestId string
+
+	// response is the answer, for the retry rules (its Retry-After and
+	// rate-limit headers); its body has been read and closed.
+	response *http.Response
 }
 
 // Error reads like "oauth2 token endpoint: 400 invalid_scope: The following
@@ -58,17 +65,17 @@ func (e *OAuthError) Is(target error) bool {
 	return (&APIError{StatusCode: e.StatusCode}).Is(target)
 }
 
-// Bounds of what an OAuthError keeps of the server's words.
-const (
-	maxOAuthCode        = 64
-	maxOAuthDescription = 256
-)
+// maxOAuthDescription bounds the description an OAuthError keeps; its code
+// is bounded as an APIError's (maxCodeLen), its RequestId as every request
+// id (retry.MaxRequestIDLen).
+const maxOAuthDescription = 256
 
 // newOAuthError builds the OAuthError of a token endpoint answer: code and
 // description cut to size, stripped of control characters, with every
 // secret of the request shortened.
 func newOAuthError(resp *http.Response, code, description string, secrets ...string) *OAuthError {
-	raw := &OAuthError{StatusCode: resp.StatusCode, ErrorCode: code, ErrorDescription: description, RequestId: resp.Header.Get("X-Okta-Request-Id")}
+	raw := &OAuthError{StatusCode: resp.StatusCode, ErrorCode: code, ErrorDescription: description,
+		RequestId: resp.Header.Get("X-Okta-Request-Id"), response: resp}
 	return raw.shortened(secrets)
 }
 
@@ -79,8 +86,8 @@ func newOAuthError(resp *http.Response, code, description string, secrets ...str
 // endpoint may echo too.
 func (e *OAuthError) shortened(secrets []string) *OAuthError {
 	cp := *e
-	cp.ErrorCode = serverText(e.ErrorCode, maxOAuthCode, secrets...)
-	cp.ErrorDescription = serverText(e.ErrorDescription, maxOAuthDescription, secrets...)
-	cp.RequestId = serverText(e.RequestId, maxOAuthCode, secrets...)
+	cp.ErrorCode = redact.ServerText(e.ErrorCode, maxCodeLen, secrets...)
+	cp.ErrorDescription = redact.ServerText(e.ErrorDescription, maxOAuthDescription, secrets...)
+	cp.RequestId = redact.ServerText(e.RequestId, retry.MaxRequestIDLen, secrets...)
 	return &cp
 }

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/redact"
+	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
 // FuzzSessionID checks that any session ID either is refused before any I/O
@@ -82,7 +85,7 @@ func FuzzDecodeSession(f *testing.F) {
 }
 
 // FuzzRetryAfter checks that no Retry-After or Date header makes a wait
-// negative or longer than maxServerDelay, and that the wait after a 429,
+// negative or longer than retry.MaxServerDelay, and that the wait after a 429,
 // with the rate-limit headers too, always gives a RetryAt that is not in
 // the past.
 //
@@ -95,8 +98,8 @@ func FuzzRetryAfter(f *testing.F) {
 	c, now := clockedClient()
 	f.Fuzz(func(t *testing.T, retryAfterValue, date string) {
 		h := http.Header{"Retry-After": {retryAfterValue}, "Date": {date}}
-		d, ok := retryAfter(&http.Response{Header: h}, now)
-		if d < 0 || d > maxServerDelay || !ok && d != 0 {
+		d, ok := retry.After(&http.Response{Header: h}, now)
+		if d < 0 || d > retry.MaxServerDelay || !ok && d != 0 {
 			t.Fatalf("Retry-After %q, Date %q: %v, %v", retryAfterValue, date, d, ok)
 		}
 		checkRetryAt(t, c, now, h)
@@ -133,7 +136,7 @@ func FuzzSessionHref(f *testing.F) {
 	f.Add("https://acme.okta.com/api/v1/Sessions//", "102hSECRETsessionID", "?x=1")
 	f.Add("https://acme.okta.com/\u0130/sessions/", "102hSECRETsessionID", "#f")
 	f.Fuzz(func(t *testing.T, prefix, id, suffix string) {
-		if len(id) < shortIDMin || strings.ContainsAny(id, "/?#") || !strings.HasSuffix(strings.ToLower(prefix), "/sessions/") {
+		if len(id) < redact.ShortIDMin || strings.ContainsAny(id, "/?#") || !strings.HasSuffix(strings.ToLower(prefix), "/sessions/") {
 			return
 		}
 		out := HrefObject{Href: prefix + id + suffix}.String()

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,8 +18,8 @@ func TestNewHTTPClient_tuned(t *testing.T) {
 	assert.NotSame(t, a.Transport, b.Transport)
 	tr, ok := a.Transport.(*http.Transport)
 	require.True(t, ok)
-	assert.Equal(t, maxIdleConnsPerHost, tr.MaxIdleConnsPerHost)
-	assert.Equal(t, tlsHandshakeTimeout, tr.TLSHandshakeTimeout)
+	assert.Equal(t, 100, tr.MaxIdleConnsPerHost, "as the doc says")
+	assert.Equal(t, 10*time.Second, tr.TLSHandshakeTimeout)
 	assert.NotNil(t, tr.Proxy)
 	assert.ErrorIs(t, a.CheckRedirect(nil, nil), http.ErrUseLastResponse)
 }

@@ -2,235 +2,38 @@ package okta
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
-	"fmt"
-	"strings"
-	"time"
+	"errors"
 
-	"github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/oktasessions/okta-session-go/internal/keys"
 )
 
-// minRSABits is the shortest RSA key accepted, for the client assertion and
-// for DPoP proofs alike; Okta refuses shorter keys.
-const minRSABits = 2048
+// assertionSigner signs the client assertions of "PrivateKey" mode (see
+// keys.AssertionSigner); the name is kept for the configuration's checks
+// (serviceAppKeys), which build one.
+type assertionSigner = keys.AssertionSigner
 
-// maxPEMTypeLen bounds the PEM block type quoted in a key error.
-const maxPEMTypeLen = 32
-
-// assertionLifetime is how far ahead of iat a client assertion expires. Okta
-// accepts up to one hour; a few minutes limits what a leaked one is worth.
-const assertionLifetime = 5 * time.Minute
-
-// clientAssertionType is the client_assertion_type of private_key_jwt
-// (RFC 7523 section 2.2).
-const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-
-// assertionSigner signs the client assertions of one service app
-// (private_key_jwt, RFC 7523), with go-jose.
-type assertionSigner struct {
-	signer jose.Signer // RS256 or ES256, with the kid header when known
-}
-
-// newAssertionSigner parses Configuration.PrivateKey: PEM (PKCS#1, PKCS#8 or
-// SEC1; RSA of at least 2048 bits or EC P-256) or a private JWK as JSON. The
-// kid is keyID, else the JWK's own kid. Every problem is a *ValidationError
-// naming PrivateKey or PrivateKeyID; none holds any part of the key.
+// newAssertionSigner parses Configuration.PrivateKey (see
+// keys.NewAssertionSigner). Every problem is a *ValidationError naming
+// PrivateKey or PrivateKeyID; none holds any part of the key.
 func newAssertionSigner(data, keyID string) (*assertionSigner, error) {
-	key, jwkID, err := decodePrivateKey(strings.TrimSpace(data))
-	if err != nil {
-		return nil, err
-	}
-	alg, err := signatureAlgorithm("PrivateKey", key.Public())
-	if err != nil {
-		return nil, err
-	}
-	if !wholeKey(key) {
-		return nil, keyError(brokenKey)
-	}
-	switch {
-	case !validHeaderValue(keyID):
-		return nil, &ValidationError{Field: "PrivateKeyID", Reason: "contains a control character"}
-	case keyID != "" && jwkID != "" && keyID != jwkID:
-		return nil, &ValidationError{Field: "PrivateKeyID", Reason: "differs from the kid of the PrivateKey JWK"}
-	case keyID == "":
-		keyID = jwkID
-	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: jose.JSONWebKey{Key: key, KeyID: keyID}},
-		(&jose.SignerOptions{}).WithType("JWT"))
-	if err != nil {
-		return nil, keyError("cannot sign with this key")
-	}
-	return &assertionSigner{signer: signer}, nil
-}
-
-// sign returns a fresh client assertion: iss = sub = clientID, aud = the
-// token endpoint URL, a random jti, iat now and exp assertionLifetime later.
-func (a *assertionSigner) sign(clientID, audience string, now time.Time) (string, error) {
-	claims := jwt.Claims{
-		Issuer:   clientID,
-		Subject:  clientID,
-		Audience: jwt.Audience{audience},
-		ID:       newJTI(),
-		IssuedAt: jwt.NewNumericDate(now),
-		Expiry:   jwt.NewNumericDate(now.Add(assertionLifetime)),
-	}
-	s, err := jwt.Signed(a.signer).Claims(claims).Serialize()
-	if err != nil {
-		return "", fmt.Errorf("sign the client assertion: %w", err)
-	}
-	return s, nil
-}
-
-// validPublicKey reports whether pub, an *ecdsa.PublicKey or *rsa.PublicKey
-// that signatureAlgorithm accepted, can verify anything: a point on its
-// curve, an odd RSA exponent of at least 3 that fits an int32. A caller's
-// signer may report any public key; every signature it made would then
-// fail checkedSigner's check.
-func validPublicKey(pub crypto.PublicKey) bool {
-	switch k := pub.(type) {
-	case *ecdsa.PublicKey:
-		if k.X == nil || k.Y == nil {
-			return false
-		}
-		_, err := k.ECDH()
-		return err == nil
-	case *rsa.PublicKey:
-		return k.E >= 3 && k.E%2 == 1 && k.E <= 1<<31-1
-	}
-	return false
-}
-
-// brokenKey is the reason of a key that wholeKey refuses.
-const brokenKey = "is a private key whose parts are missing or do not match"
-
-// wholeKey reports whether an *ecdsa.PrivateKey or *rsa.PrivateKey is whole:
-// its private half present, in range, and the one of its public half (other
-// signers are taken as they are). Go signs with a mismatched EC key without
-// complaint, making signatures no server accepts, and panics on one without
-// D; go-jose reads an EC JWK's d without checking it against x and y.
-func wholeKey(s crypto.Signer) bool {
-	switch k := s.(type) {
-	case *ecdsa.PrivateKey:
-		if k.D == nil || k.X == nil || k.Y == nil {
-			return false
-		}
-		raw, err := k.Bytes() // an error for a D out of range
-		if err != nil {
-			return false
-		}
-		derived, err := ecdsa.ParseRawPrivateKey(k.Curve, raw)
-		return err == nil && derived.PublicKey.Equal(&k.PublicKey)
-	case *rsa.PrivateKey:
-		return k.Validate() == nil
-	}
-	return true
-}
-
-// keyError is the *ValidationError of an unusable PrivateKey.
-func keyError(reason string) error {
-	return &ValidationError{Field: "PrivateKey", Reason: reason}
+	s, err := keys.NewAssertionSigner(data, keyID)
+	return s, keyProblem(err)
 }
 
 // decodePrivateKey reads a PEM private key or a private JWK, returning the
-// JWK's kid if it has one.
+// JWK's kid if it has one (see keys.DecodePrivateKey); a problem is a
+// *ValidationError naming PrivateKey. The configuration's loader uses it,
+// so that what loads is what signs.
 func decodePrivateKey(data string) (crypto.Signer, string, error) {
-	if data == "" {
-		return nil, "", keyError("is empty")
-	}
-	if strings.HasPrefix(data, "{") {
-		var jwk jose.JSONWebKey
-		if jwk.UnmarshalJSON([]byte(data)) != nil {
-			return nil, "", keyError("is not a valid JWK")
-		}
-		if jwk.IsPublic() {
-			return nil, "", keyError("is a public JWK; want the private key")
-		}
-		signer, ok := jwk.Key.(crypto.Signer)
-		if !ok {
-			return nil, "", keyError("must be an RSA or EC P-256 key")
-		}
-		return signer, jwk.KeyID, nil
-	}
-	rest := []byte(data)
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		switch {
-		case block == nil:
-			return nil, "", keyError("is neither a PEM private key nor a JWK")
-		case block.Type == "EC PARAMETERS": // openssl ecparam -genkey writes these first
-			continue
-		}
-		key, err := parsePEMKey(block)
-		return key, "", err
-	}
+	key, kid, err := keys.DecodePrivateKey(data)
+	return key, kid, keyProblem(err)
 }
 
-// parsePEMKey parses one PEM block holding a private key.
-func parsePEMKey(block *pem.Block) (crypto.Signer, error) {
-	var (
-		key any
-		err error
-	)
-	switch block.Type {
-	case "RSA PRIVATE KEY":
-		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-	case "EC PRIVATE KEY":
-		key, err = x509.ParseECPrivateKey(block.Bytes)
-	case "PRIVATE KEY":
-		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "ENCRYPTED PRIVATE KEY":
-		return nil, keyError("is encrypted; give the unencrypted PEM")
-	default:
-		return nil, keyError("is a PEM " + serverText(block.Type, maxPEMTypeLen) + ", not a private key")
+// keyProblem returns err as a *ValidationError when it is a keys.Problem.
+func keyProblem(err error) error {
+	var p *keys.Problem
+	if errors.As(err, &p) {
+		return &ValidationError{Field: p.Field, Reason: p.Reason}
 	}
-	if err != nil {
-		return nil, keyError("is not a valid " + block.Type)
-	}
-	signer, ok := key.(crypto.Signer)
-	if !ok {
-		return nil, keyError("must be an RSA or EC P-256 key")
-	}
-	return signer, nil
-}
-
-// signatureAlgorithm returns the JWS algorithm for a public key: RS256 for
-// RSA of at least minRSABits, ES256 for EC P-256. Anything else, a nil key
-// included, is a *ValidationError for field.
-func signatureAlgorithm(field string, pub crypto.PublicKey) (jose.SignatureAlgorithm, error) {
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		if k != nil && k.N != nil && k.N.BitLen() >= minRSABits {
-			return jose.RS256, nil
-		}
-		return "", &ValidationError{Field: field, Reason: fmt.Sprintf("is an RSA key shorter than %d bits", minRSABits)}
-	case *ecdsa.PublicKey:
-		if k != nil && k.Curve == elliptic.P256() {
-			return jose.ES256, nil
-		}
-	}
-	return "", &ValidationError{Field: field, Reason: "must be an RSA or EC P-256 key"}
-}
-
-// publicKey returns s.Public(), or nil when s is nil or a typed nil, which
-// would panic.
-func publicKey(s crypto.Signer) crypto.PublicKey {
-	if isNil(s) {
-		return nil
-	}
-	return s.Public()
-}
-
-// newJTI returns a random JWT id: 128 bits, base64url.
-func newJTI() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	return base64.RawURLEncoding.EncodeToString(b[:])
+	return err
 }

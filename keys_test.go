@@ -20,6 +20,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/oktasessions/okta-session-go/internal/keys"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -68,7 +69,7 @@ func verifyAssertion(t *testing.T, assertion string, pub crypto.PublicKey, clien
 	}
 	require.NoError(t, claims.Validate(jwt.Expected{Issuer: clientID, Subject: clientID, AnyAudience: jwt.Audience{aud}, Time: iat}))
 	assert.NotEmpty(t, claims.ID)
-	assert.Equal(t, iat.Add(assertionLifetime).Unix(), claims.Expiry.Time().Unix())
+	assert.Equal(t, iat.Add(keys.AssertionLifetime).Unix(), claims.Expiry.Time().Unix())
 	return tok.Headers[0]
 }
 
@@ -94,13 +95,13 @@ func TestNewAssertionSigner_goodKeys(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, err := newAssertionSigner(tt.key, tt.keyID)
 			require.NoError(t, err)
-			a, err := s.sign("0oa1client", "https://acme.okta.com/oauth2/v1/token", now)
+			a, err := s.Sign("0oa1client", "https://acme.okta.com/oauth2/v1/token", now)
 			require.NoError(t, err)
 			h := verifyAssertion(t, a, tt.pub, "0oa1client", "https://acme.okta.com/oauth2/v1/token", now)
 			assert.Equal(t, tt.alg, h.Algorithm)
 			assert.Equal(t, tt.kid, h.KeyID)
 			assert.Nil(t, h.JSONWebKey, "the assertion must not embed the key")
-			b, err := s.sign("0oa1client", "https://acme.okta.com/oauth2/v1/token", now)
+			b, err := s.Sign("0oa1client", "https://acme.okta.com/oauth2/v1/token", now)
 			require.NoError(t, err)
 			assert.NotEqual(t, a, b, "each assertion needs a fresh jti")
 		})

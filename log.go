@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/retry"
 )
 
 // The client's events go to Configuration.Logger and Configuration.Observer
@@ -26,6 +28,7 @@ const (
 	msgRetry      = "okta: retrying"
 	msgWait       = "okta: waiting"
 	msgTokenFetch = "okta: token fetch"
+	msgGaveUp     = "okta: call failed"
 )
 
 // logEnabled reports whether the logger records level.
@@ -57,7 +60,7 @@ func (c *APIClient) endAttempt(ctx context.Context, r *call, resp *http.Response
 	}
 	var requestID string // made safe only here: an Observer gets none, and costs no allocation
 	if resp != nil {
-		requestID = r.serverText(resp.Header.Get("X-Okta-Request-Id"), maxCodeLen)
+		requestID = r.serverText(resp.Header.Get("X-Okta-Request-Id"), retry.MaxRequestIDLen)
 	}
 	attrs := []slog.Attr{
 		slog.String("op", r.op),
@@ -86,9 +89,14 @@ func (c *APIClient) retrying(ctx context.Context, r *call, plan retryPlan) {
 	c.waiting(ctx, w, slog.String("request_id", plan.requestID))
 }
 
-// throttled reports a wait of the call op in the client's throttle: one Warn
-// record and Observer.OnWait. The throttle calls it.
-func (c *APIClient) throttled(ctx context.Context, op string, reason WaitReason, d time.Duration) {
+// throttled reports a wait of the call op in the client's throttle, for
+// the floor's reset (floor) or a concurrency slot: one Warn record and
+// Observer.OnWait. The throttle calls it.
+func (c *APIClient) throttled(ctx context.Context, op string, floor bool, d time.Duration) {
+	reason := WaitMaxConcurrency
+	if floor {
+		reason = WaitRateLimitFloor
+	}
 	c.waiting(ctx, WaitInfo{Op: op, Reason: reason, Duration: d})
 }
 
@@ -126,15 +134,19 @@ func (c *APIClient) endCall(r *call, start time.Time, resp *http.Response, err e
 
 // logTokenFetch records the fetch of an OAuth 2.0 access token from the
 // token endpoint at endpoint (the URL, without a query), which took took:
-// Debug when it succeeded, Warn with err when it failed. The token fetcher
-// calls it once per request to the token endpoint, DPoP nonce retries
-// included. Of err it logs the outcome and, for an *OAuthError, the status
-// and OAuth error code: never free text, which could hold what a hostile
-// token endpoint echoed. See
+// Debug when it succeeded or was the DPoP nonce exchange (the protocol
+// working: RFC 9449 section 8), Warn with err when it failed. The token
+// fetcher calls it once per request to the token endpoint, DPoP nonce
+// repeats included. Of err it logs the outcome and, for an *OAuthError, the
+// status and the OAuth error code when it is one of the codes the OAuth
+// RFCs define: never a value the server chose, which could hold what a
+// hostile token endpoint echoed. See
 // https://developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp/main/.
 func (c *APIClient) logTokenFetch(ctx context.Context, endpoint string, took time.Duration, err error) {
+	var oe *OAuthError
+	isOAuth := errors.As(err, &oe)
 	level := slog.LevelDebug
-	if err != nil {
+	if err != nil && !(isOAuth && oe.ErrorCode == "use_dpop_nonce") {
 		level = slog.LevelWarn
 	}
 	if !c.logEnabled(ctx, level) {
@@ -145,13 +157,52 @@ func (c *APIClient) logTokenFetch(ctx context.Context, endpoint string, took tim
 		// No free text: the fetch's error is shared by every call that
 		// waited for it, so it cannot be shortened of their secrets, and a
 		// token endpoint may echo what an API call was sent.
-		var oe *OAuthError
-		if errors.As(err, &oe) {
-			attrs = append(attrs, slog.Int("status", oe.StatusCode), slog.String("error_code", oe.ErrorCode))
+		if isOAuth {
+			attrs = append(attrs, slog.Int("status", oe.StatusCode), slog.String("error_code", knownOAuthCode(oe.ErrorCode)))
 		}
 		attrs = append(attrs, slog.String("outcome", string(outcomeOf(err))))
 	}
 	c.cfg.Logger.LogAttrs(ctx, level, msgTokenFetch, attrs...)
+}
+
+// oauthCodes are the error codes of the OAuth RFCs a token endpoint may
+// answer with (RFC 6749 section 5.2, RFC 6750 section 3.1, RFC 9449
+// sections 7.1 and 8), and those of an authorization server that is busy.
+var oauthCodes = map[string]bool{
+	"invalid_request": true, "invalid_client": true, "invalid_grant": true, "unauthorized_client": true,
+	"unsupported_grant_type": true, "invalid_scope": true, "invalid_token": true, "insufficient_scope": true,
+	"invalid_dpop_proof": true, "use_dpop_nonce": true, "access_denied": true, "server_error": true,
+	"temporarily_unavailable": true,
+}
+
+// knownOAuthCode is code when it is one of oauthCodes, "" when there is
+// none, else "other": a log record gets no value the server chose.
+func knownOAuthCode(code string) string {
+	switch {
+	case code == "" || oauthCodes[code]:
+		return code
+	}
+	return "other"
+}
+
+// gaveUp reports a call of r that ends with err, a failure the retry rules
+// had a reason to retry (plan.reason) but that stays after the retries
+// allowed, or without one (not idempotent, a wait past MaxRetryWait or the
+// deadline): one Warn record saying how the call ended, after the
+// "retrying" records of its waits. A failure no retry could mend (a 404, a
+// refused credential) is the caller's to report: it gets the error.
+func (c *APIClient) gaveUp(ctx context.Context, r *call, plan retryPlan, err error) {
+	if plan.reason == "" || !c.logEnabled(ctx, slog.LevelWarn) {
+		return
+	}
+	c.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, msgGaveUp,
+		slog.String("op", r.op),
+		slog.String("reason", string(plan.reason)),
+		slog.Int("attempts", r.sends),
+		slog.Int("status", plan.status),
+		slog.String("outcome", string(outcomeOf(err))),
+		slog.String("error", err.Error()),
+	)
 }
 
 // logPath is r's path for a log record, its session id shortened by shortID.

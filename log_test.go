@@ -283,3 +283,72 @@ func TestLog_quietCostsNoAllocation(t *testing.T) {
 	assert.InDelta(t, least[0], least[1], allocSlack, "a Logger at Info")
 	assert.InDelta(t, least[0], least[2], allocSlack, "an Observer")
 }
+
+// The DPoP nonce exchange at the token endpoint is the protocol working
+// (RFC 9449 section 8): its records are Debug, as a fetch that worked.
+func TestLog_tokenNonceExchangeIsDebug(t *testing.T) {
+	var buf bytes.Buffer
+	org := newOAuthOrg(t, refuseFirstToken(http.StatusBadRequest, "use_dpop_nonce", "nonce-1"), okSession)
+	client := org.client(t, func(c *Configuration) { c.Logger = logTo(&buf, slog.LevelDebug) })
+	_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+	require.NoError(t, err)
+	var fetches int
+	for _, rec := range records(t, &buf) {
+		assert.Equal(t, "DEBUG", rec["level"], rec["msg"])
+		if rec["msg"] == msgTokenFetch {
+			fetches++
+		}
+	}
+	assert.Equal(t, 2, fetches)
+}
+
+// A call that fails after its retries leaves one Warn record saying how it
+// ended, after the records of its waits; a failure no retry could mend (a
+// 404) leaves none above Debug: the caller has the error.
+func TestLog_callThatGivesUpSaysSo(t *testing.T) {
+	var buf bytes.Buffer
+	_, cfg := flaky(t, 10)
+	cfg.Logger = logTo(&buf, slog.LevelWarn)
+	_, _, err := NewAPIClient(cfg).SessionApi.GetSession(context.Background(), testSessionID)
+	require.Error(t, err)
+	recs := records(t, &buf)
+	require.Len(t, recs, DefaultMaxRetries+1)
+	last := recs[len(recs)-1]
+	assert.Equal(t, msgGaveUp, last["msg"])
+	assert.Equal(t, "WARN", last["level"])
+	assert.Equal(t, "GetSession", last["op"])
+	assert.EqualValues(t, DefaultMaxRetries+1, last["attempts"])
+	assert.EqualValues(t, http.StatusServiceUnavailable, last["status"])
+	assert.Equal(t, string(OutcomeAPIError), last["outcome"])
+
+	buf.Reset()
+	client, mux := setup(t)
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusNotFound, `{"errorCode":"E0000007"}`)
+	})
+	client.cfg.Logger = logTo(&buf, slog.LevelWarn)
+	_, _, err = client.SessionApi.GetSession(context.Background(), testSessionID)
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Empty(t, buf.String())
+}
+
+// The token fetch record keeps an OAuth error code the RFCs define, and
+// "other" for any code a server made up: it could be anything the server
+// saw.
+func TestLog_tokenFetchKeepsOnlyKnownCodes(t *testing.T) {
+	for code, want := range map[string]string{
+		"invalid_client":                    "invalid_client",
+		"invalid_dpop_proof":                "invalid_dpop_proof",
+		"/api/v1/sessions/" + testSessionID: "other",
+	} {
+		var buf bytes.Buffer
+		org := newOAuthOrg(t, refuseFirstToken(http.StatusUnauthorized, code, ""), okSession)
+		client := org.client(t, func(c *Configuration) { c.Logger, c.MaxRetries = logTo(&buf, slog.LevelWarn), NoRetries })
+		_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
+		require.Error(t, err)
+		recs := records(t, &buf)
+		require.Len(t, recs, 1, code)
+		assert.Equal(t, msgTokenFetch, recs[0]["msg"])
+		assert.Equal(t, want, recs[0]["error_code"])
+	}
+}

@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/dpop"
+	"github.com/oktasessions/okta-session-go/internal/flight"
 )
 
 // tokenPath is the token endpoint of the org authorization server, the one
@@ -39,35 +40,30 @@ const (
 // token request carrying a DPoP proof (and every API request too when the
 // token comes back DPoP-bound). It is safe for concurrent use; one token
 // request at a time serves every goroutine waiting for a token.
+//
+// The token request goes through the client's pipeline (exchange, see
+// pipeline.go) with its own credential (grant) and reader (tokenReader):
+// the same headers, redirect rule, time bounds and size caps as an API
+// request.
 type tokenProvider struct {
-	tokenURL   string
-	clientID   string
-	scope      string // the scopes, space-separated
-	assertion  *assertionSigner
-	dpop       *dpopKey
-	httpClient *http.Client
-	clock      Clock
-	timeout    time.Duration // bounds one token fetch (both requests of a nonce retry), besides the caller's context
-	userAgent  string
-	header     map[string]string // Configuration.DefaultHeader of the client's own copy (never changed): set on token requests too
+	tokenURL  string
+	clientID  string
+	scope     string // the scopes, space-separated
+	assertion *assertionSigner
+	dpop      *dpopKey
+	clock     Clock
+	timeout   time.Duration // bounds one token fetch (both requests of a nonce repeat), besides the caller's context
 
-	// logFetch records each token request (APIClient.logTokenFetch); nil
-	// logs nothing.
+	// exchange sends one request of the pipeline (APIClient.exchange).
+	exchange func(ctx context.Context, r *call) (*http.Response, error)
+	// logFetch records each token request (APIClient.logTokenFetch).
 	logFetch func(ctx context.Context, endpoint string, took time.Duration, err error)
 
-	tokenNonce dpopNonce // the token endpoint's latest DPoP-Nonce
-	apiNonce   dpopNonce // the API's latest DPoP-Nonce
+	tokenNonce dpop.Nonce // the token endpoint's latest DPoP-Nonce
+	apiNonce   dpop.Nonce // the API's latest DPoP-Nonce
 
-	mu     sync.Mutex
-	cached *accessToken
-	flight *tokenFlight // the token request under way, or nil
-}
-
-// tokenFlight is one token request that several goroutines wait for.
-type tokenFlight struct {
-	done chan struct{} // closed once tok and err are set
-	tok  *accessToken
-	err  error
+	// cache holds the token; one fetch at a time serves every goroutine.
+	cache *flight.Cache[*accessToken]
 }
 
 // accessToken is a token and what is derived from it once.
@@ -75,6 +71,7 @@ type accessToken struct {
 	auth      string    // the Authorization header: "DPoP <token>" or "Bearer <token>"
 	ath       string    // for DPoP-bound tokens, the proofs' ath; else empty
 	refreshAt time.Time // when to fetch the next one
+	sent      []string  // the client assertions and proofs of the fetch that got it
 }
 
 // String hides the token.
@@ -84,11 +81,14 @@ func (t *accessToken) String() string { return "accessToken{[redacted]}" }
 func (t *accessToken) GoString() string { return t.String() }
 
 // newTokenProvider returns the provider of a "PrivateKey" configuration,
-// with the keys validateAuthorization built from it. cfg must have its
-// defaults filled in (Clock, AttemptTimeout), as NewAPIClient leaves its
-// copy; base is the org URL without a trailing slash. Without a DPoPKey, it
-// makes the client's own P-256 key.
-func newTokenProvider(cfg *Configuration, keys *serviceAppKeys, base string, hc *http.Client) (*tokenProvider, error) {
+// with the keys validateAuthorization built from it, sending its requests
+// by exchange and recording them by logFetch. cfg must have its defaults
+// filled in (Clock, AttemptTimeout), as NewAPIClient leaves its copy; base
+// is the org URL without a trailing slash. Without a DPoPKey, it makes the
+// client's own P-256 key.
+func newTokenProvider(cfg *Configuration, keys *serviceAppKeys, base string,
+	exchange func(context.Context, *call) (*http.Response, error),
+	logFetch func(context.Context, string, time.Duration, error)) (*tokenProvider, error) {
 	dpop := keys.dpop
 	if dpop == nil {
 		var err error
@@ -96,151 +96,66 @@ func newTokenProvider(cfg *Configuration, keys *serviceAppKeys, base string, hc 
 			return nil, err
 		}
 	}
-	return &tokenProvider{
+	p := &tokenProvider{
 		tokenURL: base + tokenPath, clientID: cfg.ClientID, scope: strings.Join(cfg.Scopes, " "),
-		assertion: keys.assertion, dpop: dpop, httpClient: hc, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
-		userAgent: fullUserAgent(cfg), header: cfg.DefaultHeader,
-	}, nil
-}
-
-// token returns the cached token, or fetches one. Only one fetch runs at a
-// time: the goroutines that come while it runs wait for it and share its
-// token or its error, each as long as its own ctx lets it. If the fetch
-// failed only because its caller's ctx ended, a waiter whose ctx is alive
-// fetches again.
-func (p *tokenProvider) token(ctx context.Context) (*accessToken, error) {
-	for {
-		now := p.clock.Now() // a caller's Clock: never called under p.mu, which a panic would leave locked
-		p.mu.Lock()
-		if t := p.cached; t != nil && now.Before(t.refreshAt) {
-			p.mu.Unlock()
-			return t, nil
-		}
-		f := p.flight
-		if f == nil {
-			f = &tokenFlight{done: make(chan struct{})}
-			p.flight = f
-			p.mu.Unlock()
-			p.fly(ctx, f)
-			return f.tok, f.err
-		}
-		p.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-f.done:
-		}
-		if f.err == nil || ctx.Err() != nil || !errors.Is(f.err, context.Canceled) && !errors.Is(f.err, context.DeadlineExceeded) {
-			return f.tok, f.err
-		}
+		assertion: keys.assertion, dpop: dpop, clock: cfg.Clock, timeout: cfg.AttemptTimeout,
+		exchange: exchange, logFetch: logFetch,
 	}
+	p.cache = flight.New(func() time.Time { return p.clock.Now() }, // p.clock at each call: tests replace it
+		func(t *accessToken) time.Time { return t.refreshAt }, p.fetch)
+	return p, nil
 }
 
-// errFetchPanicked is what the goroutines waiting for a token fetch get when
-// the fetch panicked (in a caller's Logger, Clock, HTTPClient transport or
-// DPoPKey signer).
-var errFetchPanicked = errors.New("oauth2 token request: the token fetch this call waited for panicked")
-
-// fly runs the fetch of flight f, which the caller started, and ends the
-// flight: it caches the token, clears p.flight and releases the waiters.
-// It does so in a defer, so that a fetch that panics ends its flight too:
-// its waiters get errFetchPanicked, the next call fetches again, and the
-// panic goes on up the goroutine that fetched. Without it, every later call
-// would wait for a flight that never lands.
-func (p *tokenProvider) fly(ctx context.Context, f *tokenFlight) {
-	f.err = errFetchPanicked // until fetch returns
-	defer func() {
-		p.mu.Lock()
-		p.flight = nil
-		if f.err == nil {
-			p.cached = f.tok
-		}
-		p.mu.Unlock()
-		close(f.done)
-	}()
-	f.tok, f.err = p.fetch(ctx)
+// token returns the cached token, or fetches one (see flight.Cache.Get),
+// with the secrets sent to get it: the fetch's assertions and proofs, also
+// when it failed. Every fetch is bounded in time (see fetch), so a flight
+// always lands.
+func (p *tokenProvider) token(ctx context.Context) (*accessToken, []string, error) {
+	r := p.cache.Get(ctx)
+	switch {
+	case r.Err == nil:
+		return r.Value, r.Value.sent, nil
+	case errors.Is(r.Err, flight.ErrPanicked):
+		return nil, r.Sent, fmt.Errorf("oauth2 token request: %w", r.Err)
+	}
+	return nil, r.Sent, r.Err
 }
 
 // invalidate drops t from the cache, if it is still there, so that the next
-// call fetches a new token. Dropping only t means that the many goroutines
-// refused with the same token cause one fetch, not one each.
-func (p *tokenProvider) invalidate(t *accessToken) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.cached == t {
-		p.cached = nil
-	}
-}
+// call fetches a new token; the many goroutines refused with the same token
+// cause one fetch, not one each.
+func (p *tokenProvider) invalidate(t *accessToken) { p.cache.Drop(t) }
 
-// fetch runs the client-credentials grant, bounded by ctx and p.timeout.
-// When the token endpoint asks for a DPoP nonce (400 use_dpop_nonce with a
-// new DPoP-Nonce) it asks once more, with a new assertion and a new proof
-// carrying the nonce.
-func (p *tokenProvider) fetch(ctx context.Context) (*accessToken, error) {
+// fetch runs the client-credentials grant as a request of the pipeline,
+// bounded by ctx (the attempt of the API call that needs the token) and
+// p.timeout: every read of the answer ends with them (see exchange). When
+// the token endpoint asks for a DPoP nonce (400 use_dpop_nonce with a new
+// DPoP-Nonce) the grant asks once more, with a new assertion and a new
+// proof carrying the nonce. It returns the token, or the error, with every
+// assertion and proof it sent.
+func (p *tokenProvider) fetch(ctx context.Context) flight.Result[*accessToken] {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	for attempt := 0; ; attempt++ {
-		sent := p.tokenNonce.get()
-		start := time.Now()
-		tok, err := p.requestToken(ctx, sent)
-		if p.logFetch != nil {
-			p.logFetch(ctx, p.tokenURL, time.Since(start), err)
-		}
-		var oe *OAuthError
-		if attempt == 0 && errors.As(err, &oe) && oe.ErrorCode == "use_dpop_nonce" && p.tokenNonce.get() != sent {
-			continue
-		}
-		return tok, err
+	g := &tokenGrant{p: p}
+	r := newTokenRequest(g)
+	resp, err := p.send(ctx, r)
+	for r.again(ctx, resp, err) {
+		resp, err = p.send(ctx, r)
 	}
+	if err != nil {
+		return flight.Result[*accessToken]{Sent: g.sent, Err: err}
+	}
+	g.tok.sent = g.sent
+	return flight.Result[*accessToken]{Value: g.tok, Sent: g.sent}
 }
 
-// requestToken makes one token request, its proof carrying nonce when not
-// empty, and records the DPoP-Nonce of the answer.
-func (p *tokenProvider) requestToken(ctx context.Context, nonce string) (*accessToken, error) {
-	now := p.clock.Now()
-	assertion, err := p.assertion.sign(p.clientID, p.tokenURL, now)
-	if err != nil {
-		return nil, err
-	}
-	proof, err := p.dpop.proof(http.MethodPost, p.tokenURL, now, "", nonce)
-	if err != nil {
-		return nil, err
-	}
-	form := url.Values{
-		"grant_type":            {"client_credentials"},
-		"scope":                 {p.scope},
-		"client_assertion_type": {clientAssertionType},
-		"client_assertion":      {assertion},
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.tokenURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, fmt.Errorf("oauth2 token request: %w", err)
-	}
-	setCommonHeaders(req.Header, p.header, p.userAgent)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header[headerDPoP] = []string{proof}
-	unreplayable(req) // the proof and the assertion are single-use
-	// A transport failure is a *url.Error on top, as Do returns it (`Post
-	// ".../oauth2/v1/token": ...`), so that the call that needed the token
-	// still sees it as one, and retries it, once its own secrets are
-	// shortened (call.authError). Go's text may quote what the server sent,
-	// and the server may have echoed the assertion or the proof there.
-	resp, err := p.httpClient.Do(req)
-	if err != nil {
-		return nil, safeError(err, assertion, proof)
-	}
-	defer resp.Body.Close()
-	p.tokenNonce.record(resp)
-	capped := &answerBody{r: resp.Body, left: maxTokenBody, limit: maxTokenBody}
-	body := readCapped(capped, maxTokenBody+1) // one byte more, to see the cap passed
-	switch {
-	case capped.readErr != nil:
-		return nil, safeError(&url.Error{Op: http.MethodPost, URL: p.tokenURL,
-			Err: fmt.Errorf("read the answer: %w", readFailure(resp, capped.readErr))}, assertion, proof)
-	case capped.left < 0: // still an OAuthError with its status: a 429 or 503 is retried
-		return nil, newOAuthError(resp, "", fmt.Sprintf("the answer is larger than %d KiB", maxTokenBody>>10))
-	}
-	return parseTokenResponse(resp, body, now, assertion, proof)
+// send sends the token request r once, by the pipeline's exchange, and
+// records it in the log.
+func (p *tokenProvider) send(ctx context.Context, r *call) (*http.Response, error) {
+	start := time.Now()
+	resp, err := p.exchange(ctx, r)
+	p.logFetch(ctx, p.tokenURL, time.Since(start), err)
+	return resp, err
 }
 
 // tokenResponse is a token endpoint answer, success or error (RFC 6749
@@ -279,7 +194,7 @@ func parseTokenResponse(resp *http.Response, body []byte, now time.Time, secrets
 	life := tokenLifetime(tr.ExpiresIn)
 	t := &accessToken{auth: "Bearer " + tr.AccessToken, refreshAt: now.Add(life - min(maxEarlyRefresh, life/earlyRefreshFraction))}
 	if strings.EqualFold(tr.TokenType, "DPoP") {
-		t.auth, t.ath = "DPoP "+tr.AccessToken, tokenHash(tr.AccessToken)
+		t.auth, t.ath = "DPoP "+tr.AccessToken, dpop.TokenHash(tr.AccessToken)
 	}
 	return t, nil
 }

@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/dpop"
 )
 
 // The cost of a DPoP proof against the bare P-256 signature inside it:
@@ -38,11 +40,11 @@ func BenchmarkProofDPoP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ath := tokenHash("eyJraWQiOiJhY2Nlc3MtdG9rZW4ifQ.an-access-token.signature")
+	ath := dpop.TokenHash("eyJraWQiOiJhY2Nlc3MtdG9rZW4ifQ.an-access-token.signature")
 	now := time.Now()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := k.proof("GET", "https://acme.okta.com/api/v1/sessions/102hT2vn7f4Y", now, ath, "eyJ7S_zG.eyJH0-Z.HX4w-7v"); err != nil {
+		if _, err := k.Proof("GET", "https://acme.okta.com/api/v1/sessions/102hT2vn7f4Y", now, ath, "eyJ7S_zG.eyJH0-Z.HX4w-7v"); err != nil {
 			b.Fatal(err)
 		}
 	}

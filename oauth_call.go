@@ -4,6 +4,9 @@ import (
 	"context"
 	"net/http"
 	"strings"
+
+	"github.com/oktasessions/okta-session-go/internal/dpop"
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
 // oauthCall authorizes the attempts of one API call in "PrivateKey" mode.
@@ -14,18 +17,21 @@ import (
 //     for a DPoP-bound token, a new DPoP proof: every attempt, a retry after
 //     a 429, a 503 or a dropped connection included, carries a proof never
 //     sent before;
-//  2. after the answer, calls retryAfterUnauthorized, which records the
-//     API's DPoP-Nonce and says whether to repeat the attempt at once, not
-//     counted as a retry and with no wait.
+//  2. after the answer, calls repeat, which records the API's DPoP-Nonce
+//     and says whether to repeat the attempt at once, not counted as a
+//     retry and with no wait (see repeats).
 //
 // An oauthCall is used by one goroutine; the provider behind it is shared.
 type oauthCall struct {
 	p            *tokenProvider
 	tok          *accessToken // the token of the last attempt
 	sentNonce    string       // the nonce in the last attempt's proof
-	nonceRetried bool         // retryAfterUnauthorized has said yes for a DPoP nonce
+	nonceRetried bool         // repeat has said yes for a DPoP nonce
 	tokenRetried bool         // ... and for a new token
-	sent         []string     // every token and proof the call sent, for secrets
+	// sent is every secret the call sent: its tokens and proofs, and the
+	// client assertions and DPoP proofs of the token requests that got
+	// them (an API may echo them as well as a token endpoint may).
+	sent []string
 }
 
 // call starts the authorization of one API call.
@@ -37,31 +43,35 @@ func (p *tokenProvider) call() *oauthCall { return &oauthCall{p: p} }
 // nonce. Errors are *OAuthError or transport errors of the token request, for
 // the caller to wrap with the operation name.
 func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
-	tok, err := c.p.token(ctx)
+	tok, fetched, err := c.p.token(ctx)
 	if err != nil {
+		c.sent = append(c.sent, fetched...)
 		return err
 	}
 	if tok != c.tok { // a retry with the same token adds no secret
 		_, token, _ := strings.Cut(tok.auth, " ")
-		c.sent = append(c.sent, token)
+		if c.sent == nil {
+			c.sent = make([]string, 0, len(fetched)+2) // and a proof
+		}
+		c.sent = append(append(c.sent, fetched...), token)
 		c.tok = tok
 	}
 	req.Header.Set("Authorization", tok.auth)
 	if tok.ath == "" { // Bearer: the API gets no proofs
-		delete(req.Header, headerDPoP)
+		delete(req.Header, httpx.HeaderDPoP)
 		return nil
 	}
-	c.sentNonce = c.p.apiNonce.get()
-	proof, err := c.p.dpop.proof(req.Method, proofURL(req.URL), c.p.clock.Now(), tok.ath, c.sentNonce)
+	c.sentNonce = c.p.apiNonce.Get()
+	proof, err := c.p.dpop.Proof(req.Method, dpop.ProofURL(req.URL), c.p.clock.Now(), tok.ath, c.sentNonce)
 	if err != nil {
 		return err
 	}
 	c.sent = append(c.sent, proof)
-	req.Header[headerDPoP] = []string{proof} // which makes newRequest make req unreplayable
+	req.Header[httpx.HeaderDPoP] = []string{proof} // which makes newRequest make req unreplayable
 	return nil
 }
 
-// retryAfterUnauthorized looks at the answer to an attempt that authorize
+// repeat looks at the answer to an attempt that authorize
 // prepared (nil when the attempt got none): it records the API's DPoP-Nonce,
 // if any, and reports whether to repeat the attempt at once. It says yes at
 // most once per reason in a call, for a 401 whose WWW-Authenticate is
@@ -74,21 +84,21 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 //
 // So a server that refuses everything costs at most two more attempts and one
 // more token request, then the 401 is returned.
-func (c *oauthCall) retryAfterUnauthorized(resp *http.Response) bool {
+func (c *oauthCall) repeat(resp *http.Response, _ error) bool {
 	if c.tok == nil || resp == nil {
 		return false
 	}
 	nonce := ""
 	if c.tok.ath != "" {
-		nonce = c.p.apiNonce.record(resp)
+		nonce = c.p.apiNonce.Record(resp)
 	}
 	if resp.StatusCode != http.StatusUnauthorized {
 		return false
 	}
-	for _, ch := range parseChallenges(resp.Header.Values("WWW-Authenticate")) {
-		switch ch.params["error"] {
+	for _, ch := range httpx.ParseChallenges(resp.Header.Values("WWW-Authenticate")) {
+		switch ch.Params["error"] {
 		case "use_dpop_nonce":
-			if !c.nonceRetried && strings.EqualFold(ch.scheme, "DPoP") && nonce != "" && nonce != c.sentNonce {
+			if !c.nonceRetried && strings.EqualFold(ch.Scheme, "DPoP") && nonce != "" && nonce != c.sentNonce {
 				c.nonceRetried = true
 				return true
 			}
@@ -103,6 +113,7 @@ func (c *oauthCall) retryAfterUnauthorized(resp *http.Response) bool {
 	return false
 }
 
-// secrets are every access token and DPoP proof the call has sent: a
-// retry after invalid_token sent two tokens.
+// secrets are every access token and DPoP proof the call has sent (a
+// retry after invalid_token sent two tokens), with the secrets of the
+// token requests behind them.
 func (c *oauthCall) secrets() []string { return c.sent }

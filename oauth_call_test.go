@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/oktasessions/okta-session-go/internal/dpop"
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -42,7 +44,7 @@ func TestOAuthCall_authorizeDPoP(t *testing.T) {
 		c, _ := verifyProof(t, req.Header.Get("DPoP"))
 		assert.Equal(t, "DELETE", c.HTM)
 		assert.Equal(t, "https://acme.okta.com/api/v1/sessions/abc", c.HTU)
-		assert.Equal(t, tokenHash("dpop-token"), c.ATH)
+		assert.Equal(t, dpop.TokenHash("dpop-token"), c.ATH)
 		assert.Equal(t, testClockStart.Unix(), c.IAT)
 		assert.Empty(t, c.Nonce)
 		jtis = append(jtis, c.JTI)
@@ -59,7 +61,7 @@ func TestOAuthCall_authorizeBearer(t *testing.T) {
 	require.NoError(t, p.call().authorize(context.Background(), req))
 	testHeader(t, req, "Authorization", "Bearer plain")
 	assert.Empty(t, req.Header.Values("DPoP"), "no proofs to the API with a Bearer token")
-	assert.False(t, p.call().retryAfterUnauthorized(unauthorized(`DPoP error="use_dpop_nonce"`, "n")), "a call never authorized is never repeated")
+	assert.False(t, p.call().repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "n"), nil), "a call never authorized is never repeated")
 }
 
 func TestOAuthCall_authorizeTokenError(t *testing.T) {
@@ -80,24 +82,24 @@ func TestOAuthCall_apiNonce(t *testing.T) {
 	req := apiRequest(t, http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc")
 	require.NoError(t, call.authorize(context.Background(), req))
 	resp := unauthorized(`DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"`, "api-n1")
-	require.True(t, call.retryAfterUnauthorized(resp))
+	require.True(t, call.repeat(resp, nil))
 	require.NoError(t, call.authorize(context.Background(), req))
 	c, _ := verifyProof(t, req.Header.Get("DPoP"))
 	assert.Equal(t, "api-n1", c.Nonce)
-	assert.False(t, call.retryAfterUnauthorized(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2")), "at most once per call")
+	assert.False(t, call.repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2"), nil), "at most once per call")
 
 	// The nonce is remembered for later calls; the token endpoint's is apart.
 	later := p.call()
 	require.NoError(t, later.authorize(context.Background(), req))
 	c, _ = verifyProof(t, req.Header.Get("DPoP"))
 	assert.Equal(t, "api-n2", c.Nonce)
-	assert.Empty(t, p.tokenNonce.get())
-	assert.False(t, later.retryAfterUnauthorized(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2")), "the same nonce again: no use repeating")
+	assert.Empty(t, p.tokenNonce.Get())
+	assert.False(t, later.repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2"), nil), "the same nonce again: no use repeating")
 
 	// A nonce on a success is recorded too.
 	ok := &http.Response{StatusCode: 200, Header: http.Header{"Dpop-Nonce": {"api-n3"}}}
-	assert.False(t, later.retryAfterUnauthorized(ok))
-	assert.Equal(t, "api-n3", p.apiNonce.get())
+	assert.False(t, later.repeat(ok, nil))
+	assert.Equal(t, "api-n3", p.apiNonce.Get())
 	assert.Len(t, e.requests(), 1)
 }
 
@@ -109,13 +111,13 @@ func TestOAuthCall_invalidToken(t *testing.T) {
 	require.NoError(t, call.authorize(context.Background(), req))
 	require.NoError(t, other.authorize(context.Background(), req))
 	expired := unauthorized(`DPoP error="invalid_token", error_description="The access token is invalid"`, "")
-	require.True(t, call.retryAfterUnauthorized(expired))
-	require.True(t, other.retryAfterUnauthorized(expired))
+	require.True(t, call.repeat(expired, nil))
+	require.True(t, other.repeat(expired, nil))
 	require.NoError(t, call.authorize(context.Background(), req))
 	testHeader(t, req, "Authorization", "DPoP tok-1")
 	require.NoError(t, other.authorize(context.Background(), req))
 	assert.Len(t, e.requests(), 2, "two calls refused with one token cause one new fetch")
-	assert.False(t, call.retryAfterUnauthorized(expired), "never loops")
+	assert.False(t, call.repeat(expired, nil), "never loops")
 }
 
 func TestOAuthCall_notRepeated(t *testing.T) {
@@ -132,24 +134,24 @@ func TestOAuthCall_notRepeated(t *testing.T) {
 	} {
 		call := p.call()
 		require.NoError(t, call.authorize(context.Background(), apiRequest(t, http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc")))
-		assert.False(t, call.retryAfterUnauthorized(resp), "%d %v", resp.StatusCode, resp.Header)
+		assert.False(t, call.repeat(resp, nil), "%d %v", resp.StatusCode, resp.Header)
 	}
 }
 
 func TestParseChallenges(t *testing.T) {
-	got := parseChallenges([]string{
+	got := httpx.ParseChallenges([]string{
 		`Bearer authorization_uri="https://acme.okta.com/oauth2/v1/authorize", realm="https://acme.okta.com", scope="okta.sessions.read", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="/api/v1/sessions/abc"`,
 		`DPoP algs="ES256 RS256", Error = use_dpop_nonce , Basic abc==, Custom q="a \"quoted\" \\ value`,
 	})
 	require.Len(t, got, 4)
-	assert.Equal(t, "Bearer", got[0].scheme)
-	assert.Equal(t, "insufficient_scope", got[0].params["error"])
-	assert.Equal(t, "okta.sessions.read", got[0].params["scope"])
-	assert.Equal(t, "/api/v1/sessions/abc", got[0].params["resource"])
-	assert.Equal(t, "DPoP", got[1].scheme)
-	assert.Equal(t, map[string]string{"algs": "ES256 RS256", "error": "use_dpop_nonce"}, got[1].params)
-	assert.Equal(t, "Basic", got[2].scheme)
-	assert.Equal(t, "Custom", got[3].scheme)
-	assert.Equal(t, `a "quoted" \ value`, got[3].params["q"])
-	assert.Empty(t, parseChallenges([]string{"", " , ", "\x00", "=", `"x"`}))
+	assert.Equal(t, "Bearer", got[0].Scheme)
+	assert.Equal(t, "insufficient_scope", got[0].Params["error"])
+	assert.Equal(t, "okta.sessions.read", got[0].Params["scope"])
+	assert.Equal(t, "/api/v1/sessions/abc", got[0].Params["resource"])
+	assert.Equal(t, "DPoP", got[1].Scheme)
+	assert.Equal(t, map[string]string{"algs": "ES256 RS256", "error": "use_dpop_nonce"}, got[1].Params)
+	assert.Equal(t, "Basic", got[2].Scheme)
+	assert.Equal(t, "Custom", got[3].Scheme)
+	assert.Equal(t, `a "quoted" \ value`, got[3].Params["q"])
+	assert.Empty(t, httpx.ParseChallenges([]string{"", " , ", "\x00", "=", `"x"`}))
 }

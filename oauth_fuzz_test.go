@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
 // FuzzParseChallenges checks that any WWW-Authenticate header is read
@@ -19,8 +21,8 @@ func FuzzParseChallenges(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, ch := range parseChallenges([]string{s}) {
-			if ch.scheme == "" || ch.params == nil {
+		for _, ch := range httpx.ParseChallenges([]string{s}) {
+			if ch.Scheme == "" || ch.Params == nil {
 				t.Fatalf("empty challenge from %q", s)
 			}
 		}

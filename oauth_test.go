@@ -17,6 +17,9 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/oktasessions/okta-session-go/internal/dpop"
+	"github.com/oktasessions/okta-session-go/internal/keys"
+	"github.com/oktasessions/okta-session-go/internal/retry"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -24,7 +27,7 @@ import (
 // tokenRequest is what the test token endpoint saw of one request.
 type tokenRequest struct {
 	form  url.Values
-	proof proofClaims
+	proof dpop.Claims
 }
 
 // tokenEndpoint is a local token endpoint. It checks each request as Okta
@@ -48,7 +51,7 @@ func newTokenEndpoint(t *testing.T, answer func(n int, r tokenRequest, w http.Re
 		testHeader(t, r, "Content-Type", "application/x-www-form-urlencoded")
 		require.NoError(t, r.ParseForm())
 		assert.Equal(t, "client_credentials", r.PostForm.Get("grant_type"))
-		assert.Equal(t, clientAssertionType, r.PostForm.Get("client_assertion_type"))
+		assert.Equal(t, keys.ClientAssertionType, r.PostForm.Get("client_assertion_type"))
 		assert.Equal(t, "okta.sessions.read okta.sessions.manage", r.PostForm.Get("scope"))
 		verifyAssertion(t, r.PostForm.Get("client_assertion"), &testECKey().PublicKey, testClientID, e.srv.URL+tokenPath, time.Time{})
 		require.Len(t, r.Header.Values("DPoP"), 1, "every token request carries one proof")
@@ -101,6 +104,8 @@ func newTestProvider(t *testing.T, e *tokenEndpoint, edit func(*Configuration)) 
 	t.Helper()
 	clock := &testClock{now: testClockStart}
 	cfg := &Configuration{
+		BasePath:       e.srv.URL,
+		HTTPClient:     e.srv.Client(),
 		ClientID:       testClientID,
 		Scopes:         []string{"okta.sessions.read", "okta.sessions.manage"},
 		PrivateKey:     testECKeyPEM(),
@@ -110,11 +115,9 @@ func newTestProvider(t *testing.T, e *tokenEndpoint, edit func(*Configuration)) 
 	if edit != nil {
 		edit(cfg)
 	}
-	keys, err := cfg.validateAuthorization()
-	require.NoError(t, err)
-	p, err := newTokenProvider(cfg, keys, e.srv.URL, e.srv.Client())
-	require.NoError(t, err)
-	return p, clock
+	client := NewAPIClient(cfg)
+	require.NoError(t, client.cfgErr)
+	return client.tokens, clock
 }
 
 // advance moves the test clock forward.
@@ -130,20 +133,20 @@ func TestTokenProvider_fetchAndCache(t *testing.T) {
 	})
 	p, clock := newTestProvider(t, e, nil)
 	ctx := context.Background()
-	tok, err := p.token(ctx)
+	tok, _, err := p.token(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "DPoP token-0", tok.auth)
-	assert.Equal(t, tokenHash("token-0"), tok.ath)
+	assert.Equal(t, dpop.TokenHash("token-0"), tok.ath)
 	assert.Empty(t, e.requests()[0].proof.Nonce, "no nonce was given yet")
 
 	clock.advance(3600*time.Second - maxEarlyRefresh - time.Second)
-	again, err := p.token(ctx)
+	again, _, err := p.token(ctx)
 	require.NoError(t, err)
 	assert.Same(t, tok, again, "the token is cached until shortly before it expires")
 	assert.Len(t, e.requests(), 1)
 
 	clock.advance(2 * time.Second)
-	next, err := p.token(ctx)
+	next, _, err := p.token(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "DPoP token-1", next.auth)
 	reqs := e.requests()
@@ -161,7 +164,7 @@ func TestTokenProvider_nonceAtTheTokenEndpoint(t *testing.T) {
 		grant(w, "DPoP", "tok")
 	})
 	p, _ := newTestProvider(t, e, nil)
-	tok, err := p.token(context.Background())
+	tok, _, err := p.token(context.Background())
 	require.NoError(t, err)
 	reqs := e.requests()
 	require.Len(t, reqs, 2, "one retry, with the nonce")
@@ -170,7 +173,7 @@ func TestTokenProvider_nonceAtTheTokenEndpoint(t *testing.T) {
 	assert.NotEqual(t, reqs[0].form.Get("client_assertion"), reqs[1].form.Get("client_assertion"), "and a new assertion")
 
 	p.invalidate(tok)
-	_, err = p.token(context.Background())
+	_, _, err = p.token(context.Background())
 	require.NoError(t, err)
 	reqs = e.requests()
 	require.Len(t, reqs, 3, "the remembered nonce is sent from then on")
@@ -183,7 +186,7 @@ func TestTokenProvider_nonceRetriedOnce(t *testing.T) {
 		oauthError(w, http.StatusBadRequest, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.", fmt.Sprint("n", nonce.Add(1)))
 	})
 	p, _ := newTestProvider(t, e, nil)
-	_, err := p.token(context.Background())
+	_, _, err := p.token(context.Background())
 	var oe *OAuthError
 	require.True(t, errors.As(err, &oe), "got %v", err)
 	assert.Equal(t, "use_dpop_nonce", oe.ErrorCode)
@@ -230,7 +233,7 @@ func TestTokenProvider_errors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTokenEndpoint(t, func(_ int, r tokenRequest, w http.ResponseWriter) { tt.answer(w, r) })
 			p, _ := newTestProvider(t, e, nil)
-			tok, err := p.token(context.Background())
+			tok, _, err := p.token(context.Background())
 			assert.Nil(t, tok)
 			var oe *OAuthError
 			require.True(t, errors.As(err, &oe), "got %v", err)
@@ -243,7 +246,7 @@ func TestTokenProvider_errors(t *testing.T) {
 				assert.NotEmpty(t, oe.Error())
 			}
 			// Failures are not cached: the next call asks again.
-			_, _ = p.token(context.Background())
+			_, _, _ = p.token(context.Background())
 			assert.Greater(t, len(e.requests()), 1)
 		})
 	}
@@ -256,7 +259,7 @@ func TestTokenProvider_errorHidesSecrets(t *testing.T) {
 			"bad assertion "+r.form.Get("client_assertion")+"\r\n"+strings.Repeat("x", 10_000), "")
 	})
 	p, _ := newTestProvider(t, e, nil)
-	_, err := p.token(context.Background())
+	_, _, err := p.token(context.Background())
 	var oe *OAuthError
 	require.True(t, errors.As(err, &oe))
 	assertion := e.requests()[0].form.Get("client_assertion")
@@ -266,7 +269,7 @@ func TestTokenProvider_errorHidesSecrets(t *testing.T) {
 		assert.Less(t, len(s), 600)
 	}
 	assert.Equal(t, "invalid_client ", oe.ErrorCode)
-	assert.LessOrEqual(t, len(oe.RequestId), maxOAuthCode)
+	assert.LessOrEqual(t, len(oe.RequestId), retry.MaxRequestIDLen)
 }
 
 // slogJSON returns what slog's JSON handler writes for v.
@@ -292,7 +295,7 @@ func TestTokenProvider_oneFetchFor64Callers(t *testing.T) {
 		go func() {
 			defer done.Done()
 			started.Done()
-			tok, err := p.token(context.Background())
+			tok, _, err := p.token(context.Background())
 			if assert.NoError(t, err) {
 				auths[i] = tok.auth
 			}
@@ -324,43 +327,36 @@ func TestTokenProvider_notReplayedByGo(t *testing.T) {
 				grant(w, "DPoP", fmt.Sprint("tok-", n))
 			})
 			p, _ := newTestProvider(t, e, func(c *Configuration) { c.DefaultHeader = map[string]string{key: "k1"} })
-			_, err := p.fetch(context.Background())
-			require.NoError(t, err)
-			_, err = p.fetch(context.Background())
-			assert.Error(t, err, "a broken connection is the call's to retry, with a new proof")
+			require.NoError(t, p.fetch(context.Background()).Err)
+			assert.Error(t, p.fetch(context.Background()).Err, "a broken connection is the call's to retry, with a new proof")
 			assert.Equal(t, 2, len(e.requests()), "Go's transport resent a spent proof and assertion")
 		})
 	}
 }
 
-// A token fetch that panics (here in a caller's transport, which reaches the
-// fetching goroutine through contextBound) still ends its flight: the
-// goroutines waiting for it get an error, and the next call fetches again
-// instead of waiting forever for a flight that never lands.
+// A token fetch that panics (here in a caller's transport) panics in the
+// calling goroutine and still ends its flight: the next call fetches again
+// instead of waiting forever for a flight that never lands. (What the
+// flight's waiters get is internal/flight's TestCache_panicEndsTheFlight.)
 func TestTokenProvider_panicEndsTheFlight(t *testing.T) {
 	e := newTokenEndpoint(t, func(n int, _ tokenRequest, w http.ResponseWriter) { grant(w, "DPoP", fmt.Sprint("tok-", n)) })
-	p, _ := newTestProvider(t, e, nil)
-	good := p.httpClient
-	var flight *tokenFlight
-	p.httpClient = &http.Client{Transport: contextBound{rt: roundTripperFunc(func(*http.Request) (*http.Response, error) {
-		p.mu.Lock()
-		flight = p.flight
-		p.mu.Unlock()
-		panic("transport bug")
-	})}}
-	assert.PanicsWithValue(t, "transport bug", func() { _, _ = p.token(context.Background()) })
-	require.NotNil(t, flight)
-	select {
-	case <-flight.done:
-		assert.ErrorIs(t, flight.err, errFetchPanicked, "what the flight's waiters get")
-	default:
-		t.Fatal("the flight never landed: its waiters would wait forever")
-	}
+	var armed atomic.Bool
+	armed.Store(true)
+	p, _ := newTestProvider(t, e, func(c *Configuration) {
+		base := c.HTTPClient.Transport
+		c.HTTPClient = &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+			if armed.Load() {
+				panic("transport bug")
+			}
+			return base.RoundTrip(r)
+		})}
+	})
+	assert.PanicsWithValue(t, "transport bug", func() { _, _, _ = p.token(context.Background()) })
 
-	p.httpClient = good
+	armed.Store(false)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	tok, err := p.token(ctx)
+	tok, _, err := p.token(ctx)
 	require.NoError(t, err, "the next call fetches again")
 	assert.Equal(t, "DPoP tok-0", tok.auth)
 }
@@ -373,11 +369,11 @@ func TestTokenProvider_clockPanicLeavesNoLock(t *testing.T) {
 	c := &panickyClock{Clock: clock}
 	p.clock = c
 	c.armed.Store(true)
-	assert.PanicsWithValue(t, "clock bug", func() { _, _ = p.token(context.Background()) })
+	assert.PanicsWithValue(t, "clock bug", func() { _, _, _ = p.token(context.Background()) })
 	c.armed.Store(false)
 	got := make(chan error, 1)
 	go func() {
-		_, err := p.token(context.Background())
+		_, _, err := p.token(context.Background())
 		got <- err
 	}()
 	select {
@@ -415,7 +411,7 @@ func TestTokenProvider_contextBoundsTheFetch(t *testing.T) {
 	leaderCtx, cancel := context.WithCancel(context.Background())
 	leaderErr := make(chan error, 1)
 	go func() {
-		_, err := p.token(leaderCtx)
+		_, _, err := p.token(leaderCtx)
 		leaderErr <- err
 	}()
 	require.Eventually(t, func() bool { return len(e.requests()) == 1 }, 2*time.Second, time.Millisecond)
@@ -423,13 +419,13 @@ func TestTokenProvider_contextBoundsTheFetch(t *testing.T) {
 	// A waiter with a shorter deadline stops waiting at its deadline.
 	short, cancelShort := context.WithTimeout(context.Background(), 5*time.Millisecond)
 	defer cancelShort()
-	_, err := p.token(short)
+	_, _, err := p.token(short)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 
 	// A waiter whose context lives on fetches anew when the leader's ends.
 	waiter := make(chan string, 1)
 	go func() {
-		tok, err := p.token(context.Background())
+		tok, _, err := p.token(context.Background())
 		if assert.NoError(t, err) {
 			waiter <- tok.auth
 		}
@@ -445,7 +441,7 @@ func TestTokenProvider_attemptTimeoutBoundsTheFetch(t *testing.T) {
 	e := newTokenEndpoint(t, func(int, tokenRequest, http.ResponseWriter) { <-block })
 	t.Cleanup(func() { close(block) }) // before the server's Close, which waits for the handler
 	p, _ := newTestProvider(t, e, func(c *Configuration) { c.AttemptTimeout = 5 * time.Millisecond })
-	_, err := p.token(context.Background())
+	_, _, err := p.token(context.Background())
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
@@ -516,7 +512,7 @@ func jwtClaims(t *testing.T, token string) map[string]any {
 func TestAssertionClaims(t *testing.T) {
 	s, err := newAssertionSigner(testECKeyPEM(), "")
 	require.NoError(t, err)
-	a, err := s.sign("client", "https://acme.okta.com/oauth2/v1/token", testClockStart)
+	a, err := s.Sign("client", "https://acme.okta.com/oauth2/v1/token", testClockStart)
 	require.NoError(t, err)
 	m := jwtClaims(t, a)
 	assert.Equal(t, "https://acme.okta.com/oauth2/v1/token", m["aud"], "aud is the token endpoint URL, as a string")

@@ -137,9 +137,10 @@ func TestObserver_callOutcomes(t *testing.T) {
 }
 
 func TestObserver_throttleWaits(t *testing.T) {
-	release := make(chan struct{})
+	release, blocked := make(chan struct{}), make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/api/v1/sessions/102blocked01" {
+			blocked <- struct{}{}
 			<-release
 		}
 		setRateLimit(w.Header(), 1)
@@ -178,7 +179,7 @@ func TestObserver_throttleWaits(t *testing.T) {
 			defer close(done)
 			_, _, _ = c.SessionApi.GetSession(ctx, "102blocked01")
 		}()
-		require.Eventually(t, func() bool { return len(c.throttle.sem) == 1 }, time.Second, time.Millisecond)
+		<-blocked                                                     // its call holds the one slot
 		short, cancel := context.WithTimeout(ctx, 5*time.Millisecond) // the slot is held: any deadline passes
 		defer cancel()
 		_, _, err := c.SessionApi.GetSession(short, testSessionID)
@@ -204,13 +205,7 @@ func TestObserver_tokenEndpointWaits(t *testing.T) {
 		{http.StatusTooManyRequests, WaitRateLimit},
 		{http.StatusServiceUnavailable, WaitServerError},
 	} {
-		org := newOAuthOrg(t, func(n int, w http.ResponseWriter) {
-			if n == 0 {
-				oauthError(w, tt.status, "temporarily_unavailable", "busy", "")
-				return
-			}
-			dpopGrant(n, w)
-		}, okSession)
+		org := newOAuthOrg(t, refuseFirstToken(tt.status, "temporarily_unavailable", ""), okSession)
 		obs := &recordingObserver{}
 		_, _, err := org.client(t, func(c *Configuration) { c.Observer = obs }).SessionApi.GetSession(context.Background(), testSessionID)
 		require.NoError(t, err)

@@ -2,28 +2,24 @@ package okta
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/oktasessions/okta-session-go/internal/orglink"
 )
 
-// This file is a provisional implementation of the orglink seam: Fetch
-// sends one bounded GET with the client's HTTP client, outside the retry
-// pipeline (the pipeline branch replaces it).
-
+// The seam through which this module's own packages (guard) use a client's
+// machinery: internal/orglink declares it, this file fills it in. The
+// import points from the root to internal, never back.
 func init() { orglink.Of = linkOf }
 
-// errNotAClient is linkOf's error for anything but a usable *APIClient.
-var errNotAClient = errors.New("okta: not a non-nil *okta.APIClient")
-
-// linkOf implements orglink.Of.
+// linkOf is orglink.Of: the Link of a non-nil *APIClient whose configuration
+// is valid.
 func linkOf(client any) (orglink.Link, error) {
 	c, ok := client.(*APIClient)
 	if !ok || c == nil {
-		return orglink.Link{}, errNotAClient
+		return orglink.Link{}, &ValidationError{Field: "client", Reason: "is not a non-nil *okta.APIClient"}
 	}
 	if c.cfgErr != nil {
 		return orglink.Link{}, c.cfgErr
@@ -31,35 +27,53 @@ func linkOf(client any) (orglink.Link, error) {
 	return orglink.Link{OrgURL: c.base, Now: c.cfg.Clock.Now, Logger: c.cfg.Logger, Fetch: c.fetch}, nil
 }
 
-// fetch implements orglink.Link.Fetch: one anonymous GET of a URL on the
-// org, bounded by AttemptTimeout, its body read up to limit bytes.
+// fetch is Link.Fetch: an anonymous GET of url, a URL on the org, through
+// do, its 2xx body read up to limit bytes. A URL off the org, or a limit
+// that is not positive, is refused before any I/O.
 func (c *APIClient) fetch(ctx context.Context, op, url string, limit int64) ([]byte, error) {
-	if !strings.HasPrefix(url, c.base+"/") {
-		return nil, &ValidationError{Field: "url", Reason: "is not a URL on the org"}
-	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	setCommonHeaders(req.Header, c.cfg.DefaultHeader, c.userAgent)
-	resp, err := c.httpClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	r := &call{op: op, method: http.MethodGet, url: url, anonymous: true}
-	if !isSuccess(resp.StatusCode) {
-		return nil, newAPIError(r, resp, readCapped(io.LimitReader(resp.Body, maxErrorBody), maxErrorBody))
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, resp.Body, limit))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		return nil, &ResponseError{Op: op, StatusCode: resp.StatusCode, Err: err}
-	case err != nil:
-		return nil, err
-	}
-	return body, nil
+	var body []byte
+	r := &call{op: op, method: http.MethodGet, url: url, idempotent: true, cred: anonymous{}, invalid: c.checkFetch(url, limit)}
+	r.reader = bytesReader(r, limit, &body)
+	_, err := c.do(ctx, r)
+	return body, err
 }
+
+// checkFetch refuses what fetch must not send: a URL whose origin is not
+// the org's (a credential-free GET still must not go elsewhere), or a
+// limit that is not positive or passes maxFetchLimit.
+func (c *APIClient) checkFetch(url string, limit int64) error {
+	switch {
+	case !strings.HasPrefix(url, c.base+"/"):
+		return &ValidationError{Field: "url", Reason: "is not a URL on the org"}
+	case limit <= 0 || limit > maxFetchLimit:
+		return &ValidationError{Field: "limit", Reason: "is not between 1 byte and 1 GiB"}
+	}
+	return nil
+}
+
+// bytesReader reads the answers of r: a 2xx answer whole into *out, up to limit bytes: a
+// longer body is a *ResponseError wrapping an *http.MaxBytesError, a body
+// cut off part-way a transport failure. A non-2xx answer is an *APIError.
+func bytesReader(r *call, limit int64, out *[]byte) *answerReader {
+	return &answerReader{
+		okLimit:  limit,
+		errLimit: maxErrorBody,
+		fail: func(resp *http.Response, body *httpx.CappedBody) error {
+			return readAPIError(r, resp, body)
+		},
+		ok: func(resp *http.Response, body *httpx.CappedBody) error {
+			b := httpx.ReadCapped(body, int(limit)+1) // one byte more, to see the cap passed
+			switch {
+			case body.ReadErr() != nil:
+				return r.readError(resp, body.ReadErr())
+			case body.Over():
+				return &ResponseError{Op: r.op, StatusCode: resp.StatusCode, Err: &http.MaxBytesError{Limit: limit}}
+			}
+			*out = b
+			return nil
+		},
+	}
+}
+
+// maxFetchLimit bounds the limit of one fetch: what is read is held whole.
+const maxFetchLimit = 1 << 30

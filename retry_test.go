@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/retry"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -43,7 +44,8 @@ func TestRateLimitWait(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
 			for range 50 {
-				got := c.rateLimitWait(answer429(tt.header), 0, now)
+				e := answer429(tt.header)
+				got := c.rateLimitWait(e.Response, e.RateLimit, 0, now)
 				assert.GreaterOrEqual(t, got, tt.min)
 				assert.LessOrEqual(t, got, tt.max)
 			}
@@ -60,12 +62,12 @@ func TestRetryAfter(t *testing.T) {
 	}{
 		{"0", "", 0, true},
 		{"7", "", 7 * time.Second, true},
-		{"10000000000", "", maxServerDelay, true},
-		{"99999999999999999999999", "", maxServerDelay, true},
+		{"10000000000", "", retry.MaxServerDelay, true},
+		{"99999999999999999999999", "", retry.MaxServerDelay, true},
 		{now.Add(7 * time.Second).Format(http.TimeFormat), "", 7 * time.Second, true},
 		{now.Add(7 * time.Second).Format(http.TimeFormat), now.Add(-3 * time.Second).Format(http.TimeFormat), 10 * time.Second, true},
-		{"Fri, 31 Dec 9999 23:59:59 GMT", "", maxServerDelay, true},
-		{"Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", maxServerDelay, true},
+		{"Fri, 31 Dec 9999 23:59:59 GMT", "", retry.MaxServerDelay, true},
+		{"Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", retry.MaxServerDelay, true},
 		{"Mon, 01 Jan 0001 00:00:00 GMT", "", 0, true},
 		{"-5", "", 0, false},
 		{"+5", "", 0, false},
@@ -80,7 +82,7 @@ func TestRetryAfter(t *testing.T) {
 		if tt.date != "" {
 			h.Set("Date", tt.date)
 		}
-		d, ok := retryAfter(&http.Response{Header: h}, now)
+		d, ok := retry.After(&http.Response{Header: h}, now)
 		assert.Equal(t, tt.ok, ok, tt.value)
 		assert.Equal(t, tt.want, d, tt.value)
 	}
@@ -113,7 +115,7 @@ func TestPlanRetry_farResetReturnsAtOnce(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
 			e := answer429(h)
-			p := c.planRetry(context.Background(), &call{idempotent: true}, e, e)
+			p := c.planRetry(context.Background(), &call{idempotent: true}, e)
 			assert.False(t, p.retry)
 			assert.True(t, p.retryAt.After(now.Add(c.cfg.MaxRetryWait)), "RetryAt %v", p.retryAt)
 		})
@@ -135,27 +137,27 @@ func TestBackoff(t *testing.T) {
 func TestNeverSent(t *testing.T) {
 	dial := &url.Error{Op: "Post", URL: "x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("refused")}}
 	read := &url.Error{Op: "Post", URL: "x", Err: &net.OpError{Op: "read", Net: "tcp", Err: errors.New("reset")}}
-	assert.True(t, neverSent(dial))
-	assert.False(t, neverSent(read))
-	assert.False(t, neverSent(&url.Error{Op: "Post", URL: "x", Err: context.DeadlineExceeded}))
+	assert.True(t, retry.NeverSent(dial))
+	assert.False(t, retry.NeverSent(read))
+	assert.False(t, retry.NeverSent(&url.Error{Op: "Post", URL: "x", Err: context.DeadlineExceeded}))
 }
 
 func TestRetryForID(t *testing.T) {
 	for id, want := range map[string]string{
-		"reqVy8wsvmBQN27h4soUE3ZEnA":           "reqVy8wsvmBQN27h4soUE3ZEnA",
-		"W5uZ-tZa6_QDQ1.G5@IiTfdB0gAABU8":      "W5uZ-tZa6_QDQ1.G5@IiTfdB0gAABU8",
-		"":                                     "",
-		strings.Repeat("a", 1<<20):             "",
-		strings.Repeat("a", maxRequestIDLen+1): "",
-		"req id":                               "",
-		"req\x7f":                              "",
-		"req,other":                            "",
-		"réq":                                  "",
+		"reqVy8wsvmBQN27h4soUE3ZEnA":      "reqVy8wsvmBQN27h4soUE3ZEnA",
+		"W5uZ-tZa6_QDQ1.G5@IiTfdB0gAABU8": "W5uZ-tZa6_QDQ1.G5@IiTfdB0gAABU8",
+		"":                                "",
+		strings.Repeat("a", 1<<20):        "",
+		strings.Repeat("a", retry.MaxRequestIDLen+1): "",
+		"req id":    "",
+		"req\x7f":   "",
+		"req,other": "",
+		"réq":       "",
 	} {
 		resp := &http.Response{Header: http.Header{"X-Okta-Request-Id": {id}}}
-		assert.Equal(t, want, retryForID(resp), "%.40q", id)
+		assert.Equal(t, want, retry.ForID(resp), "%.40q", id)
 	}
-	assert.Empty(t, retryForID(nil))
+	assert.Empty(t, retry.ForID(nil))
 }
 
 // A server's "Retry-After: 0" (or a date in the past) on a 429 or a 5xx does
@@ -166,9 +168,9 @@ func TestPlanRetry_retryAfterZeroKeepsTheBackoff(t *testing.T) {
 		for _, ra := range []string{"0", "Mon, 01 Jan 1990 00:00:00 GMT"} {
 			e := answerWith(status, map[string]string{"Retry-After": ra})
 			for attempt := range 2 {
-				p := c.planRetry(context.Background(), &call{idempotent: true, attempt: attempt}, e, e)
+				p := c.planRetry(context.Background(), &call{idempotent: true, callState: callState{attempt: attempt}}, e)
 				assert.True(t, p.retry)
-				assert.GreaterOrEqual(t, p.wait, (backoffBase<<attempt)/2, "status %d, Retry-After %q", status, ra)
+				assert.GreaterOrEqual(t, p.wait, (retry.BackoffBase<<attempt)/2, "status %d, Retry-After %q", status, ra)
 				assert.Equal(t, now.Add(p.wait), p.retryAt)
 			}
 		}
@@ -181,7 +183,7 @@ func TestPlanRetry_retryAfterOnGatewayErrors(t *testing.T) {
 	c, now := clockedClient()
 	for _, status := range []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
 		e := answerWith(status, map[string]string{"Retry-After": "5"})
-		p := c.planRetry(context.Background(), &call{idempotent: true}, e, e)
+		p := c.planRetry(context.Background(), &call{idempotent: true}, e)
 		assert.True(t, p.retry)
 		assert.Equal(t, 5*time.Second, p.wait, "status %d", status)
 		assert.Equal(t, now.Add(5*time.Second), p.retryAt)

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/oktasessions/okta-session-go/internal/redact"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -211,11 +212,11 @@ func TestHideUserinfo(t *testing.T) {
 }
 
 func TestServerText(t *testing.T) {
-	assert.Equal(t, "a b c d", serverText("a\nb\x00c\x7fd", 100))
-	assert.Equal(t, "a b", serverText("a\xffb", 100))
-	assert.Equal(t, "ab...", serverText("abcdefgh", 5))
-	assert.Equal(t, "aé...", serverText("aéééé", 6))
-	assert.Equal(t, "a...", serverText("aéééé", 5), "cut on a character boundary")
+	assert.Equal(t, "a b c d", redact.ServerText("a\nb\x00c\x7fd", 100))
+	assert.Equal(t, "a b", redact.ServerText("a\xffb", 100))
+	assert.Equal(t, "ab...", redact.ServerText("abcdefgh", 5))
+	assert.Equal(t, "aé...", redact.ServerText("aéééé", 6))
+	assert.Equal(t, "a...", redact.ServerText("aéééé", 5), "cut on a character boundary")
 }
 
 // FuzzServerText: whatever a server sends, serverText returns valid UTF-8
@@ -225,9 +226,9 @@ func FuzzServerText(f *testing.F) {
 	f.Add("\x00\xff\xfe日本語"+secretSessionID, 8)
 	f.Fuzz(func(t *testing.T, s string, limit int) {
 		limit = 8 + int(uint(limit)%2048)
-		out := serverText(s, limit, secretSessionID)
+		out := redact.ServerText(s, limit, secretSessionID)
 		if len(out) > limit || !utf8.ValidString(out) || strings.Contains(out, secretSessionID) {
-			t.Fatalf("serverText(%q, %d) = %q", s, limit, out)
+			t.Fatalf("redact.ServerText(%q, %d) = %q", s, limit, out)
 		}
 		for _, r := range out {
 			if r < ' ' || r == 0x7f {

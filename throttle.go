@@ -4,15 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 )
-
-// maxFloorWait bounds one wait for the rate-limit window's reset
-// (Configuration.RateLimitFloor). Okta's windows are one minute long; an
-// answer that claims a later reset cannot hold the client back for longer,
-// after which it sends again and learns the window's state anew.
-const maxFloorWait = time.Minute
 
 // ThrottleError reports a call that this client's own throttle held back:
 // nothing was sent. Either the rate-limit floor (Configuration.RateLimitFloor)
@@ -61,127 +54,21 @@ func (e *ThrottleError) Is(target error) bool { return target == ErrRateLimited 
 // Unwrap returns Err.
 func (e *ThrottleError) Unwrap() error { return e.Err }
 
-// throttle keeps one APIClient under Okta's limits, for all its goroutines:
-// a cap on calls in flight (Configuration.MaxConcurrency) and a wait for the
-// window's reset once few requests remain (Configuration.RateLimitFloor).
-// It exists only when one of them is on, so it costs nothing otherwise.
-type throttle struct {
-	sem   chan struct{} // one slot per call in flight; nil without a cap
-	floor int           // wait when Remaining falls to this; 0 is off
-	clock Clock
-	// waited reports a wait (APIClient.throttled): before a floor wait,
-	// after a concurrency wait.
-	waited func(ctx context.Context, op string, reason WaitReason, d time.Duration)
-
-	mu        sync.Mutex
-	remaining int       // X-Rate-Limit-Remaining of the latest answer
-	reset     time.Time // when that window resets, by the local clock, at most maxFloorWait after the answer
-}
-
-// newThrottle returns the throttle for cfg, reporting its waits to waited,
-// or nil when both limits are off.
-func newThrottle(cfg *Configuration, waited func(context.Context, string, WaitReason, time.Duration)) *throttle {
-	if cfg.MaxConcurrency == 0 && cfg.RateLimitFloor == 0 {
-		return nil
+// throttling is the stage of the client's throttle: an attempt waits for
+// it, or is held back with a *ThrottleError, and its answer tells the
+// throttle the rate-limit window's state. Without a throttle it passes
+// the attempt on.
+func (c *APIClient) throttling(ctx context.Context, r *call) (*http.Response, error) {
+	if c.throttle == nil {
+		return c.attempts(ctx, r)
 	}
-	t := &throttle{floor: cfg.RateLimitFloor, clock: cfg.Clock, waited: waited}
-	if cfg.MaxConcurrency > 0 {
-		t.sem = make(chan struct{}, cfg.MaxConcurrency)
+	if ref := c.throttle.Acquire(ctx, r.op, r.deadline); ref != nil {
+		return nil, &ThrottleError{Op: r.op, Setting: ref.Setting, Remaining: ref.Remaining, Floor: ref.Floor, RetryAt: ref.RetryAt, Err: ref.Err}
 	}
-	return t
-}
-
-// acquire waits until a call may go out: past the floor's reset and into a
-// concurrency slot. It gives up at the deadline or when ctx is done; a floor
-// wait that would pass the deadline is not started. Its errors are
-// *ThrottleError. After a nil error the caller must call release.
-func (t *throttle) acquire(ctx context.Context, op string, deadline time.Time) error {
-	if wait, remaining, reset := t.floorWait(); wait > 0 {
-		refuse := func(err error) error {
-			return &ThrottleError{Op: op, Setting: "RateLimitFloor", Remaining: remaining, Floor: t.floor, RetryAt: reset, Err: err}
-		}
-		// The jitter is part of the wait, so that the wait that is started
-		// never passes the deadline.
-		wait += jitter(resetJitter)
-		if wait >= time.Until(deadline) {
-			return refuse(nil)
-		}
-		t.waited(ctx, op, WaitRateLimitFloor, wait)
-		select {
-		case <-ctx.Done():
-			return refuse(ctx.Err())
-		case <-t.clock.After(wait):
-		}
+	defer c.throttle.Release()
+	resp, err := c.attempts(ctx, r)
+	if resp != nil {
+		c.throttle.Observe(resp)
 	}
-	if t.sem == nil {
-		return nil
-	}
-	select {
-	case t.sem <- struct{}{}:
-		return nil
-	default:
-	}
-	start := time.Now()
-	timer := time.NewTimer(time.Until(deadline))
-	defer timer.Stop()
-	var err error
-	select {
-	case t.sem <- struct{}{}:
-	case <-ctx.Done():
-		err = &ThrottleError{Op: op, Setting: "MaxConcurrency", Err: ctx.Err()}
-	case <-timer.C:
-		err = &ThrottleError{Op: op, Setting: "MaxConcurrency", Err: context.DeadlineExceeded}
-	}
-	// The wait is reported with the slot held. If the report panics (a
-	// caller's Observer or Logger), the slot is given back: the caller
-	// never got it, and would never release it.
-	reported := false
-	defer func() {
-		if !reported && err == nil {
-			t.release()
-		}
-	}()
-	t.waited(ctx, op, WaitMaxConcurrency, time.Since(start))
-	reported = true
-	return err
-}
-
-// release frees the slot acquire took.
-func (t *throttle) release() {
-	if t.sem != nil {
-		<-t.sem
-	}
-}
-
-// floorWait is how long to wait for the window's reset, with the state that
-// calls for it; a zero wait when above the floor, when the window has reset,
-// or when the floor is off.
-func (t *throttle) floorWait() (wait time.Duration, remaining int, reset time.Time) {
-	if t.floor == 0 {
-		return 0, 0, time.Time{}
-	}
-	now := t.clock.Now()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.reset.IsZero() || t.remaining > t.floor || !now.Before(t.reset) {
-		return 0, 0, time.Time{}
-	}
-	return t.reset.Sub(now), t.remaining, t.reset
-}
-
-// observe records the rate-limit state of an answer, its reset moved to the
-// local clock (see untilReset) and no further away than maxFloorWait.
-func (t *throttle) observe(resp *http.Response) {
-	if t.floor == 0 {
-		return
-	}
-	rl, ok := ParseRateLimit(resp)
-	if !ok || rl.IsConcurrencyLimit() {
-		return
-	}
-	now := t.clock.Now()
-	reset := now.Add(min(untilReset(rl.Reset, resp, now), maxFloorWait))
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.remaining, t.reset = rl.Remaining, reset
+	return resp, err
 }

@@ -63,25 +63,32 @@ func TestDefaultClient_reusesConnectionsUnderConcurrency(t *testing.T) {
 	assert.LessOrEqual(t, ours, 2*callers)
 }
 
+// hostileSession is the session of the reply "200 then a second head".
+const hostileSession = `{"id":"101W_juydrDRByB7fUdRyE2JQ"}`
+
+// hostileReplies are what a hostile or broken server may send instead of
+// an answer: a 101 Switching Protocols that then holds the socket, endless
+// informational answers, a head without a body, garbage, or nothing at all.
+var hostileReplies = map[string]string{
+	"101 then hold":          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+	"101 then bytes":         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n" + strings.Repeat("x", 1000),
+	"102 forever":            strings.Repeat("HTTP/1.1 102 Processing\r\n\r\n", 3),
+	"100 then hold":          "HTTP/1.1 100 Continue\r\n\r\n",
+	"200 head only":          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+	"200 chunked, hold":      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"id\"\r\n",
+	"500 head only":          "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 100000\r\n\r\n{",
+	"half a status line":     "HTTP/1.1 20",
+	"garbage":                "\x00\xff\x16\x03\x01 hello",
+	"nothing":                "",
+	"204 with a body, hold":  "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n",
+	"200 then a second head": "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(hostileSession)) + "\r\n\r\n" + hostileSession + "HTTP/1.1 200 OK\r\n",
+}
+
 // Every call returns within its deadline whatever the server sends: a 101
 // Switching Protocols that then holds the socket, endless informational
 // answers, a head without a body, garbage, or nothing at all.
 func TestBoundedInTime(t *testing.T) {
-	const session = `{"id":"101W_juydrDRByB7fUdRyE2JQ"}`
-	for name, reply := range map[string]string{
-		"101 then hold":          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
-		"101 then bytes":         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n" + strings.Repeat("x", 1000),
-		"102 forever":            strings.Repeat("HTTP/1.1 102 Processing\r\n\r\n", 3),
-		"100 then hold":          "HTTP/1.1 100 Continue\r\n\r\n",
-		"200 head only":          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
-		"200 chunked, hold":      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"id\"\r\n",
-		"500 head only":          "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 100000\r\n\r\n{",
-		"half a status line":     "HTTP/1.1 20",
-		"garbage":                "\x00\xff\x16\x03\x01 hello",
-		"nothing":                "",
-		"204 with a body, hold":  "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n",
-		"200 then a second head": "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(session)) + "\r\n\r\n" + session + "HTTP/1.1 200 OK\r\n",
-	} {
+	for name, reply := range hostileReplies {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			client := NewAPIClient(&Configuration{BasePath: rawServer(t, reply), APIToken: testToken,
@@ -200,14 +207,14 @@ func TestCallerTransportPanicReachesTheCaller(t *testing.T) {
 
 // A caller's body whose Close panics, closed by the client on a goroutine of
 // its own when the attempt ends (a body still being read, by
-// context.AfterFunc; an answer that came too late, by contextBound), does
+// context.AfterFunc; an answer that came too late, by httpx.ContextBound), does
 // not end the program. A Close the calling goroutine makes may panic there,
 // as the caller's own code would.
 func TestCallerBodyClosePanicIsContained(t *testing.T) {
 	for name, late := range map[string]bool{"body read past the deadline": false, "answer past the deadline": true} {
 		closes := int32(2) // by the client's goroutine, then by the calling one, whose read it ended
 		if late {
-			closes = 1 // by contextBound's goroutine only: the call returned at its deadline
+			closes = 1 // by httpx.ContextBound's goroutine only: the call returned at its deadline
 		}
 		t.Run(name, func(t *testing.T) {
 			body := &panickyCloseBody{blockingBody: blockingBody{closed: make(chan struct{})}}
@@ -281,16 +288,8 @@ func TestCallerTransportErrorLeftAlone(t *testing.T) {
 // tests' deadlines, so that only a call that ignores its deadline trips it.
 func getWithin(t *testing.T, client *APIClient) error {
 	t.Helper()
-	done := make(chan error, 1)
-	go func() {
+	return within(t, func() error {
 		_, _, err := client.SessionApi.GetSession(context.Background(), testSessionID)
-		done <- err
-	}()
-	select {
-	case err := <-done:
 		return err
-	case <-time.After(5 * time.Second):
-		t.Fatal("the call outlived its deadline")
-		return nil
-	}
+	})
 }
