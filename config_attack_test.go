@@ -31,6 +31,27 @@ func TestConfiguration_headerNameWithSecretHidden(t *testing.T) {
 	assert.Contains(t, cfg.String(), "X-Trace")
 }
 
+// A secret written into the org URL's query or fragment, or its user
+// information (which Validate refuses), is never printed either.
+func TestConfiguration_urlWithSecretHidden(t *testing.T) {
+	const secret = "00URLsecretVALUEthatMUSTnotSHOW"
+	for _, cfg := range []Configuration{
+		{BasePath: orgURL + "?apiKey=" + secret},
+		{BasePath: orgURL + "/#" + secret},
+		{BasePath: "https://admin:" + secret + "@acme.okta.com"},
+		{Host: "acme.okta.com?token=" + secret, Scheme: "https"},
+	} {
+		var text, js bytes.Buffer
+		slog.New(slog.NewTextHandler(&text, nil)).Info("cfg", "cfg", cfg)
+		slog.New(slog.NewJSONHandler(&js, nil)).Info("cfg", "cfg", cfg)
+		marshalled, err := json.Marshal(cfg)
+		require.NoError(t, err)
+		for _, out := range []string{cfg.String(), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%v", &cfg), text.String(), js.String(), string(marshalled), fmt.Sprint(cfg.Validate())} {
+			assert.NotContains(t, out, secret)
+		}
+	}
+}
+
 // A secret file as editors and secret stores write it works: a final
 // newline, CRLF line ends, a UTF-8 byte-order mark (Windows' Notepad); and
 // a token that still holds a character no API token has (a BOM, a

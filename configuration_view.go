@@ -18,10 +18,10 @@ import (
 func (c *Configuration) attrs() []slog.Attr {
 	c = c.inForce()
 	return []slog.Attr{
-		slog.String("BasePath", hideUserinfo(c.BasePath)),
+		slog.String("BasePath", shownURL(c.BasePath)),
 		slog.String("Subdomain", c.Subdomain),
 		slog.String("Domain", c.Domain),
-		slog.String("Host", hideUserinfo(c.Host)),
+		slog.String("Host", shownURL(c.Host)),
 		slog.String("Scheme", c.Scheme),
 		slog.Any("DefaultHeader", headerNames(c.DefaultHeader)),
 		slog.String("UserAgent", c.UserAgent),
@@ -44,6 +44,18 @@ func (c *Configuration) attrs() []slog.Attr {
 		slog.Bool("Logger", c.Logger != nil),
 		slog.Bool("Observer", c.Observer != nil),
 	}
+}
+
+// shownURL is a URL (or URL template) of the configuration as it is printed:
+// user information hidden (hideUserinfo), and a query or fragment, which
+// Validate refuses but a caller may still have written (an API key in
+// "?key=..."), replaced by "[redacted]".
+func shownURL(u string) string {
+	u = hideUserinfo(u)
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		return u[:i+1] + "[redacted]"
+	}
+	return u
 }
 
 // headerNames returns the names of the default headers, sorted, each name
