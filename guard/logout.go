@@ -3,6 +3,8 @@ package guard
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -125,8 +127,11 @@ func (g *Guard) authenticate(r *http.Request, endpoint string) (jti, error) {
 	if err != nil {
 		return jti{}, err
 	}
-	var c jwt.Claims
-	if err := tok.Claims(key, &c); err != nil {
+	var (
+		c       jwt.Claims
+		payload json.RawMessage
+	)
+	if err := tok.Claims(key, &c, &payload); err != nil {
 		return jti{}, err
 	}
 	if c.Expiry == nil {
@@ -137,7 +142,18 @@ func (g *Guard) authenticate(r *http.Request, endpoint string) (jti, error) {
 		AnyAudience: jwt.Audience{endpoint},
 		Time:        g.link.Now(),
 	}, tokenSkew)
-	return jti{id: c.ID, exp: c.Expiry.Time().Add(tokenSkew)}, err
+	return jti{id: tokenID(c.ID, payload), exp: c.Expiry.Time().Add(tokenSkew)}, err
+}
+
+// tokenID names a token for the replay cache: its jti, or for a token
+// without one the digest of its signed claims (not of the token's text,
+// which another base64 spelling of the same signature would change).
+func tokenID(jti string, payload []byte) string {
+	if jti != "" {
+		return "jti:" + jti
+	}
+	sum := sha256.Sum256(payload)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // parseLogout reads the request's subject.

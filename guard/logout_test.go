@@ -349,3 +349,41 @@ func TestUniversalLogoutSameTokenAgainRevokesNothingNew(t *testing.T) {
 	}
 	mustRefuse(t, g, fresh, guard.ReasonRevoked)
 }
+
+func TestUniversalLogoutSameTokenWithoutJTIAgainRevokesNothingNew(t *testing.T) {
+	o := newOrg(t)
+	o.srv.SeedUser(alice)
+	tok := o.token(t, func(lt *logoutToken) { lt.extra = map[string]any{"jti": ""} })
+	for name, again := range map[string]string{
+		"same text": tok,
+		// The same signature in another base64 spelling: the last
+		// character's unused low bits set.
+		"signature spelled otherwise": tok[:len(tok)-1] + string(otherSpelling(t, tok[len(tok)-1])),
+	} {
+		t.Run(name, func(t *testing.T) {
+			g := o.guard(t, guard.Options{})
+			if w := o.send(g, "Bearer "+tok, aliceBody); w.Code != http.StatusNoContent {
+				t.Fatalf("first: %d", w.Code)
+			}
+			o.clock.Advance(time.Minute)
+			fresh := o.session(t, alice)
+			if w := o.send(g, "Bearer "+again, aliceBody); w.Code != http.StatusNoContent {
+				t.Fatalf("again: %d, want 204 (done already)", w.Code)
+			}
+			mustCheck(t, g, fresh)
+		})
+	}
+}
+
+// otherSpelling returns the base64url character that decodes to the same
+// bits as c, the last one of a 256-byte signature (which uses only its two
+// high bits), with its unused low bits changed.
+func otherSpelling(t *testing.T, c byte) byte {
+	t.Helper()
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	i := strings.IndexByte(alphabet, c)
+	if i < 0 {
+		t.Fatalf("%q is not base64url", c)
+	}
+	return alphabet[i^1]
+}
