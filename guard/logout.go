@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,17 +90,7 @@ func (g *Guard) UniversalLogout(endpoint string) http.Handler {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
-		if g.jtis.seen(jti) {
-			// The same request again (Okta retrying, or a replay): the
-			// revocation it asked for is recorded; record nothing new.
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		status := g.logOut(r.Context(), subj)
-		if status == http.StatusNoContent {
-			g.jtis.add(jti, g.link.Now())
-		}
-		w.WriteHeader(status)
+		w.WriteHeader(g.logOut(r.Context(), subj, jti))
 	})
 }
 
@@ -203,8 +194,32 @@ func decodeStrict(body []byte, v any) error {
 	return nil
 }
 
-// logOut revokes the sessions of subject s and returns the status to answer.
-func (g *Guard) logOut(ctx context.Context, s Subject) int {
+// logOut revokes the sessions of subject s, asked for by the token t, and
+// returns the status to answer. The same token again for the same user
+// (Okta retrying, or a replay) is answered 204 and records nothing new; the
+// replay cache is keyed by the token and the revocation, not the token
+// alone, since the body is not signed: a captured token sent first with
+// another subject must not make Okta's own request a no-op.
+func (g *Guard) logOut(ctx context.Context, s Subject, t jti) int {
+	r, status := g.revocationOf(ctx, s)
+	if status != 0 {
+		return status
+	}
+	t.id += "\x00" + strconv.Itoa(int(r.Kind)) + "\x00" + r.Subject
+	if g.jtis.seen(t) {
+		return http.StatusNoContent
+	}
+	if g.closed.Load() || g.revoke(ctx, r) != nil {
+		return http.StatusUnprocessableEntity
+	}
+	g.jtis.add(t, g.link.Now())
+	g.log(ctx, slog.LevelInfo, "guard: Universal Logout accepted", slog.String("format", s.Format))
+	return http.StatusNoContent
+}
+
+// revocationOf returns the revocation subject s asks for, or the status to
+// answer instead (404, 422).
+func (g *Guard) revocationOf(ctx context.Context, s Subject) (Revocation, int) {
 	now := g.link.Now()
 	r := Revocation{At: now, Until: now.Add(g.opts.RevocationTTL)}
 	switch {
@@ -212,22 +227,18 @@ func (g *Guard) logOut(ctx context.Context, s Subject) int {
 		userID, err := g.opts.ResolveSubject(ctx, s)
 		switch {
 		case errors.Is(err, ErrUnknownSubject) || err == nil && userID == "":
-			return http.StatusNotFound
+			return r, http.StatusNotFound
 		case err != nil:
 			g.log(ctx, slog.LevelWarn, "guard: Universal Logout: ResolveSubject failed", slog.Any("error", err))
-			return http.StatusUnprocessableEntity
+			return r, http.StatusUnprocessableEntity
 		}
 		r.Kind, r.Subject = RevokeUserID, userID
 	case s.Format == FormatEmail:
 		r.Kind, r.Subject = RevokeLogin, LoginSubject(s.Email)
 	case strings.TrimRight(s.Iss, "/") != g.link.OrgURL:
-		return http.StatusNotFound
+		return r, http.StatusNotFound
 	default:
 		r.Kind, r.Subject = RevokeUserID, s.Sub
 	}
-	if g.closed.Load() || g.revoke(ctx, r) != nil {
-		return http.StatusUnprocessableEntity
-	}
-	g.log(ctx, slog.LevelInfo, "guard: Universal Logout accepted", slog.String("format", s.Format))
-	return http.StatusNoContent
+	return r, 0
 }

@@ -387,3 +387,41 @@ func otherSpelling(t *testing.T, c byte) byte {
 	}
 	return alphabet[i^1]
 }
+
+func TestUniversalLogoutTokenReplayedWithAnotherBody(t *testing.T) {
+	o := newOrg(t)
+	o.srv.SeedUser(alice)
+	t.Run("another user first", func(t *testing.T) {
+		// The body is not signed: a token captured on its way and sent
+		// first for another user must not turn Okta's own request into a
+		// no-op.
+		g := o.guard(t, guard.Options{})
+		id := o.session(t, alice)
+		auth := "Bearer " + o.token(t, nil)
+		if w := o.send(g, auth, `{"subject":{"format":"email","email":"mallory@example.com"}}`); w.Code != http.StatusNoContent {
+			t.Fatalf("captured: %d", w.Code)
+		}
+		if w := o.send(g, auth, aliceBody); w.Code != http.StatusNoContent {
+			t.Fatalf("Okta's: %d", w.Code)
+		}
+		mustRefuse(t, g, id, guard.ReasonRevoked)
+	})
+	t.Run("same user otherwise spelled", func(t *testing.T) {
+		g := o.guard(t, guard.Options{})
+		auth := "Bearer " + o.token(t, nil)
+		if w := o.send(g, auth, aliceBody); w.Code != http.StatusNoContent {
+			t.Fatalf("first: %d", w.Code)
+		}
+		o.clock.Advance(time.Minute)
+		fresh := o.session(t, alice)
+		for _, body := range []string{
+			`{"subject":{"format":"email","email":"ALICE@example.com"}}`,
+			`{"sub_id":{"format":"email","email":"alice@example.com"}}`,
+		} {
+			if w := o.send(g, auth, body); w.Code != http.StatusNoContent {
+				t.Fatalf("again: %d, want 204 (done already)", w.Code)
+			}
+		}
+		mustCheck(t, g, fresh)
+	})
+}
