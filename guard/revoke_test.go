@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -155,5 +156,50 @@ func TestRevocationRace64(t *testing.T) {
 		if _, err := g.Check(context.Background(), id); !errors.Is(err, guard.ErrInvalidSession) {
 			t.Fatalf("Check after: %v, want refused", err)
 		}
+	}
+}
+
+func TestLoginSubject(t *testing.T) {
+	for login, want := range map[string]string{
+		"Alice@Example.COM":   "alice@example.com",
+		"ÉLODIE@EXAMPLE.COM":  "élodie@example.com",
+		"STRAẞE@example.com":  "straße@example.com",
+		"\u0130K@example.com": "\u0130k@example.com", // dotted capital I stays
+		"I\u212A@example.com": "i\u212A@example.com", // Kelvin sign stays
+		"\u0130\u212A@x.com":  "\u0130\u212A@x.com",
+		"ıvan@example.com":    "ıvan@example.com",
+		"":                    "",
+	} {
+		if got := guard.LoginSubject(login); got != want {
+			t.Errorf("LoginSubject(%q) = %q, want %q", login, got, want)
+		}
+	}
+}
+
+func TestUniversalLogoutDoesNotFoldNonASCIIIntoASCII(t *testing.T) {
+	// Two logins that strings.ToLower folds together are two users: the
+	// logout of one must not end the other's sessions.
+	ik := oktatest.User{ID: "00uik0000000000000", Login: "ik@example.com"}
+	lookalike := oktatest.User{ID: "00ulookalike000000", Login: "\u0130\u212A@example.com"}
+	for _, tc := range []struct {
+		name              string
+		victim, loggedOut oktatest.User
+	}{
+		{"lookalike logged out", ik, lookalike},
+		{"ASCII logged out", lookalike, ik},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOrg(t)
+			o.srv.SeedUser(tc.victim)
+			o.srv.SeedUser(tc.loggedOut)
+			g := o.guard(t, guard.Options{})
+			victim, loggedOut := o.session(t, tc.victim), o.session(t, tc.loggedOut)
+			body := string(mustJSON(t, map[string]guard.Subject{"subject": {Format: guard.FormatEmail, Email: tc.loggedOut.Login}}))
+			if code := o.logout(t, g, body); code != http.StatusNoContent {
+				t.Fatalf("Universal Logout: %d", code)
+			}
+			mustRefuse(t, g, loggedOut, guard.ReasonRevoked)
+			mustCheck(t, g, victim)
+		})
 	}
 }
