@@ -95,6 +95,7 @@ type Guard struct {
 	revs      *revocations
 	hot       *hotCache
 	closed    atomic.Bool
+	latestAsk atomic.Int64 // the latest time it asked Okta at, in Unix ns (noteAsk)
 	limit     limiter
 	unknown   bucket
 	keys      *keyCache

@@ -220,7 +220,7 @@ func (g *Guard) logOut(ctx context.Context, s Subject, t jti) int {
 // revocationOf returns the revocation subject s asks for, or the status to
 // answer instead (404, 422).
 func (g *Guard) revocationOf(ctx context.Context, s Subject) (Revocation, int) {
-	now := g.link.Now()
+	now := g.revocationTime()
 	r := Revocation{At: now, Until: now.Add(g.opts.RevocationTTL)}
 	switch {
 	case g.opts.ResolveSubject != nil:

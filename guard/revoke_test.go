@@ -203,3 +203,19 @@ func TestUniversalLogoutDoesNotFoldNonASCIIIntoASCII(t *testing.T) {
 		})
 	}
 }
+
+func TestRevocationWinsWhenTheClockGoesBack(t *testing.T) {
+	// The guard's clock steps back (a corrected wall clock) after it asked
+	// Okta: a revocation made then still covers the answers it had.
+	for _, rv := range revokers {
+		t.Run(rv.name, func(t *testing.T) {
+			o := newOrg(t)
+			g := o.guard(t, guard.Options{})
+			id := o.session(t, alice)
+			mustCheck(t, g, id)
+			o.clock.Set(o.clock.Now().Add(-time.Hour))
+			rv.revoke(t, o, g, id)
+			mustRefuse(t, g, id, guard.ReasonRevoked)
+		})
+	}
+}
