@@ -49,11 +49,19 @@ func (c *APIClient) fetch(ctx context.Context, op, url string, limit int64) ([]b
 		return nil, err
 	}
 	defer resp.Body.Close()
+	// As attempt does: a caller's RoundTripper may not end a body read when
+	// ctx ends, so the body is closed then.
+	body := resp.Body
+	defer context.AfterFunc(ctx, func() { closeDetached(body) })()
 	r := &call{op: op, method: http.MethodGet, url: url, anonymous: true}
+	if resp.StatusCode < http.StatusOK {
+		// A 101's body is the raw connection (see checkAnswer): unread.
+		return nil, newAPIError(r, resp, nil)
+	}
 	if !isSuccess(resp.StatusCode) {
 		return nil, newAPIError(r, resp, readCapped(io.LimitReader(resp.Body, maxErrorBody), maxErrorBody))
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, resp.Body, limit))
+	b, err := io.ReadAll(http.MaxBytesReader(nil, resp.Body, limit))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
@@ -61,5 +69,5 @@ func (c *APIClient) fetch(ctx context.Context, op, url string, limit int64) ([]b
 	case err != nil:
 		return nil, err
 	}
-	return body, nil
+	return b, nil
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	okta "github.com/oktasessions/okta-session-go"
 	"github.com/oktasessions/okta-session-go/guard"
 )
 
@@ -424,4 +426,56 @@ func TestUniversalLogoutTokenReplayedWithAnotherBody(t *testing.T) {
 		}
 		mustCheck(t, g, fresh)
 	})
+}
+
+func TestUniversalLogoutKeyFetchIsBounded(t *testing.T) {
+	// A key server that holds its answer open (a 101, whose body is the raw
+	// connection, or a body that never ends) must not hold the receiver:
+	// the fetch ends by the client's AttemptTimeout, and the token is
+	// refused.
+	for _, tc := range []struct {
+		name   string
+		status int
+		start  string
+	}{
+		{"101 held open", http.StatusSwitchingProtocols, ""},
+		{"200 whose body never ends", http.StatusOK, `{"keys":[`},
+		{"503 whose body never ends", http.StatusServiceUnavailable, `{"errorCode":`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOrg(t)
+			held, release := io.Pipe()
+			defer release.Close()
+			cfg := o.config()
+			cfg.AttemptTimeout = 20 * time.Millisecond
+			fake := cfg.HTTPClient.Transport
+			cfg.HTTPClient.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if r.URL.Path != "/oauth2/v1/keys" {
+					return fake.RoundTrip(r)
+				}
+				body := struct {
+					io.Reader
+					io.Closer
+				}{io.MultiReader(strings.NewReader(tc.start), held), held}
+				return &http.Response{StatusCode: tc.status, Header: http.Header{"Connection": {"Upgrade"}, "Upgrade": {"websocket"}},
+					Body: body, Request: r}, nil
+			})
+			g, err := guard.New(okta.NewAPIClient(cfg), guard.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer g.Close()
+			auth := "Bearer " + o.token(t, nil)
+			done := make(chan int, 1)
+			go func() { done <- o.send(g, auth, aliceBody).Code }()
+			select {
+			case code := <-done:
+				if code != http.StatusUnauthorized {
+					t.Fatalf("status %d, want 401", code)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the receiver still waits for the key server")
+			}
+		})
+	}
 }
