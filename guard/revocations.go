@@ -19,7 +19,7 @@ type revocations struct {
 	sessions map[Key]time.Time     // key → Until
 	users    map[string]revocation // user id → latest
 	logins   map[string]revocation // login (LoginSubject) → latest
-	queue    untilQueue            // every revocation above by Until, and some replaced ones
+	queues   [2]untilQueue         // the sessions', the users' and logins' revocations by Until, and some replaced ones
 }
 
 // revocation is one subject's latest revocation.
@@ -37,8 +37,8 @@ func newRevocations(max int) *revocations {
 }
 
 // add records r and reports whether it was new or later than what was
-// known. When the set is full it first drops the revocations past their
-// Until at r.At, then the one that ends soonest.
+// known. It first drops the revocations past their Until at r.At, then,
+// when the set is full, another (makeRoom).
 func (rv *revocations) add(r Revocation) bool {
 	rv.mu.Lock()
 	defer rv.mu.Unlock()
@@ -91,13 +91,31 @@ func later(a, b time.Time) time.Time {
 }
 
 // makeRoom drops the revocations past their Until at now, then, when the
-// set is full and grows (a new session or subject), the one that ends
-// soonest. It is called with rv.mu held, and costs O(log n) amortized:
-// an attacker who fills the set (EndSession of made-up ids) must not make
-// every further revocation visit all of them.
+// set is full and grows (a new session or subject), the session revocation
+// that ends soonest, or if there is none the user or login one. Session
+// revocations go first: a flood of them is what an app's logout handler
+// lets anyone send (EndSession of made-up cookies), and Okta ends the
+// sessions EndSession names, so an evicted one is refused again once its
+// confirmation is MaxStale old; a user or login revocation (RevokeUser, a
+// Universal Logout) may cover sessions Okta still answers as ACTIVE. It is
+// called with rv.mu held and costs O(log n) amortized: a full set must not
+// make every further revocation visit all of them.
 func (rv *revocations) makeRoom(now time.Time, grows bool) {
-	for len(rv.queue) > 0 && (grows && rv.len() >= rv.max || !rv.queue[0].until.After(now)) {
-		rv.drop(heap.Pop(&rv.queue).(queued))
+	for i := range rv.queues {
+		q := &rv.queues[i]
+		for len(*q) > 0 && !(*q)[0].until.After(now) {
+			rv.drop(heap.Pop(q).(queued))
+		}
+	}
+	for grows && rv.len() >= rv.max {
+		q := &rv.queues[1]
+		if len(rv.sessions) > 0 {
+			q = &rv.queues[0]
+		}
+		if len(*q) == 0 {
+			return
+		}
+		rv.drop(heap.Pop(q).(queued))
 	}
 }
 
@@ -120,24 +138,30 @@ func (rv *revocations) drop(q queued) {
 }
 
 // enqueue records that the revocation of kind, key or subject ends at
-// until. A revocation replaced by a later one leaves its old place in the
-// queue, skipped when it comes up; when they outnumber the set, the queue
-// is rebuilt from it.
+// until, in queues[0] for a session, queues[1] for a user or login. A
+// revocation replaced by a later one leaves its old place in its queue,
+// skipped when it comes up; when they outnumber the set, the queues are
+// rebuilt from it.
 func (rv *revocations) enqueue(q queued) {
-	heap.Push(&rv.queue, q)
-	if len(rv.queue) <= 2*rv.max+16 {
+	i := 0
+	if q.kind != RevokeSession {
+		i = 1
+	}
+	heap.Push(&rv.queues[i], q)
+	if len(rv.queues[0])+len(rv.queues[1]) <= 2*rv.max+16 {
 		return
 	}
-	rv.queue = rv.queue[:0]
+	rv.queues[0], rv.queues[1] = rv.queues[0][:0], rv.queues[1][:0]
 	for k, until := range rv.sessions {
-		rv.queue = append(rv.queue, queued{until: until, kind: RevokeSession, key: k})
+		rv.queues[0] = append(rv.queues[0], queued{until: until, kind: RevokeSession, key: k})
 	}
 	for kind, m := range map[RevocationKind]map[string]revocation{RevokeUserID: rv.users, RevokeLogin: rv.logins} {
 		for s, r := range m {
-			rv.queue = append(rv.queue, queued{until: r.until, kind: kind, subject: s})
+			rv.queues[1] = append(rv.queues[1], queued{until: r.until, kind: kind, subject: s})
 		}
 	}
-	heap.Init(&rv.queue)
+	heap.Init(&rv.queues[0])
+	heap.Init(&rv.queues[1])
 }
 
 // queued is one revocation in the queue by Until.

@@ -219,3 +219,24 @@ func TestRevocationWinsWhenTheClockGoesBack(t *testing.T) {
 		})
 	}
 }
+
+func TestUniversalLogoutOutlivesAFloodOfEndSessions(t *testing.T) {
+	// An app's logout handler ends whatever session its cookie names: a
+	// flood of made-up cookies fills the revocation list. The sessions a
+	// Universal Logout revoked, which Okta may still answer as ACTIVE for
+	// a while, stay refused; the flood evicts its own revocations first.
+	o := newOrg(t)
+	o.srv.SeedUser(alice)
+	g := o.guard(t, guard.Options{MaxEntries: 10})
+	id := o.session(t, alice)
+	mustCheck(t, g, id)
+	if code := o.logout(t, g, aliceBody); code != http.StatusNoContent {
+		t.Fatalf("Universal Logout: %d", code)
+	}
+	for i := range 30 {
+		_ = g.EndSession(context.Background(), fmt.Sprintf("102madeup%015d", i))
+	}
+	mustRefuse(t, g, id, guard.ReasonRevoked)
+	o.clock.Advance(time.Minute) // past MaxStale: Okta (the fake) still answers ACTIVE
+	mustRefuse(t, g, id, guard.ReasonRevoked)
+}
