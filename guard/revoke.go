@@ -35,10 +35,14 @@ func (g *Guard) EndSession(ctx context.Context, sessionID string) error {
 // now and ends them at Okta (RevokeUserSessions). From the moment it
 // returns, whatever it returns, no Check lets one of them through; a session
 // the user creates afterwards works. An error says that Okta did not end
-// them.
+// them, or, as an *okta.ValidationError, that userID is not shaped as an
+// Okta user id (nothing is then recorded or sent).
 func (g *Guard) RevokeUser(ctx context.Context, userID string) error {
-	if userID == "" {
-		return &OptionError{Field: "userID", Reason: "is empty"}
+	if !validID(userID) {
+		// Nothing is recorded for an id Okta cannot have made: a caller
+		// passing on what a request says must not fill the revocation
+		// list with arbitrary (or huge) strings.
+		return &okta.ValidationError{Op: "RevokeUser", Field: "userID", Reason: "is not shaped as an Okta user id (letters, digits, '-' and '_', at most 128)"}
 	}
 	if g.closed.Load() {
 		return ErrClosed

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	okta "github.com/oktasessions/okta-session-go"
 	"github.com/oktasessions/okta-session-go/guard"
 	"github.com/oktasessions/okta-session-go/oktatest"
 )
@@ -238,5 +240,33 @@ func TestUniversalLogoutOutlivesAFloodOfEndSessions(t *testing.T) {
 	}
 	mustRefuse(t, g, id, guard.ReasonRevoked)
 	o.clock.Advance(time.Minute) // past MaxStale: Okta (the fake) still answers ACTIVE
+	mustRefuse(t, g, id, guard.ReasonRevoked)
+}
+
+func TestRevokeUserRefusesHostileIDs(t *testing.T) {
+	o := newOrg(t)
+	g := o.guard(t, guard.Options{MaxEntries: 10})
+	id := o.session(t, alice)
+	mustCheck(t, g, id)
+	if code := o.logout(t, g, aliceBody); code != http.StatusNoContent {
+		t.Fatalf("Universal Logout: %d", code)
+	}
+	before := o.calls(oktatest.RouteRevokeUserSessions)
+	hostile := []string{"", "../../users/00u1/lifecycle/deactivate", "00u1?x=1", "00u1 ", "00u\x00", strings.Repeat("0", 1<<20)}
+	for i := range 20 { // more than MaxEntries, were they recorded
+		hostile = append(hostile, fmt.Sprintf("00u/%d", i))
+	}
+	for _, userID := range hostile {
+		err := g.RevokeUser(context.Background(), userID)
+		var invalid *okta.ValidationError
+		if !errors.As(err, &invalid) || invalid.Field != "userID" {
+			t.Fatalf("RevokeUser(%.20q) = %v, want an *okta.ValidationError for userID", userID, err)
+		}
+	}
+	if n := o.calls(oktatest.RouteRevokeUserSessions) - before; n != 0 {
+		t.Fatalf("%d RevokeUserSessions sent for malformed ids", n)
+	}
+	// Nothing was recorded: the Universal Logout's revocation is still there.
+	o.clock.Advance(time.Minute)
 	mustRefuse(t, g, id, guard.ReasonRevoked)
 }
