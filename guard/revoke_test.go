@@ -44,13 +44,21 @@ var revokers = []struct {
 	}},
 }
 
+// checkedSession returns a new org, a guard of it and a session of alice
+// the guard has checked.
+func checkedSession(t *testing.T) (*org, *guard.Guard, string) {
+	t.Helper()
+	o := newOrg(t)
+	g := o.guard(t, guard.Options{})
+	id := o.session(t, alice)
+	mustCheck(t, g, id)
+	return o, g, id
+}
+
 func TestRevocationRefusesAtOnce(t *testing.T) {
 	for _, rv := range revokers {
 		t.Run(rv.name, func(t *testing.T) {
-			o := newOrg(t)
-			g := o.guard(t, guard.Options{})
-			id := o.session(t, alice)
-			mustCheck(t, g, id)
+			o, g, id := checkedSession(t)
 			rv.revoke(t, o, g, id)
 			mustRefuse(t, g, id, guard.ReasonRevoked)
 			// Past MaxStale, even if Okta still answered ACTIVE, it stays refused.
@@ -211,10 +219,7 @@ func TestRevocationWinsWhenTheClockGoesBack(t *testing.T) {
 	// Okta: a revocation made then still covers the answers it had.
 	for _, rv := range revokers {
 		t.Run(rv.name, func(t *testing.T) {
-			o := newOrg(t)
-			g := o.guard(t, guard.Options{})
-			id := o.session(t, alice)
-			mustCheck(t, g, id)
+			o, g, id := checkedSession(t)
 			o.clock.Set(o.clock.Now().Add(-time.Hour))
 			rv.revoke(t, o, g, id)
 			mustRefuse(t, g, id, guard.ReasonRevoked)
