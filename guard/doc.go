@@ -39,7 +39,9 @@ package guard
 // asked before the step would look asked after the revocation and escape
 // it. The cost is fail-closed: after a step back of d, a session of a
 // revoked user created within d of the revocation is refused until the
-// clock catches up.
+// clock catches up. Likewise an answer is trusted only from its AskedAt
+// (trusted, hot.get): after a step back its age is unknown, and Okta is
+// asked again.
 //
 // After a 429 (or any answer with a RetryAt) the limiter holds every
 // question until RetryAt, then gives each key its own moment within the
