@@ -236,3 +236,14 @@ func TestCheckAsksAgainWhenTheClockGoesBack(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckOfAConfirmedSessionDoesNotAllocate(t *testing.T) {
+	o := newOrg(t)
+	g := o.guard(t, guard.Options{})
+	id := o.session(t, alice)
+	mustCheck(t, g, id)
+	ctx := context.Background()
+	if allocs := testing.AllocsPerRun(100, func() { _, _ = g.Check(ctx, id) }); allocs != 0 {
+		t.Fatalf("%.1f allocations per Check of a confirmed session, want 0", allocs)
+	}
+}
