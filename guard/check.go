@@ -150,7 +150,7 @@ func (g *Guard) judge(sessionID string, key Key, e Entry, now time.Time, fresh b
 	if g.revs.covers(key, e, now) {
 		return okta.Session{}, errRevoked, true
 	}
-	if !fresh && (!now.Before(e.AskedAt.Add(g.opts.MaxStale)) || !now.Before(e.Session.ExpiresAt)) {
+	if !fresh && !trusted(e, now, g.opts.MaxStale) {
 		return okta.Session{}, nil, false
 	}
 	if !now.Before(e.Session.ExpiresAt) {
@@ -166,7 +166,7 @@ func (g *Guard) judge(sessionID string, key Key, e Entry, now time.Time, fresh b
 		until = e.Session.ExpiresAt
 	}
 	if now.Before(until) {
-		g.hot.put(sessionID, &hot{session: s, until: until, version: version}, now)
+		g.hot.put(sessionID, &hot{session: s, asked: e.AskedAt, until: until, version: version}, now)
 	}
 	return s, nil, true
 }
@@ -203,10 +203,18 @@ func (g *Guard) ask(ctx context.Context, sessionID string, key Key, old Entry, f
 	return s, err
 }
 
+// trusted reports whether Okta's answer e may stand at now without asking
+// again: within maxAge of when it was asked and before the session's
+// expiresAt. Before it was asked (the guard's clock went back) its age is
+// unknown, so it may not.
+func trusted(e Entry, now time.Time, maxAge time.Duration) bool {
+	return !now.Before(e.AskedAt) && now.Before(e.AskedAt.Add(maxAge)) && now.Before(e.Session.ExpiresAt)
+}
+
 // unavailable answers a Check whose question to Okta failed with err: the
 // old entry when StaleIfUnavailable allows it, else err.
 func (g *Guard) unavailable(sessionID string, key Key, old Entry, now time.Time, err *SessionError) (okta.Session, error) {
-	if old.Verdict == VerdictFound && now.Before(old.AskedAt.Add(g.opts.MaxStale+g.opts.StaleIfUnavailable)) {
+	if old.Verdict == VerdictFound && trusted(old, now, g.opts.MaxStale+g.opts.StaleIfUnavailable) {
 		if s, err, ok := g.judge(sessionID, key, old, now, true); ok && err == nil {
 			return s, nil
 		}

@@ -204,3 +204,46 @@ func TestCheckCallerLeavingDoesNotFailOthers(t *testing.T) {
 		t.Fatalf("second Check: %v", err)
 	}
 }
+
+func TestCheckAsksAgainWhenTheClockGoesBack(t *testing.T) {
+	// A confirmation is trusted for MaxStale (plus StaleIfUnavailable while
+	// Okta cannot be asked) from when it was asked, on the guard's clock;
+	// when that clock steps back past it, its age is unknown, so Okta is
+	// asked again rather than trusting it for the step and more.
+	for _, tc := range []struct {
+		name   string
+		opts   guard.Options
+		meddle func(t *testing.T, o *org, id string)
+		want   guard.Reason
+	}{
+		{"ended elsewhere", guard.Options{}, func(t *testing.T, o *org, id string) {
+			if _, err := o.srv.Client().SessionApi.EndSession(context.Background(), id); err != nil {
+				t.Fatal(err)
+			}
+		}, guard.ReasonNotFound},
+		{"Okta unavailable, StaleIfUnavailable", guard.Options{StaleIfUnavailable: time.Hour}, func(_ *testing.T, o *org, _ string) {
+			o.srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Status: http.StatusServiceUnavailable})
+		}, guard.ReasonUnavailable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOrg(t)
+			g := o.guard(t, tc.opts)
+			id := o.session(t, alice)
+			mustCheck(t, g, id)
+			tc.meddle(t, o, id)
+			o.clock.Set(start.Add(-time.Hour))
+			mustRefuse(t, g, id, tc.want)
+		})
+	}
+}
+
+func TestCheckOfAConfirmedSessionDoesNotAllocate(t *testing.T) {
+	o := newOrg(t)
+	g := o.guard(t, guard.Options{})
+	id := o.session(t, alice)
+	mustCheck(t, g, id)
+	ctx := context.Background()
+	if allocs := testing.AllocsPerRun(100, func() { _, _ = g.Check(ctx, id) }); allocs != 0 {
+		t.Fatalf("%.1f allocations per Check of a confirmed session, want 0", allocs)
+	}
+}

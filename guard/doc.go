@@ -34,6 +34,15 @@ package guard
 // the Universal Logout case where the fake (or a slow data centre) still
 // answers ACTIVE.
 //
+// A revocation's At is the guard's time, or the latest time it asked Okta
+// at when its clock has gone back since (revocationTime): else an answer
+// asked before the step would look asked after the revocation and escape
+// it. The cost is fail-closed: after a step back of d, a session of a
+// revoked user created within d of the revocation is refused until the
+// clock catches up. Likewise an answer is trusted only from its AskedAt
+// (trusted, hot.get): after a step back its age is unknown, and Okta is
+// asked again.
+//
 // After a 429 (or any answer with a RetryAt) the limiter holds every
 // question until RetryAt, then gives each key its own moment within the
 // next MaxStale (capped to a minute) by the first bytes of its hash: the

@@ -53,6 +53,7 @@ func (g *Guard) run(ctx context.Context, f *flight, sessionID string, key Key) {
 	defer cancel()
 	defer context.AfterFunc(g.ctx, cancel)()
 	asked := g.link.Now()
+	g.noteAsk(asked)
 	s, _, err := g.client.SessionApi.GetSession(ctx, sessionID)
 	switch {
 	case err == nil:

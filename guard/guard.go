@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -95,6 +96,7 @@ type Guard struct {
 	revs      *revocations
 	hot       *hotCache
 	closed    atomic.Bool
+	latestAsk atomic.Int64 // the latest time it asked Okta at, in Unix ns (noteAsk)
 	limit     limiter
 	unknown   bucket
 	keys      *keyCache
@@ -159,6 +161,11 @@ func (o *Options) fill() error {
 	}
 	o.Cookie = cmp.Or(o.Cookie, DefaultCookie)
 	o.MaxStale = cmp.Or(o.MaxStale, DefaultMaxStale)
+	if o.StaleIfUnavailable > math.MaxInt64-o.MaxStale {
+		// Their sum bounds an entry's Until: overflowing, it would end
+		// before it began.
+		return &OptionError{Field: "StaleIfUnavailable", Reason: "plus MaxStale passes time.Duration's range"}
+	}
 	o.NegativeTTL = cmp.Or(o.NegativeTTL, DefaultNegativeTTL)
 	o.RevocationTTL = cmp.Or(o.RevocationTTL, DefaultRevocationTTL)
 	o.MaxEntries = cmp.Or(o.MaxEntries, DefaultMaxEntries)

@@ -22,6 +22,7 @@ type hotCache struct {
 // hot is one session the guard let through; it is never changed once stored.
 type hot struct {
 	session okta.Session // Id included
+	asked   time.Time    // Entry.AskedAt: before it (the clock went back), the age is unknown
 	until   time.Time    // the least of AskedAt+MaxStale and ExpiresAt
 	version uint64       // revocations.version when judged
 }
@@ -36,7 +37,7 @@ func (c *hotCache) get(id string, now time.Time, version uint64) (okta.Session, 
 		return okta.Session{}, false
 	}
 	h := v.(*hot)
-	if h.version != version || !now.Before(h.until) {
+	if h.version != version || !now.Before(h.until) || now.Before(h.asked) {
 		return okta.Session{}, false
 	}
 	return h.session, true

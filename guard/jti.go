@@ -8,7 +8,8 @@ import (
 // maxJTIs bounds the Universal Logout token ids remembered.
 const maxJTIs = 10_000
 
-// jti is a Universal Logout token's id and the end of its validity.
+// jti is a Universal Logout token's id (tokenID) and the end of its
+// validity.
 type jti struct {
 	id  string
 	exp time.Time
@@ -24,12 +25,8 @@ type jtiCache struct {
 	ids map[string]time.Time // id → exp
 }
 
-// seen reports whether t was accepted before; a token without a jti never
-// was.
+// seen reports whether t was accepted before.
 func (c *jtiCache) seen(t jti) bool {
-	if t.id == "" {
-		return false
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	_, ok := c.ids[t.id]
@@ -38,9 +35,6 @@ func (c *jtiCache) seen(t jti) bool {
 
 // add remembers t, accepted at now.
 func (c *jtiCache) add(t jti, now time.Time) {
-	if t.id == "" {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.ids == nil {

@@ -3,11 +3,14 @@ package guard
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,17 +90,7 @@ func (g *Guard) UniversalLogout(endpoint string) http.Handler {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
-		if g.jtis.seen(jti) {
-			// The same request again (Okta retrying, or a replay): the
-			// revocation it asked for is recorded; record nothing new.
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		status := g.logOut(r.Context(), subj)
-		if status == http.StatusNoContent {
-			g.jtis.add(jti, g.link.Now())
-		}
-		w.WriteHeader(status)
+		w.WriteHeader(g.logOut(r.Context(), subj, jti))
 	})
 }
 
@@ -125,8 +118,11 @@ func (g *Guard) authenticate(r *http.Request, endpoint string) (jti, error) {
 	if err != nil {
 		return jti{}, err
 	}
-	var c jwt.Claims
-	if err := tok.Claims(key, &c); err != nil {
+	var (
+		c       jwt.Claims
+		payload json.RawMessage
+	)
+	if err := tok.Claims(key, &c, &payload); err != nil {
 		return jti{}, err
 	}
 	if c.Expiry == nil {
@@ -137,7 +133,18 @@ func (g *Guard) authenticate(r *http.Request, endpoint string) (jti, error) {
 		AnyAudience: jwt.Audience{endpoint},
 		Time:        g.link.Now(),
 	}, tokenSkew)
-	return jti{id: c.ID, exp: c.Expiry.Time().Add(tokenSkew)}, err
+	return jti{id: tokenID(c.ID, payload), exp: c.Expiry.Time().Add(tokenSkew)}, err
+}
+
+// tokenID names a token for the replay cache: its jti, or for a token
+// without one the digest of its signed claims (not of the token's text,
+// which another base64 spelling of the same signature would change).
+func tokenID(jti string, payload []byte) string {
+	if jti != "" {
+		return "jti:" + jti
+	}
+	sum := sha256.Sum256(payload)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // parseLogout reads the request's subject.
@@ -187,31 +194,51 @@ func decodeStrict(body []byte, v any) error {
 	return nil
 }
 
-// logOut revokes the sessions of subject s and returns the status to answer.
-func (g *Guard) logOut(ctx context.Context, s Subject) int {
-	now := g.link.Now()
+// logOut revokes the sessions of subject s, asked for by the token t, and
+// returns the status to answer. The same token again for the same user
+// (Okta retrying, or a replay) is answered 204 and records nothing new; the
+// replay cache is keyed by the token and the revocation, not the token
+// alone, since the body is not signed: a captured token sent first with
+// another subject must not make Okta's own request a no-op.
+func (g *Guard) logOut(ctx context.Context, s Subject, t jti) int {
+	r, status := g.revocationOf(ctx, s)
+	if status != 0 {
+		return status
+	}
+	t.id += "\x00" + strconv.Itoa(int(r.Kind)) + "\x00" + r.Subject
+	if g.jtis.seen(t) {
+		return http.StatusNoContent
+	}
+	if g.closed.Load() || g.revoke(ctx, r) != nil {
+		return http.StatusUnprocessableEntity
+	}
+	g.jtis.add(t, g.link.Now())
+	g.log(ctx, slog.LevelInfo, "guard: Universal Logout accepted", slog.String("format", s.Format))
+	return http.StatusNoContent
+}
+
+// revocationOf returns the revocation subject s asks for, or the status to
+// answer instead (404, 422).
+func (g *Guard) revocationOf(ctx context.Context, s Subject) (Revocation, int) {
+	now := g.revocationTime()
 	r := Revocation{At: now, Until: now.Add(g.opts.RevocationTTL)}
 	switch {
 	case g.opts.ResolveSubject != nil:
 		userID, err := g.opts.ResolveSubject(ctx, s)
 		switch {
 		case errors.Is(err, ErrUnknownSubject) || err == nil && userID == "":
-			return http.StatusNotFound
+			return r, http.StatusNotFound
 		case err != nil:
 			g.log(ctx, slog.LevelWarn, "guard: Universal Logout: ResolveSubject failed", slog.Any("error", err))
-			return http.StatusUnprocessableEntity
+			return r, http.StatusUnprocessableEntity
 		}
 		r.Kind, r.Subject = RevokeUserID, userID
 	case s.Format == FormatEmail:
 		r.Kind, r.Subject = RevokeLogin, LoginSubject(s.Email)
 	case strings.TrimRight(s.Iss, "/") != g.link.OrgURL:
-		return http.StatusNotFound
+		return r, http.StatusNotFound
 	default:
 		r.Kind, r.Subject = RevokeUserID, s.Sub
 	}
-	if g.closed.Load() || g.revoke(ctx, r) != nil {
-		return http.StatusUnprocessableEntity
-	}
-	g.log(ctx, slog.LevelInfo, "guard: Universal Logout accepted", slog.String("format", s.Format))
-	return http.StatusNoContent
+	return r, 0
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	okta "github.com/oktasessions/okta-session-go"
 	"github.com/oktasessions/okta-session-go/guard"
 )
 
@@ -348,4 +350,132 @@ func TestUniversalLogoutSameTokenAgainRevokesNothingNew(t *testing.T) {
 		t.Fatalf("new token: %d", code)
 	}
 	mustRefuse(t, g, fresh, guard.ReasonRevoked)
+}
+
+func TestUniversalLogoutSameTokenWithoutJTIAgainRevokesNothingNew(t *testing.T) {
+	o := newOrg(t)
+	o.srv.SeedUser(alice)
+	tok := o.token(t, func(lt *logoutToken) { lt.extra = map[string]any{"jti": ""} })
+	for name, again := range map[string]string{
+		"same text": tok,
+		// The same signature in another base64 spelling: the last
+		// character's unused low bits set.
+		"signature spelled otherwise": tok[:len(tok)-1] + string(otherSpelling(t, tok[len(tok)-1])),
+	} {
+		t.Run(name, func(t *testing.T) {
+			g := o.guard(t, guard.Options{})
+			if w := o.send(g, "Bearer "+tok, aliceBody); w.Code != http.StatusNoContent {
+				t.Fatalf("first: %d", w.Code)
+			}
+			o.clock.Advance(time.Minute)
+			fresh := o.session(t, alice)
+			if w := o.send(g, "Bearer "+again, aliceBody); w.Code != http.StatusNoContent {
+				t.Fatalf("again: %d, want 204 (done already)", w.Code)
+			}
+			mustCheck(t, g, fresh)
+		})
+	}
+}
+
+// otherSpelling returns the base64url character that decodes to the same
+// bits as c, the last one of a 256-byte signature (which uses only its two
+// high bits), with its unused low bits changed.
+func otherSpelling(t *testing.T, c byte) byte {
+	t.Helper()
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	i := strings.IndexByte(alphabet, c)
+	if i < 0 {
+		t.Fatalf("%q is not base64url", c)
+	}
+	return alphabet[i^1]
+}
+
+func TestUniversalLogoutTokenReplayedWithAnotherBody(t *testing.T) {
+	o := newOrg(t)
+	o.srv.SeedUser(alice)
+	t.Run("another user first", func(t *testing.T) {
+		// The body is not signed: a token captured on its way and sent
+		// first for another user must not turn Okta's own request into a
+		// no-op.
+		g := o.guard(t, guard.Options{})
+		id := o.session(t, alice)
+		auth := "Bearer " + o.token(t, nil)
+		if w := o.send(g, auth, `{"subject":{"format":"email","email":"mallory@example.com"}}`); w.Code != http.StatusNoContent {
+			t.Fatalf("captured: %d", w.Code)
+		}
+		if w := o.send(g, auth, aliceBody); w.Code != http.StatusNoContent {
+			t.Fatalf("Okta's: %d", w.Code)
+		}
+		mustRefuse(t, g, id, guard.ReasonRevoked)
+	})
+	t.Run("same user otherwise spelled", func(t *testing.T) {
+		g := o.guard(t, guard.Options{})
+		auth := "Bearer " + o.token(t, nil)
+		if w := o.send(g, auth, aliceBody); w.Code != http.StatusNoContent {
+			t.Fatalf("first: %d", w.Code)
+		}
+		o.clock.Advance(time.Minute)
+		fresh := o.session(t, alice)
+		for _, body := range []string{
+			`{"subject":{"format":"email","email":"ALICE@example.com"}}`,
+			`{"sub_id":{"format":"email","email":"alice@example.com"}}`,
+		} {
+			if w := o.send(g, auth, body); w.Code != http.StatusNoContent {
+				t.Fatalf("again: %d, want 204 (done already)", w.Code)
+			}
+		}
+		mustCheck(t, g, fresh)
+	})
+}
+
+func TestUniversalLogoutKeyFetchIsBounded(t *testing.T) {
+	// A key server that holds its answer open (a 101, whose body is the raw
+	// connection, or a body that never ends) must not hold the receiver:
+	// the fetch ends by the client's AttemptTimeout, and the token is
+	// refused.
+	for _, tc := range []struct {
+		name   string
+		status int
+		start  string
+	}{
+		{"101 held open", http.StatusSwitchingProtocols, ""},
+		{"200 whose body never ends", http.StatusOK, `{"keys":[`},
+		{"503 whose body never ends", http.StatusServiceUnavailable, `{"errorCode":`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOrg(t)
+			held, release := io.Pipe()
+			defer release.Close()
+			cfg := o.config()
+			cfg.AttemptTimeout = 20 * time.Millisecond
+			fake := cfg.HTTPClient.Transport
+			cfg.HTTPClient.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if r.URL.Path != "/oauth2/v1/keys" {
+					return fake.RoundTrip(r)
+				}
+				body := struct {
+					io.Reader
+					io.Closer
+				}{io.MultiReader(strings.NewReader(tc.start), held), held}
+				return &http.Response{StatusCode: tc.status, Header: http.Header{"Connection": {"Upgrade"}, "Upgrade": {"websocket"}},
+					Body: body, Request: r}, nil
+			})
+			g, err := guard.New(okta.NewAPIClient(cfg), guard.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer g.Close()
+			auth := "Bearer " + o.token(t, nil)
+			done := make(chan int, 1)
+			go func() { done <- o.send(g, auth, aliceBody).Code }()
+			select {
+			case code := <-done:
+				if code != http.StatusUnauthorized {
+					t.Fatalf("status %d, want 401", code)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the receiver still waits for the key server")
+			}
+		})
+	}
 }

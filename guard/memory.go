@@ -18,7 +18,9 @@ var ErrClosed = errors.New("guard: closed")
 // MemoryStore is a Store in this process's memory, bounded: past its
 // maximum, saving an entry evicts another (the one that ends soonest of a
 // few picked at random, an entry whose Until has passed first of all), and
-// recording a revocation evicts the revocation that ends soonest. A guard
+// recording a revocation evicts the session revocation that ends soonest,
+// or when there is none the user or login one (those past their Until go
+// first of all). A guard
 // whose Options.Store is nil uses one; guards of one process may share one.
 type MemoryStore struct {
 	revs *revocations

@@ -81,3 +81,49 @@ func TestGuardMemoryIsBounded(t *testing.T) {
 		t.Fatalf("%d of 50 sessions asked again, want at least 40: the guard kept more than 10", asked)
 	}
 }
+
+func TestMemoryStoreRevokeWhenFullIsCheap(t *testing.T) {
+	// A flood of revocations (an app's logout handler calling EndSession
+	// with made-up cookies) fills the list; each one more must then cost a
+	// few allocations, not a visit of every revocation kept.
+	const n = 10_000
+	s := guard.NewMemoryStore(n)
+	ctx := context.Background()
+	revoke := func(i int) {
+		r := guard.Revocation{Kind: guard.RevokeSession, Key: guard.KeyOf(fmt.Sprint("102flood", i)), At: start, Until: start.Add(time.Hour)}
+		if err := s.Revoke(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range n {
+		revoke(i)
+	}
+	i := n
+	if allocs := testing.AllocsPerRun(100, func() { revoke(i); i++ }); allocs > 20 {
+		t.Fatalf("%.0f allocations per revocation past the bound, want at most 20", allocs)
+	}
+}
+
+func TestMemoryStoreEvictsTheRevocationThatEndsSoonest(t *testing.T) {
+	s := guard.NewMemoryStore(5)
+	ctx := context.Background()
+	revoke := func(subject string, at time.Time, until time.Duration) {
+		t.Helper()
+		if err := s.Revoke(ctx, guard.Revocation{Kind: guard.RevokeUserID, Subject: subject, At: at, Until: start.Add(until)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, until := range []time.Duration{3, 1, 5, 2, 4} {
+		revoke(fmt.Sprint("00u", i), start, until*time.Hour)
+	}
+	revoke("00u1", start.Add(time.Minute), 6*time.Hour)     // 00u1 now ends last
+	revoke("00u5", start, 7*time.Hour)                      // evicts 00u3 (2 h)
+	revoke("00u6", start.Add(150*time.Minute), 8*time.Hour) // evicts 00u0 (3 h)
+	kept := map[string]bool{}
+	stop, _ := s.Watch(func(r guard.Revocation) { kept[r.Subject] = true })
+	stop()
+	want := map[string]bool{"00u1": true, "00u2": true, "00u4": true, "00u5": true, "00u6": true}
+	if fmt.Sprint(kept) != fmt.Sprint(want) {
+		t.Fatalf("kept %v, want %v", kept, want)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -159,6 +160,7 @@ func TestNewRefusesBadInput(t *testing.T) {
 	client := okta.NewAPIClient(o.config())
 	for _, opts := range []guard.Options{
 		{MaxStale: -1}, {StaleIfUnavailable: -1}, {NegativeTTL: -1}, {RevocationTTL: -1}, {MaxEntries: -1},
+		{MaxStale: math.MaxInt64, StaleIfUnavailable: time.Nanosecond}, {StaleIfUnavailable: math.MaxInt64},
 	} {
 		var oe *guard.OptionError
 		if _, err := guard.New(client, opts); !errors.As(err, &oe) {

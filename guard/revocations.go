@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"container/heap"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,6 +19,7 @@ type revocations struct {
 	sessions map[Key]time.Time     // key → Until
 	users    map[string]revocation // user id → latest
 	logins   map[string]revocation // login (LoginSubject) → latest
+	queues   [2]untilQueue         // the sessions', the users' and logins' revocations by Until, and some replaced ones
 }
 
 // revocation is one subject's latest revocation.
@@ -35,8 +37,8 @@ func newRevocations(max int) *revocations {
 }
 
 // add records r and reports whether it was new or later than what was
-// known. When the set is full it first drops the revocations past their
-// Until at r.At, then the one that ends soonest.
+// known. It first drops the revocations past their Until at r.At, then,
+// when the set is full, another (makeRoom).
 func (rv *revocations) add(r Revocation) bool {
 	rv.mu.Lock()
 	defer rv.mu.Unlock()
@@ -51,11 +53,13 @@ func (rv *revocations) add(r Revocation) bool {
 func (rv *revocations) put(r Revocation) bool {
 	switch r.Kind {
 	case RevokeSession:
-		if until, ok := rv.sessions[r.Key]; ok && !r.Until.After(until) {
+		until, ok := rv.sessions[r.Key]
+		if ok && !r.Until.After(until) {
 			return false
 		}
-		rv.makeRoom(r.At)
+		rv.makeRoom(r.At, !ok)
 		rv.sessions[r.Key] = r.Until
+		rv.enqueue(queued{until: r.Until, kind: RevokeSession, key: r.Key})
 	case RevokeUserID, RevokeLogin:
 		if r.Subject == "" {
 			return false
@@ -68,8 +72,10 @@ func (rv *revocations) put(r Revocation) bool {
 		if ok && !r.At.After(old.at) && !r.Until.After(old.until) {
 			return false
 		}
-		rv.makeRoom(r.At)
-		m[r.Subject] = revocation{at: later(old.at, r.At), until: later(old.until, r.Until)}
+		rv.makeRoom(r.At, !ok)
+		latest := revocation{at: later(old.at, r.At), until: later(old.until, r.Until)}
+		m[r.Subject] = latest
+		rv.enqueue(queued{until: latest.until, kind: r.Kind, subject: r.Subject})
 	default:
 		return false
 	}
@@ -84,35 +90,100 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// makeRoom frees one place when the set is full. It is called with rv.mu held.
-func (rv *revocations) makeRoom(now time.Time) {
-	if rv.len() < rv.max {
-		return
+// makeRoom drops the revocations past their Until at now, then, when the
+// set is full and grows (a new session or subject), the session revocation
+// that ends soonest, or if there is none the user or login one. Session
+// revocations go first: a flood of them is what an app's logout handler
+// lets anyone send (EndSession of made-up cookies), and Okta ends the
+// sessions EndSession names, so an evicted one is refused again once its
+// confirmation is MaxStale old; a user or login revocation (RevokeUser, a
+// Universal Logout) may cover sessions Okta still answers as ACTIVE. It is
+// called with rv.mu held and costs O(log n) amortized: a full set must not
+// make every further revocation visit all of them.
+func (rv *revocations) makeRoom(now time.Time, grows bool) {
+	for i := range rv.queues {
+		q := &rv.queues[i]
+		for len(*q) > 0 && !(*q)[0].until.After(now) {
+			rv.drop(heap.Pop(q).(queued))
+		}
 	}
-	var (
-		soonest   time.Time
-		dropEarly func()
-	)
-	consider := func(until time.Time, drop func()) {
-		if !until.After(now) {
-			drop()
+	for grows && rv.len() >= rv.max {
+		q := &rv.queues[1]
+		if len(rv.sessions) > 0 {
+			q = &rv.queues[0]
+		}
+		if len(*q) == 0 {
 			return
 		}
-		if dropEarly == nil || until.Before(soonest) {
-			soonest, dropEarly = until, drop
+		rv.drop(heap.Pop(q).(queued))
+	}
+}
+
+// drop removes the revocation q stands for, unless a later one replaced it.
+func (rv *revocations) drop(q queued) {
+	switch {
+	case q.kind == RevokeSession:
+		if until, ok := rv.sessions[q.key]; ok && until.Equal(q.until) {
+			delete(rv.sessions, q.key)
+		}
+	default:
+		m := rv.users
+		if q.kind == RevokeLogin {
+			m = rv.logins
+		}
+		if r, ok := m[q.subject]; ok && r.until.Equal(q.until) {
+			delete(m, q.subject)
 		}
 	}
+}
+
+// enqueue records that the revocation of kind, key or subject ends at
+// until, in queues[0] for a session, queues[1] for a user or login. A
+// revocation replaced by a later one leaves its old place in its queue,
+// skipped when it comes up; when they outnumber the set, the queues are
+// rebuilt from it.
+func (rv *revocations) enqueue(q queued) {
+	i := 0
+	if q.kind != RevokeSession {
+		i = 1
+	}
+	heap.Push(&rv.queues[i], q)
+	if len(rv.queues[0])+len(rv.queues[1]) <= 2*rv.max+16 {
+		return
+	}
+	rv.queues[0], rv.queues[1] = rv.queues[0][:0], rv.queues[1][:0]
 	for k, until := range rv.sessions {
-		consider(until, func() { delete(rv.sessions, k) })
+		rv.queues[0] = append(rv.queues[0], queued{until: until, kind: RevokeSession, key: k})
 	}
-	for _, m := range []map[string]revocation{rv.users, rv.logins} {
+	for kind, m := range map[RevocationKind]map[string]revocation{RevokeUserID: rv.users, RevokeLogin: rv.logins} {
 		for s, r := range m {
-			consider(r.until, func() { delete(m, s) })
+			rv.queues[1] = append(rv.queues[1], queued{until: r.until, kind: kind, subject: s})
 		}
 	}
-	if rv.len() >= rv.max && dropEarly != nil {
-		dropEarly()
-	}
+	heap.Init(&rv.queues[0])
+	heap.Init(&rv.queues[1])
+}
+
+// queued is one revocation in the queue by Until.
+type queued struct {
+	until   time.Time
+	kind    RevocationKind
+	key     Key    // RevokeSession
+	subject string // RevokeUserID, RevokeLogin
+}
+
+// untilQueue is a min-heap of queued by until (container/heap).
+type untilQueue []queued
+
+func (q untilQueue) Len() int           { return len(q) }
+func (q untilQueue) Less(i, j int) bool { return q[i].until.Before(q[j].until) }
+func (q untilQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *untilQueue) Push(x any)        { *q = append(*q, x.(queued)) }
+func (q *untilQueue) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
 }
 
 func (rv *revocations) len() int { return len(rv.sessions) + len(rv.users) + len(rv.logins) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	okta "github.com/oktasessions/okta-session-go"
 )
@@ -21,7 +22,7 @@ func (g *Guard) EndSession(ctx context.Context, sessionID string) error {
 	if g.closed.Load() {
 		return ErrClosed
 	}
-	now := g.link.Now()
+	now := g.revocationTime()
 	g.revoke(ctx, Revocation{Kind: RevokeSession, Key: KeyOf(sessionID), At: now, Until: now.Add(g.opts.RevocationTTL)})
 	_, err := g.client.SessionApi.EndSession(ctx, sessionID)
 	if err != nil && !errors.Is(err, okta.ErrNotFound) {
@@ -34,18 +35,45 @@ func (g *Guard) EndSession(ctx context.Context, sessionID string) error {
 // now and ends them at Okta (RevokeUserSessions). From the moment it
 // returns, whatever it returns, no Check lets one of them through; a session
 // the user creates afterwards works. An error says that Okta did not end
-// them.
+// them, or, as an *okta.ValidationError, that userID is not shaped as an
+// Okta user id (nothing is then recorded or sent).
 func (g *Guard) RevokeUser(ctx context.Context, userID string) error {
-	if userID == "" {
-		return &OptionError{Field: "userID", Reason: "is empty"}
+	if !validID(userID) {
+		// Nothing is recorded for an id Okta cannot have made: a caller
+		// passing on what a request says must not fill the revocation
+		// list with arbitrary (or huge) strings.
+		return &okta.ValidationError{Op: "RevokeUser", Field: "userID", Reason: "is not shaped as an Okta user id (letters, digits, '-' and '_', at most 128)"}
 	}
 	if g.closed.Load() {
 		return ErrClosed
 	}
-	now := g.link.Now()
+	now := g.revocationTime()
 	g.revoke(ctx, Revocation{Kind: RevokeUserID, Subject: userID, At: now, Until: now.Add(g.opts.RevocationTTL)})
 	_, err := g.client.UserSessionsApi.RevokeUserSessions(ctx, userID, nil)
 	return err
+}
+
+// revocationTime returns the At of a revocation made now: the guard's time,
+// or the latest time it asked Okta at when that is later (its clock went
+// back), so that the revocation covers every answer it has had
+// (Revocation.Covers compares At with AskedAt).
+func (g *Guard) revocationTime() time.Time {
+	now := g.link.Now()
+	if latest := time.Unix(0, g.latestAsk.Load()); latest.After(now) {
+		return latest
+	}
+	return now
+}
+
+// noteAsk records that the guard asks Okta at t.
+func (g *Guard) noteAsk(t time.Time) {
+	n := t.UnixNano()
+	for {
+		old := g.latestAsk.Load()
+		if n <= old || g.latestAsk.CompareAndSwap(old, n) {
+			return
+		}
+	}
 }
 
 // revoke records r in this guard, in its local store and in the shared

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	okta "github.com/oktasessions/okta-session-go"
 	"github.com/oktasessions/okta-session-go/guard"
 	"github.com/oktasessions/okta-session-go/oktatest"
 )
@@ -41,13 +44,21 @@ var revokers = []struct {
 	}},
 }
 
+// checkedSession returns a new org, a guard of it and a session of alice
+// the guard has checked.
+func checkedSession(t *testing.T) (*org, *guard.Guard, string) {
+	t.Helper()
+	o := newOrg(t)
+	g := o.guard(t, guard.Options{})
+	id := o.session(t, alice)
+	mustCheck(t, g, id)
+	return o, g, id
+}
+
 func TestRevocationRefusesAtOnce(t *testing.T) {
 	for _, rv := range revokers {
 		t.Run(rv.name, func(t *testing.T) {
-			o := newOrg(t)
-			g := o.guard(t, guard.Options{})
-			id := o.session(t, alice)
-			mustCheck(t, g, id)
+			o, g, id := checkedSession(t)
 			rv.revoke(t, o, g, id)
 			mustRefuse(t, g, id, guard.ReasonRevoked)
 			// Past MaxStale, even if Okta still answered ACTIVE, it stays refused.
@@ -156,4 +167,111 @@ func TestRevocationRace64(t *testing.T) {
 			t.Fatalf("Check after: %v, want refused", err)
 		}
 	}
+}
+
+func TestLoginSubject(t *testing.T) {
+	for login, want := range map[string]string{
+		"Alice@Example.COM":   "alice@example.com",
+		"ÉLODIE@EXAMPLE.COM":  "élodie@example.com",
+		"STRAẞE@example.com":  "straße@example.com",
+		"\u0130K@example.com": "\u0130k@example.com", // dotted capital I stays
+		"I\u212A@example.com": "i\u212A@example.com", // Kelvin sign stays
+		"\u0130\u212A@x.com":  "\u0130\u212A@x.com",
+		"ıvan@example.com":    "ıvan@example.com",
+		"":                    "",
+	} {
+		if got := guard.LoginSubject(login); got != want {
+			t.Errorf("LoginSubject(%q) = %q, want %q", login, got, want)
+		}
+	}
+}
+
+func TestUniversalLogoutDoesNotFoldNonASCIIIntoASCII(t *testing.T) {
+	// Two logins that strings.ToLower folds together are two users: the
+	// logout of one must not end the other's sessions.
+	ik := oktatest.User{ID: "00uik0000000000000", Login: "ik@example.com"}
+	lookalike := oktatest.User{ID: "00ulookalike000000", Login: "\u0130\u212A@example.com"}
+	for _, tc := range []struct {
+		name              string
+		victim, loggedOut oktatest.User
+	}{
+		{"lookalike logged out", ik, lookalike},
+		{"ASCII logged out", lookalike, ik},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOrg(t)
+			o.srv.SeedUser(tc.victim)
+			o.srv.SeedUser(tc.loggedOut)
+			g := o.guard(t, guard.Options{})
+			victim, loggedOut := o.session(t, tc.victim), o.session(t, tc.loggedOut)
+			body := string(mustJSON(t, map[string]guard.Subject{"subject": {Format: guard.FormatEmail, Email: tc.loggedOut.Login}}))
+			if code := o.logout(t, g, body); code != http.StatusNoContent {
+				t.Fatalf("Universal Logout: %d", code)
+			}
+			mustRefuse(t, g, loggedOut, guard.ReasonRevoked)
+			mustCheck(t, g, victim)
+		})
+	}
+}
+
+func TestRevocationWinsWhenTheClockGoesBack(t *testing.T) {
+	// The guard's clock steps back (a corrected wall clock) after it asked
+	// Okta: a revocation made then still covers the answers it had.
+	for _, rv := range revokers {
+		t.Run(rv.name, func(t *testing.T) {
+			o, g, id := checkedSession(t)
+			o.clock.Set(o.clock.Now().Add(-time.Hour))
+			rv.revoke(t, o, g, id)
+			mustRefuse(t, g, id, guard.ReasonRevoked)
+		})
+	}
+}
+
+func TestUniversalLogoutOutlivesAFloodOfEndSessions(t *testing.T) {
+	// An app's logout handler ends whatever session its cookie names: a
+	// flood of made-up cookies fills the revocation list. The sessions a
+	// Universal Logout revoked, which Okta may still answer as ACTIVE for
+	// a while, stay refused; the flood evicts its own revocations first.
+	o := newOrg(t)
+	o.srv.SeedUser(alice)
+	g := o.guard(t, guard.Options{MaxEntries: 10})
+	id := o.session(t, alice)
+	mustCheck(t, g, id)
+	if code := o.logout(t, g, aliceBody); code != http.StatusNoContent {
+		t.Fatalf("Universal Logout: %d", code)
+	}
+	for i := range 30 {
+		_ = g.EndSession(context.Background(), fmt.Sprintf("102madeup%015d", i))
+	}
+	mustRefuse(t, g, id, guard.ReasonRevoked)
+	o.clock.Advance(time.Minute) // past MaxStale: Okta (the fake) still answers ACTIVE
+	mustRefuse(t, g, id, guard.ReasonRevoked)
+}
+
+func TestRevokeUserRefusesHostileIDs(t *testing.T) {
+	o := newOrg(t)
+	g := o.guard(t, guard.Options{MaxEntries: 10})
+	id := o.session(t, alice)
+	mustCheck(t, g, id)
+	if code := o.logout(t, g, aliceBody); code != http.StatusNoContent {
+		t.Fatalf("Universal Logout: %d", code)
+	}
+	before := o.calls(oktatest.RouteRevokeUserSessions)
+	hostile := []string{"", "../../users/00u1/lifecycle/deactivate", "00u1?x=1", "00u1 ", "00u\x00", strings.Repeat("0", 1<<20)}
+	for i := range 20 { // more than MaxEntries, were they recorded
+		hostile = append(hostile, fmt.Sprintf("00u/%d", i))
+	}
+	for _, userID := range hostile {
+		err := g.RevokeUser(context.Background(), userID)
+		var invalid *okta.ValidationError
+		if !errors.As(err, &invalid) || invalid.Field != "userID" {
+			t.Fatalf("RevokeUser(%.20q) = %v, want an *okta.ValidationError for userID", userID, err)
+		}
+	}
+	if n := o.calls(oktatest.RouteRevokeUserSessions) - before; n != 0 {
+		t.Fatalf("%d RevokeUserSessions sent for malformed ids", n)
+	}
+	// Nothing was recorded: the Universal Logout's revocation is still there.
+	o.clock.Advance(time.Minute)
+	mustRefuse(t, g, id, guard.ReasonRevoked)
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	okta "github.com/oktasessions/okta-session-go"
 )
@@ -94,9 +96,20 @@ type Revocation struct {
 }
 
 // LoginSubject returns login as RevokeLogin revocations spell it: lower-cased
-// (Unicode simple case folding by strings.ToLower). Logins are matched without
-// case.
-func LoginSubject(login string) string { return strings.ToLower(login) }
+// (strings.ToLower's Unicode mapping), except that a non-ASCII letter never
+// becomes an ASCII one: the Kelvin sign (U+212A) and the dotted capital I
+// (U+0130) are kept, so that "\u0130\u212A@example.com" does not name the
+// same user as "ik@example.com". Logins are matched without case.
+func LoginSubject(login string) string { return strings.Map(lowerNotToASCII, login) }
+
+// lowerNotToASCII maps r to lower case unless that makes a non-ASCII rune
+// ASCII.
+func lowerNotToASCII(r rune) rune {
+	if l := unicode.ToLower(r); r < utf8.RuneSelf || l >= utf8.RuneSelf {
+		return l
+	}
+	return r
+}
 
 // Covers reports whether r covers the entry e saved under key, that is
 // whether e must not let its session through:
