@@ -112,6 +112,38 @@ func ExampleGuard_UniversalLogout() {
 	// guard: invalid session: revoked
 }
 
+// ExampleGuard_Remember signs a user in: the app creates the session and
+// gives Okta's answer to the guard, so that its first Check asks Okta
+// nothing.
+func ExampleGuard_Remember() {
+	fake, g := exampleOrg()
+	defer fake.Close()
+	defer g.Close()
+	ctx := context.Background()
+	client := okta.NewAPIClient(fake.Config())
+
+	token := fake.IssueSessionToken(oktatest.User{Login: "ada@example.com"})
+	s, _, err := client.SessionApi.CreateSession(ctx, okta.CreateSessionRequest{SessionToken: token})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := g.Remember(ctx, s); err != nil {
+		log.Fatal(err)
+	}
+	checked, err := g.Check(ctx, s.Id)
+	fmt.Println(checked.Login, err)
+	asked := 0
+	for _, r := range fake.Requests() {
+		if r.Route == oktatest.RouteGetSession {
+			asked++
+		}
+	}
+	fmt.Println("GetSession calls:", asked)
+	// Output:
+	// ada@example.com <nil>
+	// GetSession calls: 0
+}
+
 // exampleOrg starts an in-process fake Okta and a guard of a client of it.
 func exampleOrg() (*oktatest.Server, *guard.Guard) {
 	fake, err := oktatest.NewInProcess()

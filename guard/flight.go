@@ -58,11 +58,7 @@ func (g *Guard) run(ctx context.Context, f *flight, sessionID string, key Key) {
 	switch {
 	case err == nil:
 		s.Id, s.Links = "", nil
-		until := asked.Add(g.opts.MaxStale + g.opts.StaleIfUnavailable)
-		if s.ExpiresAt.Before(until) {
-			until = s.ExpiresAt
-		}
-		f.entry = Entry{Verdict: VerdictFound, Session: s, AskedAt: asked, Until: until}
+		f.entry = Entry{Verdict: VerdictFound, Session: s, AskedAt: asked, Until: g.entryUntil(s, asked)}
 	case errors.Is(err, okta.ErrNotFound):
 		f.entry = Entry{Verdict: VerdictNotFound, AskedAt: asked, Until: asked.Add(g.opts.NegativeTTL)}
 	default:
@@ -70,6 +66,17 @@ func (g *Guard) run(ctx context.Context, f *flight, sessionID string, key Key) {
 		return
 	}
 	f.revoked = g.save(ctx, key, f.entry)
+}
+
+// entryUntil is the Until of an entry for s, confirmed by Okta at asked:
+// while it may serve (MaxStale, and StaleIfUnavailable after it), never past
+// the session's expiresAt.
+func (g *Guard) entryUntil(s okta.Session, asked time.Time) time.Time {
+	until := asked.Add(g.opts.MaxStale + g.opts.StaleIfUnavailable)
+	if s.ExpiresAt.Before(until) {
+		return s.ExpiresAt
+	}
+	return until
 }
 
 // failed records a question that Okta did not answer: a 429 (or an answer

@@ -122,6 +122,12 @@ func newApp(client *okta.APIClient, fake *oktatest.Server, g *guard.Guard, endpo
 			http.Error(w, "sign-in failed", http.StatusBadGateway)
 			return
 		}
+		// The guard learns the new session from Okta's own answer: its
+		// first Check asks Okta nothing.
+		if err := g.Remember(r.Context(), s); err != nil {
+			http.Error(w, "sign-in failed", http.StatusUnauthorized)
+			return
+		}
 		http.SetCookie(w, &http.Cookie{Name: cookieName, Value: s.Id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		fmt.Fprintln(w, "signed in")
 	})

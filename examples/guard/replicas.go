@@ -65,9 +65,9 @@ func runReplicas(ctx context.Context, out io.Writer, redisAddr string) error {
 		}
 	}
 	steps := []func() error{
-		at(a, "/sign-in"),
-		at(b, "/account"), // B asks Okta
-		at(a, "/account"), // A reads B's confirmation from Redis
+		at(a, "/sign-in"), // A remembers the new session, in Redis
+		at(b, "/account"), // B reads A's record from Redis: no question to Okta
+		at(a, "/account"),
 		func() error { printGetSessions(out, fake); return nil },
 		func() error {
 			status, err := fake.SendUniversalLogout(ctx, endpoint, "ada@example.com")

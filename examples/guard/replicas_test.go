@@ -21,7 +21,7 @@ func TestRunReplicas(t *testing.T) {
 		"A: GET /sign-in: 200 signed in",
 		"B: GET /account: 200 account of ada@example.com",
 		"A: GET /account: 200 account of ada@example.com",
-		"Okta has answered 1 GetSession",
+		"Okta has answered 0 GetSession",
 		"Universal Logout for ada@example.com to A: 204",
 		"B: GET /account: 401",
 		"A: GET /account: 401",
