@@ -95,7 +95,6 @@ type Store struct {
 	lost     bool          // a Warn was logged and no Info since
 	watchers map[*func(guard.Revocation)]struct{}
 	known    map[string]span // revocations by field, to record them again
-	pending  bool            // a revocation is in known but maybe not in Redis
 
 	// seen is the latest time on the guard's clock the store was given (an
 	// entry's AskedAt, a revocation's At), in microseconds: the store tells
@@ -325,7 +324,6 @@ func (s *Store) Revoke(ctx context.Context, r guard.Revocation) error {
 	}
 	s.saw(sp.at)
 	s.remember(f, sp)
-	s.pending = true
 	s.mu.Unlock()
 	s.deliver([]guard.Revocation{r})
 

@@ -1,0 +1,68 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oktasessions/okta-session-go/guard"
+	"github.com/oktasessions/okta-session-go/internal/redistest"
+	"github.com/redis/go-redis/v9"
+)
+
+// gatedClient is a client of srv whose new connections fail while refuse
+// is set, as a replica cut off from Redis.
+func gatedClient(t *testing.T, srv *redistest.Server, refuse *atomic.Bool) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{
+		Addr: srv.Addr(), ContextTimeoutEnabled: true, MaxRetries: -1,
+		Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if refuse.Load() {
+				return nil, errors.New("test: the replica is cut off")
+			}
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		},
+	})
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// TestRestartedRedisGetsBackEveryKnownRevocation: Redis restarted empty,
+// and before a replica that knows a revocation reconnects, another one
+// records a revocation of its own: the first still records its own again,
+// although Redis then holds as many revocations as it knows (and it had
+// recorded them all before).
+func TestRestartedRedisGetsBackEveryKnownRevocation(t *testing.T) {
+	srv := redistest.Start(t)
+	var refuse atomic.Bool
+	a, _ := newStoreOn(t, gatedClient(t, srv, &refuse), "app")
+	ctx := context.Background()
+	old := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00uOld", At: t0, Until: t0.Add(time.Hour)}
+	if err := a.Revoke(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	// A first restart, which a reconnects through: it records old again.
+	srv.Restart()
+	raw := srv.Client()
+	eventually(t, "the revocation recorded again", func() bool {
+		return raw.HExists(ctx, "{app}:revocations", "u:00uOld").Val()
+	})
+	eventually(t, "the store back", func() bool { return usable(a) })
+	refuse.Store(true)
+	srv.Restart()
+	eventually(t, "the cut-off store failing", func() bool { return !usable(a) })
+	c, _ := newStore(t, srv, "app") // started after the restart: it knows nothing
+	other := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00uNew", At: t0, Until: t0.Add(time.Hour)}
+	if err := c.Revoke(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	refuse.Store(false)
+	eventually(t, "the store back", func() bool { return usable(a) })
+	late, _ := newStore(t, srv, "app")
+	wl := watch(t, late)
+	eventually(t, "a later store given the revocation recorded before the restart", func() bool { return wl.has(old) })
+}
