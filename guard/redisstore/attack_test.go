@@ -13,6 +13,27 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// TestRevokeWithEndedContext: a revocation whose caller gave up (its
+// context ended before Redis answered, as a request's does when its client
+// goes away) still reaches Redis and the other replicas: EndSession
+// promises that no guard sharing the store lets the session through.
+func TestRevokeWithEndedContext(t *testing.T) {
+	srv := redistest.Start(t)
+	a, _ := newStore(t, srv, "app")
+	b, _ := newStore(t, srv, "app")
+	wb := watch(t, b)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00u1", At: t0, Until: t0.Add(time.Hour)}
+	if err := a.Revoke(ctx, r); err == nil {
+		t.Log("Revoke with an ended context: no error") // allowed: it may have recorded it
+	}
+	eventually(t, "the other store given the revocation", func() bool { return wb.has(r) })
+	if err := b.Save(context.Background(), guard.KeyOf("s"), found(t0)); !errors.Is(err, guard.ErrRevoked) {
+		t.Errorf("Save at the other store = %v, want ErrRevoked", err)
+	}
+}
+
 // gatedClient is a client of srv whose new connections fail while refuse
 // is set, as a replica cut off from Redis.
 func gatedClient(t *testing.T, srv *redistest.Server, refuse *atomic.Bool) *redis.Client {

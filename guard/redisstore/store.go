@@ -87,7 +87,8 @@ type Store struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the subscription's goroutine has ended
 
-	delivering sync.RWMutex // held for reading while Watch functions run
+	delivering sync.RWMutex   // held for reading while Watch functions run
+	recording  sync.WaitGroup // Revoke's scripts in flight, which Close waits for
 
 	mu       sync.Mutex
 	closed   error         // ErrClosed after Close; ErrNoClient without a client
@@ -310,8 +311,11 @@ func (s *Store) Save(ctx context.Context, key guard.Key, e guard.Entry) error {
 }
 
 // Revoke implements guard.Store: it gives r to this process's Watch
-// functions, then records and publishes it in one script. When Redis fails,
-// the store remembers r and records it once Redis is back.
+// functions, then records and publishes it in one script. The script runs
+// in a goroutine under a context of its own (bounded by WithTimeout), which
+// Revoke waits for until ctx ends: a caller that gives up does not leave r
+// out of Redis. When the script fails, the store remembers r, counts Redis
+// as lost and records r once it is back.
 func (s *Store) Revoke(ctx context.Context, r guard.Revocation) error {
 	f, sp, ok := fieldOf(r)
 	if !ok {
@@ -324,17 +328,30 @@ func (s *Store) Revoke(ctx context.Context, r guard.Revocation) error {
 	}
 	s.saw(sp.at)
 	s.remember(f, sp)
+	s.recording.Add(1) // under s.mu, before Close can wait
 	s.mu.Unlock()
 	s.deliver([]guard.Revocation{r})
 
-	err := s.call(ctx, func(ctx context.Context) error {
-		return s.record(ctx, s.rdb, f, sp, true)
-	})
-	if err != nil {
-		s.failed(ctx, err)
-		return fmt.Errorf("redisstore: revoke: %w", err)
+	done := make(chan error, 1)
+	go func() {
+		defer s.recording.Done()
+		err := s.call(context.WithoutCancel(ctx), func(ctx context.Context) error {
+			return s.record(ctx, s.rdb, f, sp, true)
+		})
+		if err != nil {
+			s.down(err)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("redisstore: revoke: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("redisstore: revoke: %w", ctx.Err())
 	}
-	return nil
 }
 
 // record runs the revoke script for one revocation on c (the client or a
@@ -351,7 +368,8 @@ func (s *Store) record(ctx context.Context, c redis.Scripter, f string, sp span,
 	return revokeScript.Run(ctx, c, keys, f, sp.at, sp.until, sp.ttlMillis(), pub).Err()
 }
 
-// Close stops the store's subscription; later calls fail with ErrClosed.
+// Close stops the store's subscription and waits for the revocations being
+// recorded (each bounded by WithTimeout); later calls fail with ErrClosed.
 // It does not close the Redis client.
 func (s *Store) Close() error {
 	s.mu.Lock()
@@ -368,5 +386,6 @@ func (s *Store) Close() error {
 		_ = ps.Close() // ends a wait for a message
 	}
 	<-s.done
+	s.recording.Wait() // each bounded by the store's timeout
 	return nil
 }
