@@ -2,7 +2,9 @@ package redisstore_test
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net"
 	"sync/atomic"
 	"testing"
@@ -12,6 +14,12 @@ import (
 	"github.com/oktasessions/okta-session-go/internal/redistest"
 	"github.com/redis/go-redis/v9"
 )
+
+// entryKey is the Redis key of id's entry under the prefix "app".
+func entryKey(id string) string {
+	k := guard.KeyOf(id)
+	return "{app}:e:" + hex.EncodeToString(k[:])
+}
 
 // TestRevokeWithEndedContext: a revocation whose caller gave up (its
 // context ended before Redis answered, as a request's does when its client
@@ -86,4 +94,51 @@ func TestRestartedRedisGetsBackEveryKnownRevocation(t *testing.T) {
 	late, _ := newStore(t, srv, "app")
 	wl := watch(t, late)
 	eventually(t, "a later store given the revocation recorded before the restart", func() bool { return wl.has(old) })
+}
+
+// TestWrongTypeUnderAnEntryKey: a key of another type where an entry
+// should be (a corrupted or hostile Redis) fails that Load only: the store
+// does not take it for a lost Redis (no Warn, other Loads served), and a
+// Save replaces it.
+func TestWrongTypeUnderAnEntryKey(t *testing.T) {
+	srv := redistest.Start(t)
+	a, logs := newStore(t, srv, "app")
+	ctx := context.Background()
+	if err := srv.Client().HSet(ctx, entryKey("s"), "f", "v").Err(); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, ok, err := a.Load(ctx, guard.KeyOf("s")); err == nil && ok {
+			t.Fatal("Load of a hash: an entry")
+		}
+		if !usable(a) {
+			t.Fatal("one key of the wrong type made the store stop serving every Load")
+		}
+	}
+	if err := a.Save(ctx, guard.KeyOf("s"), found(t0)); err != nil {
+		t.Errorf("Save over a key of the wrong type: %v", err)
+	}
+	if _, ok, err := a.Load(ctx, guard.KeyOf("s")); !ok || err != nil {
+		t.Errorf("Load after Save: %v, %v", ok, err)
+	}
+	if n := logs.count(slog.LevelWarn); n != 0 {
+		t.Errorf("%d Warn records for one bad key:%s", n, logs)
+	}
+}
+
+// TestUnreadableRevocationRefuses: a revocation whose value Redis holds
+// garbled (a corrupted or hostile Redis) still refuses its subject's
+// sessions: what cannot be read fails closed.
+func TestUnreadableRevocationRefuses(t *testing.T) {
+	srv := redistest.Start(t)
+	a, _ := newStore(t, srv, "app")
+	ctx := context.Background()
+	for _, v := range []string{"garbage", "", ":1", "x:1"} {
+		if err := srv.Client().HSet(ctx, "{app}:revocations", "u:00u1", v).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Save(ctx, guard.KeyOf("s"), found(t0)); !errors.Is(err, guard.ErrRevoked) {
+			t.Errorf("Save under the revocation %q: %v, want ErrRevoked", v, err)
+		}
+	}
 }

@@ -211,7 +211,9 @@ func saveArgs(key guard.Key, e guard.Entry, value []byte, ttl time.Duration) []a
 }
 
 // saveScript saves an entry unless a revocation covers it
-// (guard.Revocation.Covers) or an entry asked later is there.
+// (guard.Revocation.Covers; one whose value it cannot read covers every
+// session of its subject) or an entry asked later is there. A key of
+// another type under the entry's name is replaced.
 //
 //	KEYS: the entry, the revocations hash
 //	ARGV: value, TTL (ms), AskedAt, the session's field, its user's field or
@@ -226,12 +228,12 @@ for i = 5, 6 do
   if ARGV[i] ~= '' then
     local v = redis.call('HGET', KEYS[2], ARGV[i])
     local at = v and tonumber(string.match(v, '^(%-?%d+):'))
-    if at and (asked <= at or ARGV[7] == '' or tonumber(ARGV[7]) <= at) then
+    if v and (not at or asked <= at or ARGV[7] == '' or tonumber(ARGV[7]) <= at) then
       return 'revoked'
     end
   end
 end
-local old = redis.call('GET', KEYS[1])
+local old = redis.call('TYPE', KEYS[1]).ok == 'string' and redis.call('GET', KEYS[1])
 local oldAsked = old and tonumber(string.match(old, '^(%-?%d+)|'))
 if oldAsked and oldAsked > asked then
   return 'kept'

@@ -267,6 +267,8 @@ func (s *Store) Load(ctx context.Context, key guard.Key) (guard.Entry, bool, err
 	switch {
 	case errors.Is(err, redis.Nil):
 		return guard.Entry{}, false, nil
+	case redis.HasErrorPrefix(err, "WRONGTYPE"):
+		return guard.Entry{}, false, errBadEntry // a bad key, not a lost Redis
 	case err != nil:
 		s.failed(ctx, err)
 		return guard.Entry{}, false, fmt.Errorf("redisstore: load: %w", err)
