@@ -126,6 +126,41 @@ func TestWrongTypeUnderAnEntryKey(t *testing.T) {
 	}
 }
 
+// TestEveryKeyExpires: every key a store writes has a TTL, so that an app
+// that stops leaves nothing in Redis for ever.
+func TestEveryKeyExpires(t *testing.T) {
+	srv := redistest.Start(t)
+	a, _ := newStore(t, srv, "app")
+	ctx := context.Background()
+	if err := a.Save(ctx, guard.KeyOf("s"), found(t0)); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []guard.Revocation{
+		{Kind: guard.RevokeUserID, Subject: "00u1", At: t0, Until: t0.Add(time.Hour)},
+		{Kind: guard.RevokeSession, Key: guard.KeyOf("s2"), At: t0, Until: t0.Add(2 * time.Hour)},
+	} {
+		if err := a.Revoke(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := srv.Client()
+	keys, err := c.Keys(ctx, "*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		ttl, err := c.PTTL(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ttl < 0 {
+			t.Errorf("key %q has no TTL", k)
+		} else if ttl > 2*time.Hour+time.Minute {
+			t.Errorf("key %q lives %v, longer than the latest revocation", k, ttl)
+		}
+	}
+}
+
 // TestUnreadableRevocationRefuses: a revocation whose value Redis holds
 // garbled (a corrupted or hostile Redis) still refuses its subject's
 // sessions: what cannot be read fails closed.

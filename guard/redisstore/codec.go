@@ -243,8 +243,10 @@ return 'saved'
 `)
 
 // revokeScript records a revocation, keeping the later At and Until of one
-// already there, forgets a few revocations past their time, deletes the
-// session's entry (a session revocation) and publishes the revocation.
+// already there, forgets a few revocations past their time, makes the hash
+// and its gc set expire with the latest (so that nothing stays for ever in
+// the Redis of an app that stopped), deletes the session's entry (a session
+// revocation) and publishes the revocation.
 //
 //	KEYS: the revocations hash, its gc sorted set, [the session's entry]
 //	ARGV: field, At, Until (µs), TTL (ms), channel or "" (no publishing)
@@ -271,6 +273,9 @@ local curgc = redis.call('ZSCORE', KEYS[2], ARGV[1])
 if not curgc or tonumber(curgc) < gc then
   redis.call('ZADD', KEYS[2], gc, ARGV[1])
 end
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')[2]
+redis.call('PEXPIREAT', KEYS[1], last)
+redis.call('PEXPIREAT', KEYS[2], last)
 if KEYS[3] then
   redis.call('DEL', KEYS[3])
 end

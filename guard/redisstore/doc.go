@@ -30,7 +30,8 @@
 //     Until, by "s:<SHA-256 of the session id, hex>", "u:<Okta user id>" or
 //     "l:<login, lower-cased>", each "<At>:<Until>" in microseconds since
 //     1970 on the guard's clock; {keyPrefix}:revocations:gc orders them by
-//     when (in real time) they may be forgotten.
+//     when (in real time) they may be forgotten. Both expire when the
+//     latest may be forgotten: every key has a TTL.
 //   - {keyPrefix}:alive: written when a store reconnects, to find out whether
 //     Redis takes writes.
 //
