@@ -126,6 +126,41 @@ func TestWrongTypeUnderAnEntryKey(t *testing.T) {
 	}
 }
 
+// TestPrefixesDoNotCollide: two apps whose prefixes differ never share a
+// key or a channel, whatever characters the prefixes hold.
+func TestPrefixesDoNotCollide(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	pairs := [][2]string{{"a{b", "a_b"}, {"{a}", "_a_"}, {"a", "a:b"}, {"a}", "a_"}, {"a{b", "a%7Bb"}}
+	for _, p := range pairs {
+		x, _ := newStore(t, srv, p[0])
+		y, _ := newStore(t, srv, p[1])
+		if err := x.Save(ctx, guard.KeyOf("s"+p[0]), found(t0)); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := y.Load(ctx, guard.KeyOf("s"+p[0])); ok {
+			t.Errorf("prefixes %q and %q share entries", p[0], p[1])
+		}
+		wy := watch(t, y)
+		other, _ := newStore(t, srv, p[1])
+		r := guard.Revocation{Kind: guard.RevokeUserID, Subject: "u" + p[0], At: t0, Until: t0.Add(time.Hour)}
+		if err := x.Revoke(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		// Redis delivers a subscriber's messages in order: once y has one
+		// published after x's, it would have had x's.
+		marker := guard.Revocation{Kind: guard.RevokeUserID, Subject: "marker" + p[1], At: t0, Until: t0.Add(time.Hour)}
+		if err := other.Revoke(ctx, marker); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "y given a revocation of its prefix", func() bool { return wy.has(marker) })
+		late, _ := newStore(t, srv, p[1]) // loads the revocations of its prefix
+		if wl := watch(t, late); wy.has(r) || wl.has(r) {
+			t.Errorf("prefixes %q and %q share revocations", p[0], p[1])
+		}
+	}
+}
+
 // TestEveryKeyExpires: every key a store writes has a TTL, so that an app
 // that stops leaves nothing in Redis for ever.
 func TestEveryKeyExpires(t *testing.T) {

@@ -106,7 +106,8 @@ type Store struct {
 var _ guard.Store = (*Store)(nil)
 
 // New returns a store in rdb under keyPrefix (DefaultPrefix when empty; any
-// brace is replaced with '_', so that the prefix makes one hash tag). Guards
+// brace is written %7B or %7D, and '%' %25, so that the prefix makes one
+// hash tag and two prefixes never share a key). Guards
 // whose stores share a Redis and a key prefix share their sessions'
 // answers and revocations. New starts the store's subscription in the
 // background; Close stops it. rdb stays the caller's to close.
@@ -114,7 +115,7 @@ func New(rdb redis.UniversalClient, keyPrefix string, opts ...Option) *Store {
 	if keyPrefix == "" {
 		keyPrefix = DefaultPrefix
 	}
-	keyPrefix = strings.NewReplacer("{", "_", "}", "_").Replace(keyPrefix)
+	keyPrefix = strings.NewReplacer("%", "%25", "{", "%7B", "}", "%7D").Replace(keyPrefix)
 	s := &Store{
 		rdb:      rdb,
 		keys:     newKeys(keyPrefix),
