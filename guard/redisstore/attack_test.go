@@ -6,11 +6,14 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/oktasessions/okta-session-go/guard"
+	"github.com/oktasessions/okta-session-go/guard/redisstore"
 	"github.com/oktasessions/okta-session-go/internal/redistest"
 	"github.com/redis/go-redis/v9"
 )
@@ -210,5 +213,31 @@ func TestUnreadableRevocationRefuses(t *testing.T) {
 		if err := a.Save(ctx, guard.KeyOf("s"), found(t0)); !errors.Is(err, guard.ErrRevoked) {
 			t.Errorf("Save under the revocation %q: %v, want ErrRevoked", v, err)
 		}
+	}
+}
+
+// TestHugeValueUnderAnEntryKey: a huge value under an entry's key (a
+// corrupted or hostile Redis) fails its Load without reading it: the store
+// neither takes it for a lost Redis nor allocates its size.
+func TestHugeValueUnderAnEntryKey(t *testing.T) {
+	srv := redistest.Start(t)
+	a, logs := newStore(t, srv, "app")
+	ctx := context.Background()
+	huge := "1|9999999999999999|1|" + strings.Repeat("x", 16<<20)
+	if err := srv.Client().Set(ctx, entryKey("s"), huge, time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, ok, err := a.Load(ctx, guard.KeyOf("s"))
+	runtime.ReadMemStats(&after)
+	if ok || err == nil || errors.Is(err, redisstore.ErrUnavailable) {
+		t.Errorf("Load of a huge value: %v, %v", ok, err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("Load of a huge value allocated %d bytes", n)
+	}
+	if !usable(a) || logs.count(slog.LevelWarn) != 0 {
+		t.Errorf("one huge value made the store stop serving:%s", logs)
 	}
 }

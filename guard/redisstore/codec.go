@@ -156,13 +156,23 @@ func encodeEntry(e guard.Entry) ([]byte, error) {
 		}
 		b = append(b, j...)
 	}
+	if len(b) >= maxEntrySize {
+		return nil, errors.New("redisstore: an entry of more than 64 KiB is not shared")
+	}
 	return b, nil
 }
 
 // errBadEntry is returned by Load for a value it cannot read.
 var errBadEntry = errors.New("redisstore: an entry in Redis is malformed")
 
+// maxEntrySize bounds an entry's value: Save does not share a larger one,
+// and Load reads no more (a session takes about 400 bytes).
+const maxEntrySize = 64 << 10
+
 func decodeEntry(raw []byte) (guard.Entry, error) {
+	if len(raw) >= maxEntrySize {
+		return guard.Entry{}, errBadEntry
+	}
 	parts := strings.SplitN(string(raw), "|", 4)
 	if len(parts) != 4 {
 		return guard.Entry{}, errBadEntry

@@ -9,11 +9,12 @@
 //	g, err := guard.New(client, guard.Options{Store: store})
 //
 // A Check that another replica's confirmation answers costs one Redis round
-// trip (one GET): each guard keeps the revocations in memory, which its
-// store loads in full at start and after every reconnection and tells it
-// of as they are published (Redis pub/sub). Saving an answer and recording a revocation are Lua scripts, so
-// that a revocation recorded by any replica refuses, atomically, an answer
-// to a question asked before it.
+// trip (one GETRANGE, which reads no more than an entry may hold, 64 KiB):
+// each guard keeps the revocations in memory, which its store loads in full
+// at start and after every reconnection and tells it of as they are
+// published (Redis pub/sub). Saving an answer and recording a revocation are
+// Lua scripts, so that a revocation recorded by any replica refuses,
+// atomically, an answer to a question asked before it.
 //
 // # What Redis holds
 //

@@ -254,7 +254,8 @@ func (s *Store) usable() error {
 	return ErrUnavailable
 }
 
-// Load implements guard.Store: one GET.
+// Load implements guard.Store: one GETRANGE, which reads at most
+// maxEntrySize bytes (a hostile or corrupted value may be huge).
 func (s *Store) Load(ctx context.Context, key guard.Key) (guard.Entry, bool, error) {
 	if err := s.usable(); err != nil {
 		return guard.Entry{}, false, err
@@ -262,11 +263,11 @@ func (s *Store) Load(ctx context.Context, key guard.Key) (guard.Entry, bool, err
 	var raw []byte
 	err := s.call(ctx, func(ctx context.Context) error {
 		var err error
-		raw, err = s.rdb.Get(ctx, s.keys.entry(key)).Bytes()
+		raw, err = s.rdb.GetRange(ctx, s.keys.entry(key), 0, maxEntrySize-1).Bytes()
 		return err
 	})
 	switch {
-	case errors.Is(err, redis.Nil):
+	case err == nil && len(raw) == 0: // no such key
 		return guard.Entry{}, false, nil
 	case redis.HasErrorPrefix(err, "WRONGTYPE"):
 		return guard.Entry{}, false, errBadEntry // a bad key, not a lost Redis
