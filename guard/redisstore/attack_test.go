@@ -245,3 +245,24 @@ func TestHugeValueUnderAnEntryKey(t *testing.T) {
 		t.Errorf("one huge value made the store stop serving:%s", logs)
 	}
 }
+
+// TestFullRedisStillAnnounces: a full Redis refuses to record a
+// revocation, but the other replicas, which may still read entries from
+// it, are told of it at once (Redis publishes while full).
+func TestFullRedisStillAnnounces(t *testing.T) {
+	srv := redistest.Start(t)
+	a, _ := newStore(t, srv, "app")
+	b, _ := newStore(t, srv, "app")
+	wb := watch(t, b)
+	ctx := context.Background()
+	srv.Fill()
+	r := guard.Revocation{Kind: guard.RevokeSession, Key: guard.KeyOf("s"), At: t0, Until: t0.Add(time.Hour)}
+	if err := a.Revoke(ctx, r); err == nil {
+		t.Error("Revoke in a full Redis: no error")
+	}
+	eventually(t, "the other store given the revocation while Redis is full", func() bool { return wb.has(r) })
+	srv.MakeRoom()
+	eventually(t, "the revocation recorded once Redis has room", func() bool {
+		return srv.Client().HExists(ctx, "{app}:revocations", "s:"+entryKey("s")[len("{app}:e:"):]).Val()
+	})
+}

@@ -122,6 +122,11 @@ func parseSpan(v string) (span, bool) {
 	return span{at, until}, err1 == nil && err2 == nil
 }
 
+// message is a published revocation, as the revoke script writes it.
+func message(field string, sp span) string {
+	return strconv.FormatInt(sp.at, 10) + ":" + strconv.FormatInt(sp.until, 10) + ":" + field
+}
+
 // parseMessage reads a published revocation: "<at>:<until>:<field>".
 func parseMessage(m string) (string, span, bool) {
 	i := strings.IndexByte(m, ':')

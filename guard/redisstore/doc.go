@@ -44,7 +44,8 @@
 // reached, answers too slowly or refuses writes (a full Redis), Load and
 // Save fail at once, without waiting for Redis, and the guard asks Okta
 // itself; Revoke still tries Redis, remembers what it could not record and
-// records it when Redis is back. A store reconnects in the background,
+// records it when Redis is back (a Redis that answers but refuses the
+// script, a full one, is still asked to publish it at once). A store reconnects in the background,
 // loads the revocations again (a restarted Redis without persistence has
 // lost them: the store records again those it knows), and only then serves
 // Load again. It logs one Warn record when it loses Redis and one Info

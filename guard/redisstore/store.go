@@ -339,9 +339,7 @@ func (s *Store) Revoke(ctx context.Context, r guard.Revocation) error {
 	done := make(chan error, 1)
 	go func() {
 		defer s.recording.Done()
-		err := s.call(context.WithoutCancel(ctx), func(ctx context.Context) error {
-			return s.record(ctx, s.rdb, f, sp, true)
-		})
+		err := s.recordNow(context.WithoutCancel(ctx), f, sp)
 		if err != nil {
 			s.down(err)
 		}
@@ -356,6 +354,21 @@ func (s *Store) Revoke(ctx context.Context, r guard.Revocation) error {
 	case <-ctx.Done():
 		return fmt.Errorf("redisstore: revoke: %w", ctx.Err())
 	}
+}
+
+// recordNow records and publishes a revocation for Revoke. When Redis
+// answers the script with an error (a full Redis refuses it), it still
+// publishes the revocation, which Redis allows, so that the other replicas
+// refuse its sessions at once; the store records it once Redis is usable.
+func (s *Store) recordNow(ctx context.Context, f string, sp span) error {
+	err := s.call(ctx, func(ctx context.Context) error { return s.record(ctx, s.rdb, f, sp, true) })
+	var reply redis.Error
+	if errors.As(err, &reply) {
+		_ = s.call(ctx, func(ctx context.Context) error {
+			return s.rdb.Publish(ctx, s.keys.channel, message(f, sp)).Err()
+		})
+	}
+	return err
 }
 
 // record runs the revoke script for one revocation on c (the client or a
