@@ -201,6 +201,42 @@ func TestEveryKeyExpires(t *testing.T) {
 	}
 }
 
+// TestCloseWhileRedisHangs: Close returns within a few timeouts while Redis
+// answers nothing, with a revocation being recorded, and leaves no
+// goroutine of the store behind, with a client whose context deadlines
+// reach the socket or not.
+func TestCloseWhileRedisHangs(t *testing.T) {
+	for _, inSocket := range []bool{true, false} {
+		name := map[bool]string{true: "ContextTimeoutEnabled", false: "without ContextTimeoutEnabled"}[inSocket]
+		t.Run(name, func(t *testing.T) {
+			srv := redistest.Start(t)
+			before := runtime.NumGoroutine()
+			rdb := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: inSocket, MaxRetries: -1,
+				ReadTimeout: 2 * testTimeout})
+			logs := &records{}
+			a := redisstore.New(rdb, "app", fast(logs)...)
+			eventually(t, "store usable", func() bool { return usable(a) })
+			srv.Pause(time.Second)
+			_, _, _ = a.Load(context.Background(), guard.KeyOf("s"))
+			// A Revoke whose caller gave up leaves its script in flight.
+			gone, cancel := context.WithCancel(context.Background())
+			cancel()
+			_ = a.Revoke(gone, guard.Revocation{Kind: guard.RevokeUserID, Subject: "u", At: t0, Until: t0.Add(time.Hour)})
+			start := time.Now()
+			if err := a.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if d := time.Since(start); d > 3*testTimeout {
+				t.Errorf("Close took %v with a %v timeout", d, testTimeout)
+			}
+			_ = rdb.Close()
+			eventually(t, "goroutines back to their number before the store", func() bool {
+				return runtime.NumGoroutine() <= before
+			})
+		})
+	}
+}
+
 // TestUnreadableRevocationRefuses: a revocation whose value Redis holds
 // garbled (a corrupted or hostile Redis) still refuses its subject's
 // sessions: what cannot be read fails closed.
