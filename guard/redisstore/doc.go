@@ -64,6 +64,19 @@
 // keeps its own list. It forgets those past their Until by the latest time
 // the guard gave it, so that one Redis forgot in time is not brought back.
 //
+// The times of entries and revocations are those of the guard that wrote
+// them, judged by the clocks of the others: replicas' clocks must agree to
+// within a few seconds (guard.CreationSkew). One that runs ahead makes the
+// others trust its answers for MaxStale plus the difference (and keep them
+// against newer ones), one that runs behind makes its revocations miss the
+// sessions created in the last moments before them.
+//
+// Whoever can write to Redis can make the guards accept any cookie as any
+// user's session: the values carry no secret that would let a guard check
+// them. A value the store cannot read fails its Load alone (the guard asks
+// Okta); a revocation the save script cannot read refuses every session of
+// its subject.
+//
 // Load fails (the guard then asks Okta) from the moment any call fails
 // until the subscription's goroutine has checked that Redis takes writes
 // and loaded the revocations again: the guard judges an entry from Redis
