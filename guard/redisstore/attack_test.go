@@ -302,3 +302,72 @@ func TestFullRedisStillAnnounces(t *testing.T) {
 		return srv.Client().HExists(ctx, "{app}:revocations", "s:"+entryKey("s")[len("{app}:e:"):]).Val()
 	})
 }
+
+// faultHook fails a client's scripts while failScripts is set; once
+// holdNext is set it holds the next script until release is closed (closing
+// holding), failing the others meanwhile: a Redis whose faults come and go.
+type faultHook struct {
+	failScripts, holdNext, busy *atomic.Bool
+	holding, release            chan struct{}
+}
+
+func newFaultHook() faultHook {
+	return faultHook{failScripts: new(atomic.Bool), holdNext: new(atomic.Bool), busy: new(atomic.Bool),
+		holding: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (h faultHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h faultHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if name := cmd.Name(); name != "evalsha" && name != "eval" {
+			return next(ctx, cmd)
+		}
+		switch {
+		case h.holdNext.CompareAndSwap(true, false):
+			h.busy.Store(true)
+			close(h.holding)
+			select {
+			case <-h.release:
+			case <-ctx.Done():
+			}
+			h.busy.Store(false)
+		case h.failScripts.Load() || h.busy.Load():
+			err := errors.New("test: the script failed")
+			cmd.SetErr(err)
+			return err
+		}
+		return next(ctx, cmd)
+	}
+}
+func (h faultHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// TestRevokeFailingDuringReconnection: a revocation that Redis failed to
+// record while the store, after an earlier failure, was recording again
+// those Redis lacked, is recorded once Redis works: the store does not take
+// the end of that reconnection for a usable Redis.
+func TestRevokeFailingDuringReconnection(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client()
+	h := newFaultHook()
+	rdb.AddHook(h)
+	a, _ := newStoreOn(t, rdb, "app", redisstore.WithTimeout(time.Second))
+	ctx := context.Background()
+	h.failScripts.Store(true)
+	first := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00uFirst", At: t0, Until: t0.Add(time.Hour)}
+	if err := a.Revoke(ctx, first); err == nil {
+		t.Fatal("Revoke with failing scripts: no error")
+	}
+	h.holdNext.Store(true)
+	h.failScripts.Store(false)
+	<-h.holding // the store is recording first again
+	r := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00u1", At: t0, Until: t0.Add(time.Hour)}
+	if err := a.Revoke(ctx, r); err == nil {
+		t.Fatal("Revoke while Redis fails: no error")
+	}
+	close(h.release)
+	eventually(t, "the revocation recorded", func() bool {
+		return srv.Client().HExists(ctx, "{app}:revocations", "u:00u1").Val()
+	})
+}

@@ -94,6 +94,7 @@ type Store struct {
 	closed   error         // ErrClosed after Close; ErrNoClient without a client
 	ps       *redis.PubSub // the current subscription
 	lost     bool          // a Warn was logged and no Info since
+	losses   uint64        // how many times Redis was counted as lost
 	watchers map[*func(guard.Revocation)]struct{}
 	known    map[string]span // revocations by field, to record them again
 
@@ -189,47 +190,6 @@ func (s *Store) call(ctx context.Context, f func(context.Context) error) error {
 	}
 }
 
-// failed notes that a Redis call under ctx failed with err: unless the
-// caller gave up (ctx ended), the store has lost Redis until its
-// subscription's goroutine finds it usable again.
-func (s *Store) failed(ctx context.Context, err error) {
-	if ctx.Err() != nil {
-		return
-	}
-	s.down(err)
-}
-
-// down marks the store as not serving Load and Save, and logs the loss once.
-func (s *Store) down(err error) {
-	s.ready.Store(false)
-	s.mu.Lock()
-	warn := !s.lost && s.closed == nil
-	s.lost = true
-	s.mu.Unlock()
-	if warn {
-		s.log.LogAttrs(context.Background(), slog.LevelWarn,
-			"redisstore: lost Redis; the guard asks Okta until it is back",
-			slog.String("prefix", s.keys.prefix), slog.String("error", err.Error()))
-	}
-}
-
-// up marks the store as serving again, and logs the return once.
-func (s *Store) up() {
-	s.mu.Lock()
-	if s.closed != nil {
-		s.mu.Unlock()
-		return
-	}
-	info := s.lost
-	s.lost = false
-	s.ready.Store(true)
-	s.mu.Unlock()
-	if info {
-		s.log.LogAttrs(context.Background(), slog.LevelInfo,
-			"redisstore: Redis is back", slog.String("prefix", s.keys.prefix))
-	}
-}
-
 // saw notes a time on the guard's clock (µs).
 func (s *Store) saw(t int64) {
 	for {
@@ -238,20 +198,6 @@ func (s *Store) saw(t int64) {
 			return
 		}
 	}
-}
-
-// usable returns nil when Load and Save may use Redis.
-func (s *Store) usable() error {
-	if s.ready.Load() {
-		return nil
-	}
-	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if closed != nil {
-		return closed
-	}
-	return ErrUnavailable
 }
 
 // Load implements guard.Store: one GETRANGE, which reads at most

@@ -63,10 +63,13 @@ func (s *Store) subscribe(ctx context.Context) error {
 	pinged := false
 	for {
 		if !s.ready.Load() {
+			since := s.lossCount()
 			if err := s.resync(ctx); err != nil {
 				return err
 			}
-			s.up()
+			// Unless a call failed meanwhile: then the store stays lost,
+			// and resyncs again after the wait below.
+			s.up(since)
 		}
 		wait := s.retry
 		if pinged {
