@@ -8,6 +8,7 @@ import (
 	"net"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -370,4 +371,80 @@ func TestRevokeFailingDuringReconnection(t *testing.T) {
 	eventually(t, "the revocation recorded", func() bool {
 		return srv.Client().HExists(ctx, "{app}:revocations", "u:00u1").Val()
 	})
+}
+
+// scanHook holds a client's first HSCAN, once Redis answered it, until
+// release is closed (closing scanning first).
+type scanHook struct {
+	once              *sync.Once
+	scanning, release chan struct{}
+}
+
+func (h scanHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h scanHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if cmd.Name() == "hscan" {
+			h.once.Do(func() { close(h.scanning); <-h.release })
+		}
+		return err
+	}
+}
+func (h scanHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// TestRevocationWhileLoading: revocations recorded before a starting store
+// loads them, and between its HSCAN's answer and the end of its load, all
+// reach its Watch functions (it subscribes before loading).
+func TestRevocationWhileLoading(t *testing.T) {
+	srv := redistest.Start(t)
+	b, _ := newStore(t, srv, "app")
+	ctx := context.Background()
+	before := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00uBefore", At: t0, Until: t0.Add(time.Hour)}
+	if err := b.Revoke(ctx, before); err != nil {
+		t.Fatal(err)
+	}
+	rdb := srv.Client()
+	h := scanHook{once: new(sync.Once), scanning: make(chan struct{}), release: make(chan struct{})}
+	rdb.AddHook(h)
+	a := redisstore.New(rdb, "app", redisstore.WithTimeout(time.Second), redisstore.WithRetry(5*time.Millisecond))
+	t.Cleanup(func() { _ = a.Close() })
+	<-h.scanning // subscribed, loading
+	during := guard.Revocation{Kind: guard.RevokeUserID, Subject: "00uDuring", At: t0, Until: t0.Add(time.Hour)}
+	if err := b.Revoke(ctx, during); err != nil {
+		t.Fatal(err)
+	}
+	close(h.release)
+	wa := watch(t, a)
+	eventually(t, "the starting store given both revocations", func() bool { return wa.has(before) && wa.has(during) })
+}
+
+// TestReconnectingStoreLearnsWhatItMissed: a store cut off from Redis while
+// another records a revocation is given it when it reconnects, and serves
+// no Load meanwhile.
+func TestReconnectingStoreLearnsWhatItMissed(t *testing.T) {
+	srv := redistest.Start(t)
+	var refuse atomic.Bool
+	a, _ := newStoreOn(t, gatedClient(t, srv, &refuse), "app")
+	b, _ := newStore(t, srv, "app")
+	wa := watch(t, a)
+	ctx := context.Background()
+	refuse.Store(true)
+	if err := srv.Client().Do(ctx, "client", "kill", "type", "pubsub").Err(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the cut-off store failing", func() bool { return !usable(a) })
+	r := guard.Revocation{Kind: guard.RevokeLogin, Subject: "ann@example.com", At: t0, Until: t0.Add(time.Hour)}
+	if err := b.Revoke(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if wa.has(r) || usable(a) {
+		t.Fatal("the cut-off store heard of the revocation or served Load")
+	}
+	refuse.Store(false)
+	eventually(t, "the store back", func() bool { return usable(a) })
+	if !wa.has(r) {
+		t.Error("the store served Load again before giving its Watch functions the revocation it missed")
+	}
 }
