@@ -43,13 +43,16 @@
 // Every Redis call is bounded in time (WithTimeout). While Redis cannot be
 // reached, answers too slowly or refuses writes (a full Redis), Load and
 // Save fail at once, without waiting for Redis, and the guard asks Okta
-// itself; Revoke still tries Redis, remembers what it could not record and
-// records it when Redis is back (a Redis that answers but refuses the
-// script, a full one, is still asked to publish it at once). A store reconnects in the background,
-// loads the revocations again (a restarted Redis without persistence has
-// lost them: the store records again those it knows), and only then serves
-// Load again. It logs one Warn record when it loses Redis and one Info
-// record when Redis is back.
+// itself; Revoke still tries Redis (under a context of its own, so that a
+// caller that gives up does not leave the revocation out), remembers what
+// it could not record and records it when Redis is back (a Redis that
+// answers but refuses the script, a full one, is still asked to publish it
+// at once). A store reconnects in the background, loads the revocations
+// again (a restarted Redis without persistence has lost them: the store
+// records again those it knows), and only then serves Load again, unless a
+// call failed meanwhile. It logs one Warn record when it loses Redis and
+// one Info record when Redis is back. A key of the wrong type or a value
+// that cannot be read is not a lost Redis: it fails that Load alone.
 //
 // # Decisions
 //
