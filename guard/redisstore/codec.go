@@ -122,6 +122,11 @@ func parseSpan(v string) (span, bool) {
 	return span{at, until}, err1 == nil && err2 == nil
 }
 
+// message is a published revocation, as the revoke script writes it.
+func message(field string, sp span) string {
+	return strconv.FormatInt(sp.at, 10) + ":" + strconv.FormatInt(sp.until, 10) + ":" + field
+}
+
 // parseMessage reads a published revocation: "<at>:<until>:<field>".
 func parseMessage(m string) (string, span, bool) {
 	i := strings.IndexByte(m, ':')
@@ -156,13 +161,23 @@ func encodeEntry(e guard.Entry) ([]byte, error) {
 		}
 		b = append(b, j...)
 	}
+	if len(b) >= maxEntrySize {
+		return nil, errors.New("redisstore: an entry of more than 64 KiB is not shared")
+	}
 	return b, nil
 }
 
 // errBadEntry is returned by Load for a value it cannot read.
 var errBadEntry = errors.New("redisstore: an entry in Redis is malformed")
 
+// maxEntrySize bounds an entry's value: Save does not share a larger one,
+// and Load reads no more (a session takes about 400 bytes).
+const maxEntrySize = 64 << 10
+
 func decodeEntry(raw []byte) (guard.Entry, error) {
+	if len(raw) >= maxEntrySize {
+		return guard.Entry{}, errBadEntry
+	}
 	parts := strings.SplitN(string(raw), "|", 4)
 	if len(parts) != 4 {
 		return guard.Entry{}, errBadEntry
@@ -211,7 +226,9 @@ func saveArgs(key guard.Key, e guard.Entry, value []byte, ttl time.Duration) []a
 }
 
 // saveScript saves an entry unless a revocation covers it
-// (guard.Revocation.Covers) or an entry asked later is there.
+// (guard.Revocation.Covers; one whose value it cannot read covers every
+// session of its subject) or an entry asked later is there. A key of
+// another type under the entry's name is replaced.
 //
 //	KEYS: the entry, the revocations hash
 //	ARGV: value, TTL (ms), AskedAt, the session's field, its user's field or
@@ -226,12 +243,12 @@ for i = 5, 6 do
   if ARGV[i] ~= '' then
     local v = redis.call('HGET', KEYS[2], ARGV[i])
     local at = v and tonumber(string.match(v, '^(%-?%d+):'))
-    if at and (asked <= at or ARGV[7] == '' or tonumber(ARGV[7]) <= at) then
+    if v and (not at or asked <= at or ARGV[7] == '' or tonumber(ARGV[7]) <= at) then
       return 'revoked'
     end
   end
 end
-local old = redis.call('GET', KEYS[1])
+local old = redis.call('TYPE', KEYS[1]).ok == 'string' and redis.call('GET', KEYS[1])
 local oldAsked = old and tonumber(string.match(old, '^(%-?%d+)|'))
 if oldAsked and oldAsked > asked then
   return 'kept'
@@ -241,8 +258,10 @@ return 'saved'
 `)
 
 // revokeScript records a revocation, keeping the later At and Until of one
-// already there, forgets a few revocations past their time, deletes the
-// session's entry (a session revocation) and publishes the revocation.
+// already there, forgets a few revocations past their time, makes the hash
+// and its gc set expire with the latest (so that nothing stays for ever in
+// the Redis of an app that stopped), deletes the session's entry (a session
+// revocation) and publishes the revocation.
 //
 //	KEYS: the revocations hash, its gc sorted set, [the session's entry]
 //	ARGV: field, At, Until (µs), TTL (ms), channel or "" (no publishing)
@@ -269,6 +288,9 @@ local curgc = redis.call('ZSCORE', KEYS[2], ARGV[1])
 if not curgc or tonumber(curgc) < gc then
   redis.call('ZADD', KEYS[2], gc, ARGV[1])
 end
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')[2]
+redis.call('PEXPIREAT', KEYS[1], last)
+redis.call('PEXPIREAT', KEYS[2], last)
 if KEYS[3] then
   redis.call('DEL', KEYS[3])
 end

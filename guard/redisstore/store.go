@@ -87,15 +87,16 @@ type Store struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the subscription's goroutine has ended
 
-	delivering sync.RWMutex // held for reading while Watch functions run
+	delivering sync.RWMutex   // held for reading while Watch functions run
+	recording  sync.WaitGroup // Revoke's scripts in flight, which Close waits for
 
 	mu       sync.Mutex
 	closed   error         // ErrClosed after Close; ErrNoClient without a client
 	ps       *redis.PubSub // the current subscription
 	lost     bool          // a Warn was logged and no Info since
+	losses   uint64        // how many times Redis was counted as lost
 	watchers map[*func(guard.Revocation)]struct{}
 	known    map[string]span // revocations by field, to record them again
-	pending  bool            // a revocation is in known but maybe not in Redis
 
 	// seen is the latest time on the guard's clock the store was given (an
 	// entry's AskedAt, a revocation's At), in microseconds: the store tells
@@ -106,7 +107,8 @@ type Store struct {
 var _ guard.Store = (*Store)(nil)
 
 // New returns a store in rdb under keyPrefix (DefaultPrefix when empty; any
-// brace is replaced with '_', so that the prefix makes one hash tag). Guards
+// brace is written %7B or %7D, and '%' %25, so that the prefix makes one
+// hash tag and two prefixes never share a key). Guards
 // whose stores share a Redis and a key prefix share their sessions'
 // answers and revocations. New starts the store's subscription in the
 // background; Close stops it. rdb stays the caller's to close.
@@ -114,7 +116,7 @@ func New(rdb redis.UniversalClient, keyPrefix string, opts ...Option) *Store {
 	if keyPrefix == "" {
 		keyPrefix = DefaultPrefix
 	}
-	keyPrefix = strings.NewReplacer("{", "_", "}", "_").Replace(keyPrefix)
+	keyPrefix = strings.NewReplacer("%", "%25", "{", "%7B", "}", "%7D").Replace(keyPrefix)
 	s := &Store{
 		rdb:      rdb,
 		keys:     newKeys(keyPrefix),
@@ -188,47 +190,6 @@ func (s *Store) call(ctx context.Context, f func(context.Context) error) error {
 	}
 }
 
-// failed notes that a Redis call under ctx failed with err: unless the
-// caller gave up (ctx ended), the store has lost Redis until its
-// subscription's goroutine finds it usable again.
-func (s *Store) failed(ctx context.Context, err error) {
-	if ctx.Err() != nil {
-		return
-	}
-	s.down(err)
-}
-
-// down marks the store as not serving Load and Save, and logs the loss once.
-func (s *Store) down(err error) {
-	s.ready.Store(false)
-	s.mu.Lock()
-	warn := !s.lost && s.closed == nil
-	s.lost = true
-	s.mu.Unlock()
-	if warn {
-		s.log.LogAttrs(context.Background(), slog.LevelWarn,
-			"redisstore: lost Redis; the guard asks Okta until it is back",
-			slog.String("prefix", s.keys.prefix), slog.String("error", err.Error()))
-	}
-}
-
-// up marks the store as serving again, and logs the return once.
-func (s *Store) up() {
-	s.mu.Lock()
-	if s.closed != nil {
-		s.mu.Unlock()
-		return
-	}
-	info := s.lost
-	s.lost = false
-	s.ready.Store(true)
-	s.mu.Unlock()
-	if info {
-		s.log.LogAttrs(context.Background(), slog.LevelInfo,
-			"redisstore: Redis is back", slog.String("prefix", s.keys.prefix))
-	}
-}
-
 // saw notes a time on the guard's clock (µs).
 func (s *Store) saw(t int64) {
 	for {
@@ -239,21 +200,8 @@ func (s *Store) saw(t int64) {
 	}
 }
 
-// usable returns nil when Load and Save may use Redis.
-func (s *Store) usable() error {
-	if s.ready.Load() {
-		return nil
-	}
-	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if closed != nil {
-		return closed
-	}
-	return ErrUnavailable
-}
-
-// Load implements guard.Store: one GET.
+// Load implements guard.Store: one GETRANGE, which reads at most
+// maxEntrySize bytes (a hostile or corrupted value may be huge).
 func (s *Store) Load(ctx context.Context, key guard.Key) (guard.Entry, bool, error) {
 	if err := s.usable(); err != nil {
 		return guard.Entry{}, false, err
@@ -261,12 +209,14 @@ func (s *Store) Load(ctx context.Context, key guard.Key) (guard.Entry, bool, err
 	var raw []byte
 	err := s.call(ctx, func(ctx context.Context) error {
 		var err error
-		raw, err = s.rdb.Get(ctx, s.keys.entry(key)).Bytes()
+		raw, err = s.rdb.GetRange(ctx, s.keys.entry(key), 0, maxEntrySize-1).Bytes()
 		return err
 	})
 	switch {
-	case errors.Is(err, redis.Nil):
+	case err == nil && len(raw) == 0: // no such key
 		return guard.Entry{}, false, nil
+	case redis.HasErrorPrefix(err, "WRONGTYPE"):
+		return guard.Entry{}, false, errBadEntry // a bad key, not a lost Redis
 	case err != nil:
 		s.failed(ctx, err)
 		return guard.Entry{}, false, fmt.Errorf("redisstore: load: %w", err)
@@ -311,8 +261,11 @@ func (s *Store) Save(ctx context.Context, key guard.Key, e guard.Entry) error {
 }
 
 // Revoke implements guard.Store: it gives r to this process's Watch
-// functions, then records and publishes it in one script. When Redis fails,
-// the store remembers r and records it once Redis is back.
+// functions, then records and publishes it in one script. The script runs
+// in a goroutine under a context of its own (bounded by WithTimeout), which
+// Revoke waits for until ctx ends: a caller that gives up does not leave r
+// out of Redis. When the script fails, the store remembers r, counts Redis
+// as lost and records r once it is back.
 func (s *Store) Revoke(ctx context.Context, r guard.Revocation) error {
 	f, sp, ok := fieldOf(r)
 	if !ok {
@@ -325,18 +278,43 @@ func (s *Store) Revoke(ctx context.Context, r guard.Revocation) error {
 	}
 	s.saw(sp.at)
 	s.remember(f, sp)
-	s.pending = true
+	s.recording.Add(1) // under s.mu, before Close can wait
 	s.mu.Unlock()
 	s.deliver([]guard.Revocation{r})
 
-	err := s.call(ctx, func(ctx context.Context) error {
-		return s.record(ctx, s.rdb, f, sp, true)
-	})
-	if err != nil {
-		s.failed(ctx, err)
-		return fmt.Errorf("redisstore: revoke: %w", err)
+	done := make(chan error, 1)
+	go func() {
+		defer s.recording.Done()
+		err := s.recordNow(context.WithoutCancel(ctx), f, sp)
+		if err != nil {
+			s.down(err)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("redisstore: revoke: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("redisstore: revoke: %w", ctx.Err())
 	}
-	return nil
+}
+
+// recordNow records and publishes a revocation for Revoke. When Redis
+// answers the script with an error (a full Redis refuses it), it still
+// publishes the revocation, which Redis allows, so that the other replicas
+// refuse its sessions at once; the store records it once Redis is usable.
+func (s *Store) recordNow(ctx context.Context, f string, sp span) error {
+	err := s.call(ctx, func(ctx context.Context) error { return s.record(ctx, s.rdb, f, sp, true) })
+	var reply redis.Error
+	if errors.As(err, &reply) {
+		_ = s.call(ctx, func(ctx context.Context) error {
+			return s.rdb.Publish(ctx, s.keys.channel, message(f, sp)).Err()
+		})
+	}
+	return err
 }
 
 // record runs the revoke script for one revocation on c (the client or a
@@ -353,7 +331,8 @@ func (s *Store) record(ctx context.Context, c redis.Scripter, f string, sp span,
 	return revokeScript.Run(ctx, c, keys, f, sp.at, sp.until, sp.ttlMillis(), pub).Err()
 }
 
-// Close stops the store's subscription; later calls fail with ErrClosed.
+// Close stops the store's subscription and waits for the revocations being
+// recorded (each bounded by WithTimeout); later calls fail with ErrClosed.
 // It does not close the Redis client.
 func (s *Store) Close() error {
 	s.mu.Lock()
@@ -370,5 +349,6 @@ func (s *Store) Close() error {
 		_ = ps.Close() // ends a wait for a message
 	}
 	<-s.done
+	s.recording.Wait() // each bounded by the store's timeout
 	return nil
 }

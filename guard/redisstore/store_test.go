@@ -372,7 +372,7 @@ func TestNilClient(t *testing.T) {
 func TestKeyPrefix(t *testing.T) {
 	srv := redistest.Start(t)
 	ctx := context.Background()
-	for prefix, tag := range map[string]string{"": "{guard}:", "}a{b": "{_a_b}:"} {
+	for prefix, tag := range map[string]string{"": "{guard}:", "}a{b%": "{%7Da%7Bb%25}:"} {
 		s, _ := newStore(t, srv, prefix)
 		if err := s.Save(ctx, guard.KeyOf(prefix), found(t0)); err != nil {
 			t.Fatal(err)

@@ -63,10 +63,13 @@ func (s *Store) subscribe(ctx context.Context) error {
 	pinged := false
 	for {
 		if !s.ready.Load() {
+			since := s.lossCount()
 			if err := s.resync(ctx); err != nil {
 				return err
 			}
-			s.up()
+			// Unless a call failed meanwhile: then the store stays lost,
+			// and resyncs again after the wait below.
+			s.up(since)
 		}
 		wait := s.retry
 		if pinged {
@@ -125,15 +128,15 @@ func (s *Store) resync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Compare every known revocation with what Redis holds, not their
+	// numbers: a Redis restarted empty may hold as many others, which
+	// replicas recorded since.
 	s.mu.Lock()
-	var missing map[string]span
-	if s.pending || len(loaded) < len(s.known) {
-		s.forgetPast()
-		missing = make(map[string]span)
-		for f, sp := range s.known {
-			if have, ok := loaded[f]; !ok || have.merge(sp) != have {
-				missing[f] = sp
-			}
+	s.forgetPast()
+	missing := make(map[string]span)
+	for f, sp := range s.known {
+		if have, ok := loaded[f]; !ok || have.merge(sp) != have {
+			missing[f] = sp
 		}
 	}
 	for f, sp := range loaded {
@@ -145,9 +148,6 @@ func (s *Store) resync(ctx context.Context) error {
 			return err
 		}
 	}
-	s.mu.Lock()
-	s.pending = false
-	s.mu.Unlock()
 	rs := make([]guard.Revocation, 0, len(loaded))
 	for f, sp := range loaded {
 		if r, ok := revocationOf(f, sp); ok {
