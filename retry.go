@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/oktasessions/okta-session-go/internal/retry"
@@ -47,50 +46,29 @@ func (c *APIClient) retries(ctx context.Context, r *call) (*http.Response, error
 	}
 }
 
-// planRetry applies the retry rules to the failed attempt r.attempt, whose
-// error is err: the rules the README states once ("Rate limits and
-// retries"), in code. retryAt is set for a 429, and for a 502, 503 or 504
-// with Retry-After, whether or not the call is retried, and put on an
-// *APIError. The answer behind an *OAuthError (the token request's) is read
-// as the one behind an *APIError; a request that was never sent (its token
-// request failed: !r.lastSent) is retried as an idempotent one.
+// planRetry applies the retry rules (retry.Policy.Plan: the rules the
+// README states once, "Rate limits and retries") to the failed attempt
+// r.attempt, whose error is err, and puts RetryAt on an *APIError. The
+// answer behind an *OAuthError (the token request's) is read as the one
+// behind an *APIError; a request that was never sent (its token request
+// failed: !r.lastSent) is retried as an idempotent one.
 func (c *APIClient) planRetry(ctx context.Context, r *call, err error) retryPlan {
-	now := c.cfg.Clock.Now()
-	var p retryPlan
 	resp, apiErr := answerOf(err)
+	pl := c.retryPolicy().Plan(retry.Failure{Err: err, Answer: resp, Attempt: r.attempt,
+		MaySend: r.idempotent || !r.lastSent, Done: ctx.Err() != nil}, c.cfg.Clock.Now())
+	p := retryPlan{retry: pl.Retry, wait: pl.Wait, retryAt: pl.RetryAt, reason: WaitReason(pl.Reason)}
 	if resp != nil {
 		p.status, p.requestID = resp.StatusCode, serverRequestID(apiErr, err)
-	}
-	sentOrMayHave := r.idempotent || !r.lastSent // !lastSent: the token request failed, the API request never left
-	switch {
-	case p.status == http.StatusTooManyRequests:
-		rl, _ := ParseRateLimit(resp)
-		p.wait, p.retry = c.rateLimitWait(resp, rl, r.attempt, now), true
-		p.retryAt = now.Add(p.wait)
-		p.reason = WaitRateLimit
-		if rl.IsConcurrencyLimit() {
-			p.reason = WaitConcurrencyLimit
-		}
-	case retryableStatus(p.status):
-		p.wait, p.retry, p.reason = c.backoff(r.attempt), sentOrMayHave, WaitServerError
-		if d, ok := retry.After(resp, now); ok {
-			// Retry-After is the least wait; the backoff stays the floor,
-			// so that "Retry-After: 0" cannot make a hot loop.
-			p.wait = max(d, p.wait)
-			p.retryAt = now.Add(p.wait)
-		}
-	case resp == nil && errors.As(err, new(*url.Error)):
-		// A transport failure of the API request, or of the token request
-		// before it (then the API request was never sent).
-		p.wait, p.retry, p.reason = c.backoff(r.attempt), sentOrMayHave || retry.NeverSent(err), WaitTransport
-	}
-	if r.attempt >= c.cfg.MaxRetries || ctx.Err() != nil || p.wait > c.cfg.MaxRetryWait {
-		p.retry = false
 	}
 	if apiErr != nil {
 		apiErr.RetryAt = p.retryAt
 	}
 	return p
+}
+
+// retryPolicy is the client's retry settings.
+func (c *APIClient) retryPolicy() retry.Policy {
+	return retry.Policy{MaxRetries: c.cfg.MaxRetries, MaxWait: c.cfg.MaxRetryWait}
 }
 
 // answerOf returns the answer behind err: that of an *APIError (returned
@@ -119,38 +97,4 @@ func serverRequestID(apiErr *APIError, err error) string {
 		return oauthErr.RequestId
 	}
 	return ""
-}
-
-// retryableStatus reports whether an answer of this status may succeed when
-// tried again: 429 and the gateway errors 502, 503 and 504.
-func retryableStatus(code int) bool {
-	switch code {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-// backoff is the wait before retry number attempt+1 when there is no
-// reset time (see retry.Backoff), capped by MaxRetryWait.
-func (c *APIClient) backoff(attempt int) time.Duration {
-	return retry.Backoff(attempt, c.cfg.MaxRetryWait)
-}
-
-// rateLimitWait is how long to wait after a 429: Retry-After when the answer
-// has it, never less than the backoff (so that "Retry-After: 0" cannot make
-// a hot loop); else until X-Rate-Limit-Reset by the server's Date header (the
-// server's clock) plus a second, or by the local clock when Date is missing
-// or odd; a short backoff for Okta's concurrency limit, whose reset is only
-// an estimate. Reset waits get up to resetJitter added.
-func (c *APIClient) rateLimitWait(resp *http.Response, rl RateLimit, attempt int, now time.Time) time.Duration {
-	if d, ok := retry.After(resp, now); ok {
-		return max(d, c.backoff(attempt)) + retry.Jitter(retry.ResetJitter)
-	}
-	if rl.Reset.IsZero() || rl.IsConcurrencyLimit() {
-		return c.backoff(attempt)
-	}
-	// The backoff is the least wait here too: a reset already past (a
-	// server whose clock lags, or a hostile one) must not make a hot loop.
-	return max(retry.UntilReset(rl.Reset, resp, now)+time.Second, c.backoff(attempt)) + retry.Jitter(retry.ResetJitter)
 }

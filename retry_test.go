@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/oktasessions/okta-session-go/internal/retry"
 	"github.com/stretchr/testify/assert"
 )
@@ -45,7 +46,7 @@ func TestRateLimitWait(t *testing.T) {
 			c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
 			for range 50 {
 				e := answer429(tt.header)
-				got := c.rateLimitWait(e.Response, e.RateLimit, 0, now)
+				got := c.retryPolicy().RateLimitWait(e.Response, httpx.RateLimit(e.RateLimit), 0, now)
 				assert.GreaterOrEqual(t, got, tt.min)
 				assert.LessOrEqual(t, got, tt.max)
 			}
@@ -126,12 +127,12 @@ func TestBackoff(t *testing.T) {
 	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", MaxRetryWait: 2 * time.Second})
 	for attempt, want := range []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 2 * time.Second} {
 		for range 50 {
-			got := c.backoff(attempt)
+			got := c.retryPolicy().Backoff(attempt)
 			assert.GreaterOrEqual(t, got, want/2, "attempt %d", attempt)
 			assert.Less(t, got, want, "attempt %d", attempt)
 		}
 	}
-	assert.LessOrEqual(t, c.backoff(1000), 2*time.Second, "no overflow")
+	assert.LessOrEqual(t, c.retryPolicy().Backoff(1000), 2*time.Second, "no overflow")
 }
 
 func TestNeverSent(t *testing.T) {
@@ -188,4 +189,13 @@ func TestPlanRetry_retryAfterOnGatewayErrors(t *testing.T) {
 		assert.Equal(t, 5*time.Second, p.wait, "status %d", status)
 		assert.Equal(t, now.Add(5*time.Second), p.retryAt)
 	}
+}
+
+// TestWaitReason_isRetrys holds the reasons of a retry's wait to package
+// retry's, which planRetry converts by value.
+func TestWaitReason_isRetrys(t *testing.T) {
+	assert.Equal(t, WaitRateLimit, WaitReason(retry.ReasonRateLimit))
+	assert.Equal(t, WaitConcurrencyLimit, WaitReason(retry.ReasonConcurrencyLimit))
+	assert.Equal(t, WaitServerError, WaitReason(retry.ReasonServerError))
+	assert.Equal(t, WaitTransport, WaitReason(retry.ReasonTransport))
 }
