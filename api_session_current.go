@@ -3,6 +3,8 @@ package okta
 import (
 	"context"
 	"net/http"
+
+	"github.com/oktasessions/okta-session-go/internal/auth"
 )
 
 // currentSessionPath addresses the session of the user whose cookie a call
@@ -83,7 +85,7 @@ func (a *SessionApiService) currentOp(ctx context.Context, op, method, suffix st
 		invalid:    checkSessionCookie(cookie),
 	}
 	if r.invalid == nil {
-		r.cred = sessionCookie{name: cookie.Name, value: cookie.Value} // its secrets() give the cookie
+		r.cred = auth.SessionCookie{Name: cookie.Name, Value: cookie.Value} // its Secrets() give the cookie
 	}
 	return a.client.do(ctx, r)
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/redact"
 )
 
@@ -31,7 +32,7 @@ type call struct {
 	// cred authenticates every attempt. An operation with a credential of
 	// its own sets it (the /me calls: the user's cookie); otherwise prepare
 	// resolves it once per call from the context and the configuration.
-	cred credential
+	cred auth.Credential
 
 	callState
 }
@@ -62,7 +63,7 @@ func (r *call) serverText(s string, limit int) string {
 func (r *call) secrets() []string {
 	s := []string{r.secret, r.answerID()}
 	if r.cred != nil {
-		s = append(s, r.cred.secrets()...)
+		s = append(s, r.cred.Secrets()...)
 	}
 	return s
 }

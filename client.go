@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/oktasessions/okta-session-go/internal/throttle"
 )
@@ -31,8 +32,8 @@ type APIClient struct {
 	base       string         // org URL without a trailing slash
 	httpClient *http.Client
 	userAgent  string
-	apiToken   credential         // from Configuration.APIToken, or nil
-	tokens     *tokenProvider     // the service app's tokens in "PrivateKey" mode, or nil
+	apiToken   auth.Credential    // from Configuration.APIToken, or nil
+	tokens     *auth.Provider     // the service app's tokens in "PrivateKey" mode, or nil
 	throttle   *throttle.Throttle // nil unless MaxConcurrency or RateLimitFloor is set
 }
 
@@ -73,10 +74,10 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 		c.httpClient = httpx.SameOriginOnly(cfg.HTTPClient, c.base)
 	}
 	if cfg.APIToken != "" {
-		c.apiToken = authorization("SSWS " + cfg.APIToken)
+		c.apiToken = auth.Authorization("SSWS " + cfg.APIToken)
 	}
 	if keys != nil && c.cfgErr == nil {
-		c.tokens, c.cfgErr = newTokenProvider(cfg, keys, c.base, c.exchange, c.logTokenFetch)
+		c.tokens, c.cfgErr = c.newTokenProvider(keys)
 	}
 	c.SessionApi = &SessionApiService{client: c}
 	c.UserSessionsApi = &UserSessionsApiService{client: c}

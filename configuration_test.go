@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -112,7 +113,7 @@ func TestNewAPIClient_copiesConfiguration(t *testing.T) {
 	cfg.APIToken = "changed"
 	cfg.AddDefaultHeader("X-Team", "b")
 	assert.Equal(t, "https://acme.okta.com", client.base)
-	assert.Equal(t, authorization("SSWS "+testToken), client.apiToken)
+	assert.Equal(t, auth.Authorization("SSWS "+testToken), client.apiToken)
 	assert.Equal(t, "a", client.cfg.DefaultHeader["X-Team"])
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/oktasessions/okta-session-go/internal/orglink"
 )
@@ -32,7 +33,7 @@ func linkOf(client any) (orglink.Link, error) {
 // that is not positive, is refused before any I/O.
 func (c *APIClient) fetch(ctx context.Context, op, url string, limit int64) ([]byte, error) {
 	var body []byte
-	r := &call{op: op, method: http.MethodGet, url: url, idempotent: true, cred: anonymous{}, invalid: c.checkFetch(url, limit)}
+	r := &call{op: op, method: http.MethodGet, url: url, idempotent: true, cred: auth.Anonymous{}, invalid: c.checkFetch(url, limit)}
 	r.reader = bytesReader(r, limit, &body)
 	_, err := c.do(ctx, r)
 	return body, err

@@ -151,7 +151,7 @@ func (c *APIClient) newRequest(ctx context.Context, r *call) (*http.Request, err
 			req.Header.Set("X-Okta-Retry-For", r.retryFor)
 		}
 	}
-	if err := r.cred.authorize(ctx, req); err != nil {
+	if err := r.cred.Authorize(ctx, req); err != nil {
 		return nil, err
 	}
 	if !r.idempotent || len(req.Header[httpx.HeaderDPoP]) > 0 {

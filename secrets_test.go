@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/redact"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -153,7 +154,7 @@ func TestValidationError_defaultHeaderNameNotPrinted(t *testing.T) {
 }
 
 func TestNewAPIError_hostileServerText(t *testing.T) {
-	cred := authorization("SSWS " + testToken)
+	cred := auth.Authorization("SSWS " + testToken)
 	huge := strings.Repeat("A", 1<<20)
 	tests := []struct {
 		name      string
