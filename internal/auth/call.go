@@ -25,9 +25,9 @@ import (
 type Call struct {
 	p            *Provider
 	tok          *Token // the token of the last attempt
-	sentNonce    string       // the nonce in the last attempt's proof
-	nonceRetried bool         // Repeat has said yes for a DPoP nonce
-	tokenRetried bool         // ... and for a new token
+	sentNonce    string // the nonce in the last attempt's proof
+	nonceRetried bool   // Repeat has said yes for a DPoP nonce
+	tokenRetried bool   // ... and for a new token
 	// sent is every secret the call sent: its tokens and proofs, and the
 	// client assertions and DPoP proofs of the token requests that got
 	// them (an API may echo them as well as a token endpoint may).
