@@ -19,6 +19,7 @@ import (
 	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/dpop"
 	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -301,7 +302,7 @@ func TestAPIError_challenge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := &http.Response{StatusCode: tt.status, Header: http.Header{"Www-Authenticate": tt.challenge}}
-			e := newAPIError(&call{op: "GetSession", cred: auth.Anonymous{}}, resp, nil)
+			e := newAPIError("GetSession", resp, nil, nil)
 			if tt.name == "hostile values" {
 				require.NotNil(t, e.Challenge)
 				assert.LessOrEqual(t, len(e.Challenge.Scope), maxSummaryLen)
@@ -530,7 +531,7 @@ func TestPrivateKeyMode_tokenFetchesLogged(t *testing.T) {
 	require.NoError(t, err)
 	var fetches int
 	for _, rec := range records(t, &buf) {
-		if rec["msg"] == msgTokenFetch {
+		if rec["msg"] == pipeline.MsgTokenFetch {
 			fetches++
 			assert.Equal(t, "DEBUG", rec["level"])
 			assert.Equal(t, org.srv.URL+auth.TokenPath, rec["endpoint"])

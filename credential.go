@@ -3,28 +3,10 @@ package okta
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/oktasessions/okta-session-go/internal/auth"
 	"golang.org/x/oauth2"
 )
-
-// repeats is the credential's stage between the retries: it sends r, and
-// again at once while the credential asks for it (see call.again).
-func (c *APIClient) repeats(ctx context.Context, r *call) (*http.Response, error) {
-	resp, err := c.throttling(ctx, r)
-	for r.again(ctx, resp, err) {
-		resp, err = c.throttling(ctx, r)
-	}
-	return resp, err
-}
-
-// again reports whether to send r again at once after the answer resp (nil
-// when none came) and err, and counts the repeat (see auth.Again, which the
-// token request shares).
-func (r *call) again(ctx context.Context, resp *http.Response, err error) bool {
-	return auth.Again(ctx, r.cred, resp, err, &r.repeats)
-}
 
 // credential returns the credential of a call: the context's if it has one
 // (ContextOAuth2, then ContextAccessToken, then ContextAPIKey), else the

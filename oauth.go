@@ -9,6 +9,7 @@ import (
 
 	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 )
 
 // The token provider of "PrivateKey" mode lives in internal/auth; this is
@@ -39,13 +40,27 @@ func (c *APIClient) newTokenProvider(keys *serviceAppKeys) (*auth.Provider, erro
 // (auth.MaxTokenBody), and records it in the log. It runs inside the
 // attempt of the API call that needs the token.
 func (c *APIClient) sendToken(ctx context.Context, g *auth.Grant) (*http.Response, error) {
-	r := &call{method: http.MethodPost, url: g.TokenURL(), cred: g, idempotent: true}
-	read := func(resp *http.Response, body *httpx.CappedBody) error { return g.Read(resp, body, r.readError) }
-	r.reader = &answerReader{okLimit: auth.MaxTokenBody, errLimit: auth.MaxTokenBody, ok: read, fail: read}
+	r := &pipeline.Call{Method: http.MethodPost, URL: g.TokenURL(), Cred: g, Idempotent: true}
+	read := func(resp *http.Response, body *httpx.CappedBody) error {
+		return g.Read(resp, body, func(resp *http.Response, err error) error { return c.pipe.ReadError(r, resp, err) })
+	}
+	r.Reader = &pipeline.Reader{OKLimit: auth.MaxTokenBody, ErrLimit: auth.MaxTokenBody, OK: read, Fail: read}
 	start := time.Now()
-	resp, err := c.exchange(ctx, r)
-	c.logTokenFetch(ctx, r.url, time.Since(start), err)
+	resp, err := c.pipe.Exchange(ctx, r)
+	c.logTokenFetch(ctx, r.URL, time.Since(start), err)
 	return resp, err
+}
+
+// logTokenFetch records a token request to endpoint that took took and
+// ended with err (see pipeline.LogTokenFetch), with the status and OAuth
+// error code of err's *OAuthError.
+func (c *APIClient) logTokenFetch(ctx context.Context, endpoint string, took time.Duration, err error) {
+	var oe *OAuthError
+	status, code := 0, ""
+	if errors.As(err, &oe) {
+		status, code = oe.StatusCode, oe.ErrorCode
+	}
+	c.pipe.LogTokenFetch(ctx, endpoint, took, err, status, code)
 }
 
 // newTokenError is auth.Config.NewError: an *OAuthError.
