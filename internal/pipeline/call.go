@@ -46,7 +46,7 @@ type state struct {
 	body     []byte    // Payload as JSON, or nil
 	deadline time.Time // end of the whole call: Timeout or the context's deadline
 	attempt  int       // 0 for the first try; the retries so far
-	repeats  int       // attempts repeated at once after a 401 (see repeats), not retries
+	repeats  int       // attempts repeated at once after a 401 (see repeats, auth.Again), not retries
 	sends    int       // attempts sent: retries and repeats, not those whose token fetch failed
 	lastSent bool      // whether the latest attempt reached the HTTP client
 	retryFor string    // X-Okta-Request-Id of the answer being retried, or ""
