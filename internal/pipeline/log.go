@@ -82,7 +82,7 @@ func (p *Pipeline) endAttempt(ctx context.Context, r *Call, resp *http.Response,
 	if !debug && p.Observer == nil {
 		return
 	}
-	info := AttemptEvent{Op: r.Op, Method: r.Method, Attempt: r.sends, Outcome: p.outcome(err),
+	info := AttemptEvent{Op: r.Op, Method: r.Method, Attempt: r.sends, Outcome: p.Outcome(err),
 		Duration: time.Since(start), RateLimitRemaining: -1}
 	if resp != nil {
 		info.StatusCode = resp.StatusCode
@@ -116,9 +116,6 @@ func (p *Pipeline) endAttempt(ctx context.Context, r *Call, resp *http.Response,
 	}
 	p.Logger.LogAttrs(ctx, slog.LevelDebug, MsgAttempt, attrs...)
 }
-
-// outcome is err's Outcome ("ok" for nil).
-func (p *Pipeline) outcome(err error) string { return p.Outcome(err) }
 
 // retrying reports the wait before the retry of r that plan calls for: one
 // Warn record and Observer.OnWait.
@@ -166,7 +163,7 @@ func (p *Pipeline) waiting(ctx context.Context, w WaitEvent, more ...slog.Attr) 
 // endCall reports a call of r that started at start and returns resp and
 // err to Observer.OnCall. Do calls it only when an Observer is set.
 func (p *Pipeline) endCall(r *Call, start time.Time, resp *http.Response, err error) {
-	info := CallEvent{Op: r.Op, Outcome: p.outcome(err), Sends: r.sends, Duration: time.Since(start)}
+	info := CallEvent{Op: r.Op, Outcome: p.Outcome(err), Sends: r.sends, Duration: time.Since(start)}
 	if resp != nil {
 		info.StatusCode = resp.StatusCode
 	}
@@ -188,7 +185,7 @@ func (p *Pipeline) gaveUp(ctx context.Context, r *Call, plan Plan, err error) {
 		slog.String("reason", string(plan.Reason)),
 		slog.Int("attempts", r.sends),
 		slog.Int("status", plan.Status),
-		slog.String("outcome", p.outcome(err)),
+		slog.String("outcome", p.Outcome(err)),
 		slog.String("error", err.Error()),
 	)
 }
@@ -235,7 +232,7 @@ func (p *Pipeline) LogTokenFetch(ctx context.Context, endpoint string, took time
 		if isOAuth {
 			attrs = append(attrs, slog.Int("status", status), slog.String("error_code", knownOAuthCode(code)))
 		}
-		attrs = append(attrs, slog.String("outcome", p.outcome(err)))
+		attrs = append(attrs, slog.String("outcome", p.Outcome(err)))
 	}
 	p.Logger.LogAttrs(ctx, level, MsgTokenFetch, attrs...)
 }
