@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 )
 
 // SessionApi is the set of Session operations. *SessionApiService implements
@@ -65,15 +67,15 @@ const sessionsPath = "/api/v1/sessions"
 // See https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Session/#tag/Session/operation/createSession.
 func (a *SessionApiService) CreateSession(ctx context.Context, body CreateSessionRequest) (Session, *http.Response, error) {
 	var s Session
-	resp, err := a.client.do(ctx, &call{
-		op:         "CreateSession",
-		method:     http.MethodPost,
-		url:        a.client.base + sessionsPath,
-		payload:    body,
-		out:        &s,
-		secret:     body.SessionToken,
-		sswsOrNone: true,
-		invalid:    checkCredential("sessionToken", body.SessionToken),
+	resp, err := a.client.do(ctx, &pipeline.Call{
+		Op:         "CreateSession",
+		Method:     http.MethodPost,
+		URL:        a.client.base + sessionsPath,
+		Payload:    body,
+		Out:        &s,
+		Secret:     body.SessionToken,
+		SSWSOrNone: true,
+		Invalid:    checkCredential("sessionToken", body.SessionToken),
 	})
 	return s, resp, err
 }
@@ -114,15 +116,15 @@ func (a *SessionApiService) EndSession(ctx context.Context, sessionId string) (*
 // sessionOp runs an operation on /api/v1/sessions/{sessionId}{suffix}. The ID
 // is always one escaped path segment.
 func (a *SessionApiService) sessionOp(ctx context.Context, op, method, sessionId, suffix string, out *Session) (*http.Response, error) {
-	return a.client.do(ctx, &call{
-		op:         op,
-		method:     method,
-		url:        a.client.base + sessionsPath + "/" + url.PathEscape(sessionId) + suffix,
-		out:        out,
-		wantID:     sessionId,
-		secret:     sessionId,
-		idempotent: true,
-		invalid:    checkSessionID(sessionId),
+	return a.client.do(ctx, &pipeline.Call{
+		Op:         op,
+		Method:     method,
+		URL:        a.client.base + sessionsPath + "/" + url.PathEscape(sessionId) + suffix,
+		Out:        outOf(out),
+		WantID:     sessionId,
+		Secret:     sessionId,
+		Idempotent: true,
+		Invalid:    checkSessionID(sessionId),
 	})
 }
 

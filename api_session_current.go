@@ -3,6 +3,9 @@ package okta
 import (
 	"context"
 	"net/http"
+
+	"github.com/oktasessions/okta-session-go/internal/auth"
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 )
 
 // currentSessionPath addresses the session of the user whose cookie a call
@@ -74,16 +77,16 @@ func (a *SessionApiService) CloseCurrentSession(ctx context.Context, cookie *htt
 // currentOp runs an operation on /api/v1/sessions/me{suffix} with the user's
 // cookie as its only credential.
 func (a *SessionApiService) currentOp(ctx context.Context, op, method, suffix string, cookie *http.Cookie, out *Session) (*http.Response, error) {
-	r := &call{
-		op:         op,
-		method:     method,
-		url:        a.client.base + currentSessionPath + suffix,
-		out:        out,
-		idempotent: true,
-		invalid:    checkSessionCookie(cookie),
+	r := &pipeline.Call{
+		Op:         op,
+		Method:     method,
+		URL:        a.client.base + currentSessionPath + suffix,
+		Out:        outOf(out),
+		Idempotent: true,
+		Invalid:    checkSessionCookie(cookie),
 	}
-	if r.invalid == nil {
-		r.cred = sessionCookie{name: cookie.Name, value: cookie.Value} // its secrets() give the cookie
+	if r.Invalid == nil {
+		r.Cred = auth.SessionCookie{Name: cookie.Name, Value: cookie.Value} // its Secrets() give the cookie
 	}
 	return a.client.do(ctx, r)
 }

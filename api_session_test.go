@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -111,7 +112,7 @@ func TestSessionID_isOneEscapedSegment(t *testing.T) {
 }
 
 func TestDecodeSession(t *testing.T) {
-	big := `{"id":"x123456789","login":"` + strings.Repeat("a", maxSessionBody) + `"}`
+	big := `{"id":"x123456789","login":"` + strings.Repeat("a", pipeline.MaxSessionBody) + `"}`
 	tests := []struct {
 		name, contentType, body string
 		is                      error // the sentinel the error matches, or (neither: it decodes)
@@ -143,7 +144,7 @@ func TestDecodeSession(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var s Session
-			body := httpx.NewCappedBody(strings.NewReader(tt.body), maxSessionBody)
+			body := httpx.NewCappedBody(strings.NewReader(tt.body), pipeline.MaxSessionBody)
 			err := decodeSession(tt.contentType, body, &s, testSessionID)
 			switch {
 			case tt.is == nil && tt.as == nil:
@@ -315,7 +316,7 @@ func TestAPIError_bodyCapped(t *testing.T) {
 	_, _, err := client.SessionApi.GetSession(context.Background(), "abc")
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Len(t, apiErr.Body(), maxErrorBody)
+	assert.Len(t, apiErr.Body(), pipeline.MaxErrorBody)
 }
 
 func TestContextCanceled(t *testing.T) {

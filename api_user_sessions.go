@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 )
 
 // UserSessionsApi is the set of UserSessions operations.
@@ -73,12 +75,12 @@ func (o *RevokeUserSessionsOpts) query() string {
 // (errors.Is(err, ErrNotFound)). OAuth 2.0 callers need the okta.users.manage
 // scope. The call is idempotent and retried like EndSession.
 func (a *UserSessionsApiService) RevokeUserSessions(ctx context.Context, userId string, opts *RevokeUserSessionsOpts) (*http.Response, error) {
-	return a.client.do(ctx, &call{
-		op:         "RevokeUserSessions",
-		method:     http.MethodDelete,
-		url:        a.client.base + "/api/v1/users/" + url.PathEscape(userId) + "/sessions" + opts.query(),
-		idempotent: true,
-		invalid:    checkUserID(userId),
+	return a.client.do(ctx, &pipeline.Call{
+		Op:         "RevokeUserSessions",
+		Method:     http.MethodDelete,
+		URL:        a.client.base + "/api/v1/users/" + url.PathEscape(userId) + "/sessions" + opts.query(),
+		Idempotent: true,
+		Invalid:    checkUserID(userId),
 	})
 }
 

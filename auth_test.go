@@ -183,7 +183,7 @@ func TestHeaders(t *testing.T) {
 
 func TestDefaultClientFollowsNoRedirect(t *testing.T) {
 	client, mock := mockClient(t, func(c *Configuration) { c.HTTPClient = nil })
-	client.httpClient.Transport = mock
+	client.pipe.HTTPClient.Transport = mock
 	mock.RegisterResponder(http.MethodGet, getURL, func(r *http.Request) (*http.Response, error) {
 		resp := httpmock.NewStringResponse(http.StatusFound, "")
 		resp.Header.Set("Location", "https://acme.okta.com/elsewhere")

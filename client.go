@@ -7,8 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/httpx"
-	"github.com/oktasessions/okta-session-go/internal/throttle"
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 )
 
 // Version is the version of this package, sent in the User-Agent.
@@ -26,14 +27,12 @@ type APIClient struct {
 	// UserSessionsApi holds the UserSessions operations.
 	UserSessionsApi *UserSessionsApiService
 
-	cfg        *Configuration // private copy with defaults filled in, never changed after NewAPIClient
-	cfgErr     error          // why the configuration is unusable; returned by every call
-	base       string         // org URL without a trailing slash
-	httpClient *http.Client
-	userAgent  string
-	apiToken   credential         // from Configuration.APIToken, or nil
-	tokens     *tokenProvider     // the service app's tokens in "PrivateKey" mode, or nil
-	throttle   *throttle.Throttle // nil unless MaxConcurrency or RateLimitFloor is set
+	cfg      *Configuration     // private copy with defaults filled in, never changed after NewAPIClient
+	cfgErr   error              // why the configuration is unusable; returned by every call
+	base     string             // org URL without a trailing slash
+	apiToken auth.Credential    // from Configuration.APIToken, or nil
+	tokens   *auth.Provider     // the service app's tokens in "PrivateKey" mode, or nil
+	pipe     *pipeline.Pipeline // sends every request
 }
 
 // NewAPIClient returns a client for cfg (nil means NewConfiguration()). It
@@ -60,24 +59,23 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 		cfg = NewConfiguration()
 	}
 	cfg = cfg.clone()
-	c := &APIClient{cfg: cfg, userAgent: fullUserAgent(cfg)}
+	c := &APIClient{cfg: cfg}
 	var keys *serviceAppKeys
 	c.base, keys, c.cfgErr = cfg.validated()
 	cfg.fillDefaults()
-	if c.cfgErr == nil {
-		c.throttle = throttle.New(cfg.MaxConcurrency, cfg.RateLimitFloor, cfg.Clock, c.throttled)
-	}
+	var hc *http.Client
 	if cfg.HTTPClient == nil {
-		c.httpClient = NewHTTPClient()
+		hc = NewHTTPClient()
 	} else {
-		c.httpClient = httpx.SameOriginOnly(cfg.HTTPClient, c.base)
+		hc = httpx.SameOriginOnly(cfg.HTTPClient, c.base)
 	}
 	if cfg.APIToken != "" {
-		c.apiToken = authorization("SSWS " + cfg.APIToken)
+		c.apiToken = auth.Authorization("SSWS " + cfg.APIToken)
 	}
 	if keys != nil && c.cfgErr == nil {
-		c.tokens, c.cfgErr = newTokenProvider(cfg, keys, c.base, c.exchange, c.logTokenFetch)
+		c.tokens, c.cfgErr = c.newTokenProvider(keys)
 	}
+	c.pipe = c.newPipeline(hc)
 	c.SessionApi = &SessionApiService{client: c}
 	c.UserSessionsApi = &UserSessionsApiService{client: c}
 	return c

@@ -16,8 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/dpop"
 	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -42,13 +44,13 @@ func newOAuthOrg(t *testing.T, token, api func(n int, w http.ResponseWriter)) *o
 	o.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		o.mu.Lock()
 		list := &o.api
-		if r.URL.Path == tokenPath {
+		if r.URL.Path == auth.TokenPath {
 			list = &o.tokens
 		}
 		*list = append(*list, r)
 		n := len(*list) - 1
 		o.mu.Unlock()
-		if r.URL.Path == tokenPath {
+		if r.URL.Path == auth.TokenPath {
 			token(n, w)
 			return
 		}
@@ -300,7 +302,7 @@ func TestAPIError_challenge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := &http.Response{StatusCode: tt.status, Header: http.Header{"Www-Authenticate": tt.challenge}}
-			e := newAPIError(&call{op: "GetSession", cred: anonymous{}}, resp, nil)
+			e := newAPIError("GetSession", resp, nil, nil)
 			if tt.name == "hostile values" {
 				require.NotNil(t, e.Challenge)
 				assert.LessOrEqual(t, len(e.Challenge.Scope), maxSummaryLen)
@@ -439,19 +441,19 @@ func TestPrivateKeyMode_serverEchoesSecrets(t *testing.T) {
 			hijackStatus(w, r.PostForm.Get("client_assertion"))
 		},
 		"proof of the token request in its status line": func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == tokenPath {
+			if r.URL.Path == auth.TokenPath {
 				hijackStatus(w, r.Header.Get("DPoP"))
 			}
 		},
 		"proof of the API request in Okta's error body": func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == tokenPath {
+			if r.URL.Path == auth.TokenPath {
 				grant(w, "DPoP", "tok-0123456789abcdef")
 				return
 			}
 			writeJSON(w, http.StatusBadRequest, `{"errorCode":"E0000001","errorSummary":"bad proof `+r.Header.Get("DPoP")+` for `+r.Header.Get("Authorization")+`"}`)
 		},
 		"proof of the API request in its status line": func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == tokenPath {
+			if r.URL.Path == auth.TokenPath {
 				grant(w, "DPoP", "tok-0123456789abcdef")
 				return
 			}
@@ -529,10 +531,10 @@ func TestPrivateKeyMode_tokenFetchesLogged(t *testing.T) {
 	require.NoError(t, err)
 	var fetches int
 	for _, rec := range records(t, &buf) {
-		if rec["msg"] == msgTokenFetch {
+		if rec["msg"] == pipeline.MsgTokenFetch {
 			fetches++
 			assert.Equal(t, "DEBUG", rec["level"])
-			assert.Equal(t, org.srv.URL+tokenPath, rec["endpoint"])
+			assert.Equal(t, org.srv.URL+auth.TokenPath, rec["endpoint"])
 		}
 	}
 	assert.Equal(t, 1, fetches)
@@ -554,7 +556,7 @@ func TestPrivateKeyMode_tokenRequestHeadersAndCap(t *testing.T) {
 	// that a 401 matches ErrUnauthorized and a 503 is retried.
 	for status, retries := range map[int]int{http.StatusOK: 0, http.StatusUnauthorized: 0, http.StatusServiceUnavailable: DefaultMaxRetries} {
 		huge := newOAuthOrg(t, func(_ int, w http.ResponseWriter) {
-			writeJSON(w, status, `{"access_token":"`+strings.Repeat("a", maxTokenBody)+`","token_type":"DPoP"}`)
+			writeJSON(w, status, `{"access_token":"`+strings.Repeat("a", auth.MaxTokenBody)+`","token_type":"DPoP"}`)
 		}, okSession)
 		_, _, err = huge.client(t, nil).SessionApi.GetSession(context.Background(), testSessionID)
 		var oe *OAuthError

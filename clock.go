@@ -1,7 +1,6 @@
 package okta
 
 import (
-	"context"
 	"time"
 )
 
@@ -14,23 +13,14 @@ import (
 //     (AttemptTimeout), whether a wait fits before the deadline, the
 //     MaxConcurrency wait; and the durations reported to Logger and
 //     Observer, which measure what happened.
-//   - Configuration.Clock (realClock when nil), through APIClient.cfg.Clock:
-//     what the client schedules or dates: retry waits (sleep), RetryAt,
+//   - Configuration.Clock (realClock when nil), given once to the pipeline
+//     (internal/pipeline), the token provider (internal/auth) and the throttle:
+//     what the client schedules or dates: retry waits (pipeline.sleep), RetryAt,
 //     the RateLimitFloor window and its wait, token lifetimes, and the
 //     times inside client assertions and DPoP proofs.
 //
 // So a test on a fake clock (oktatest.FakeClock) runs the same code as
 // production: its waits take no time, and its deadlines still hold.
-
-// sleep waits d on the client's clock, or until ctx is done.
-func (c *APIClient) sleep(ctx context.Context, d time.Duration) error {
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-c.cfg.Clock.After(d):
-		return nil
-	}
-}
 
 // realClock is the wall clock.
 type realClock struct{}

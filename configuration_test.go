@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -112,7 +113,7 @@ func TestNewAPIClient_copiesConfiguration(t *testing.T) {
 	cfg.APIToken = "changed"
 	cfg.AddDefaultHeader("X-Team", "b")
 	assert.Equal(t, "https://acme.okta.com", client.base)
-	assert.Equal(t, authorization("SSWS "+testToken), client.apiToken)
+	assert.Equal(t, auth.Authorization("SSWS "+testToken), client.apiToken)
 	assert.Equal(t, "a", client.cfg.DefaultHeader["X-Team"])
 }
 
@@ -133,13 +134,13 @@ func TestConfiguration_zeroMeansDefault(t *testing.T) {
 	none := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", MaxRetries: NoRetries})
 	assert.Zero(t, none.cfg.MaxRetries)
 	assert.NoError(t, (&Configuration{BasePath: "https://acme.okta.com", MaxRetries: NoRetries}).Validate())
-	assert.Nil(t, NewAPIClient(&Configuration{BasePath: "https://acme.okta.com"}).throttle, "throttling is off by default")
+	assert.Nil(t, NewAPIClient(&Configuration{BasePath: "https://acme.okta.com"}).pipe.Throttle, "throttling is off by default")
 }
 
 func TestNewAPIClient_httpClient(t *testing.T) {
 	client := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com"})
-	assert.NotSame(t, http.DefaultClient, client.httpClient)
-	tr, ok := client.httpClient.Transport.(*http.Transport)
+	assert.NotSame(t, http.DefaultClient, client.pipe.HTTPClient)
+	tr, ok := client.pipe.HTTPClient.Transport.(*http.Transport)
 	require.True(t, ok)
 	assert.GreaterOrEqual(t, tr.MaxIdleConnsPerHost, 64, "too few idle connections per host for concurrent callers")
 	assert.NotNil(t, tr.Proxy)
@@ -147,8 +148,8 @@ func TestNewAPIClient_httpClient(t *testing.T) {
 
 	mine := &http.Client{Timeout: time.Minute}
 	client = NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", HTTPClient: mine})
-	assert.NotSame(t, mine, client.httpClient, "the caller's client is used through a copy")
-	assert.Equal(t, time.Minute, client.httpClient.Timeout)
+	assert.NotSame(t, mine, client.pipe.HTTPClient, "the caller's client is used through a copy")
+	assert.Equal(t, time.Minute, client.pipe.HTTPClient.Timeout)
 	assert.Nil(t, mine.Transport, "the caller's client was changed")
 	assert.Nil(t, mine.CheckRedirect, "the caller's client was changed")
 

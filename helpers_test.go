@@ -174,9 +174,9 @@ func checkRetryAt(t *testing.T, c *APIClient, now time.Time, h http.Header) {
 	t.Helper()
 	e := &APIError{StatusCode: http.StatusTooManyRequests, Response: &http.Response{StatusCode: http.StatusTooManyRequests, Header: h}}
 	e.RateLimit, _ = ParseRateLimit(e.Response)
-	p := c.planRetry(context.Background(), &call{idempotent: true}, e)
-	if p.wait < 0 || p.retryAt.Before(now) {
-		t.Fatalf("headers %v: wait %v, RetryAt %v", h, p.wait, p.retryAt)
+	p := c.planRetry(context.Background(), 0, true, e)
+	if p.Wait < 0 || p.RetryAt.Before(now) {
+		t.Fatalf("headers %v: wait %v, RetryAt %v", h, p.Wait, p.RetryAt)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -87,7 +88,7 @@ func TestLog_attemptsAndRetries(t *testing.T) {
 	first, retry, second := recs[0], recs[1], recs[2]
 	for _, rec := range []map[string]any{first, second} {
 		assert.Equal(t, "DEBUG", rec["level"])
-		assert.Equal(t, msgAttempt, rec["msg"])
+		assert.Equal(t, pipeline.MsgAttempt, rec["msg"])
 		assert.Equal(t, "GetSession", rec["op"])
 		assert.Equal(t, "GET", rec["method"])
 		assert.Equal(t, "/api/v1/sessions/101W...", rec["path"])
@@ -101,7 +102,7 @@ func TestLog_attemptsAndRetries(t *testing.T) {
 	assert.Contains(t, first["error"], "E0000009")
 
 	assert.Equal(t, "WARN", retry["level"])
-	assert.Equal(t, msgRetry, retry["msg"])
+	assert.Equal(t, pipeline.MsgRetry, retry["msg"])
 	assert.Equal(t, "server_error", retry["reason"])
 	assert.EqualValues(t, 2, retry["attempt"])
 	assert.EqualValues(t, 503, retry["status"])
@@ -121,7 +122,7 @@ func TestLog_attemptsAndRetries(t *testing.T) {
 func TestLog_levels(t *testing.T) {
 	recs := records(t, logRetriedGet(t, slog.LevelInfo))
 	require.Len(t, recs, 1, "at Info, the retry's Warn alone")
-	assert.Equal(t, msgRetry, recs[0]["msg"])
+	assert.Equal(t, pipeline.MsgRetry, recs[0]["msg"])
 }
 
 // A hostile server's request id goes through serverText: bounded, without
@@ -171,7 +172,7 @@ func TestLog_tokenFetch(t *testing.T) {
 	recs := records(t, &buf)
 	require.Len(t, recs, 2)
 	assert.Equal(t, "DEBUG", recs[0]["level"])
-	assert.Equal(t, msgTokenFetch, recs[0]["msg"])
+	assert.Equal(t, pipeline.MsgTokenFetch, recs[0]["msg"])
 	assert.Equal(t, endpoint, recs[0]["endpoint"])
 	assert.NotContains(t, recs[0], "error")
 	assert.Equal(t, "WARN", recs[1]["level"])
@@ -199,7 +200,7 @@ func TestLogPath(t *testing.T) {
 		{"/api/v1/sessions/me/lifecycle/refresh", "cookieValue", "/api/v1/sessions/me/lifecycle/refresh"},
 		{"/api/v1/users/00u1/sessions?oauthTokens=true", "", "/api/v1/users/00u1/sessions?oauthTokens=true"},
 	} {
-		assert.Equal(t, tt.want, c.logPath(&call{url: c.base + tt.url, secret: tt.secret}), tt.url)
+		assert.Equal(t, tt.want, c.pipe.LogPath(c.base+tt.url, tt.secret), tt.url)
 	}
 }
 
@@ -295,7 +296,7 @@ func TestLog_tokenNonceExchangeIsDebug(t *testing.T) {
 	var fetches int
 	for _, rec := range records(t, &buf) {
 		assert.Equal(t, "DEBUG", rec["level"], rec["msg"])
-		if rec["msg"] == msgTokenFetch {
+		if rec["msg"] == pipeline.MsgTokenFetch {
 			fetches++
 		}
 	}
@@ -314,7 +315,7 @@ func TestLog_callThatGivesUpSaysSo(t *testing.T) {
 	recs := records(t, &buf)
 	require.Len(t, recs, DefaultMaxRetries+1)
 	last := recs[len(recs)-1]
-	assert.Equal(t, msgGaveUp, last["msg"])
+	assert.Equal(t, pipeline.MsgGaveUp, last["msg"])
 	assert.Equal(t, "WARN", last["level"])
 	assert.Equal(t, "GetSession", last["op"])
 	assert.EqualValues(t, DefaultMaxRetries+1, last["attempts"])
@@ -348,7 +349,7 @@ func TestLog_tokenFetchKeepsOnlyKnownCodes(t *testing.T) {
 		require.Error(t, err)
 		recs := records(t, &buf)
 		require.Len(t, recs, 1, code)
-		assert.Equal(t, msgTokenFetch, recs[0]["msg"])
+		assert.Equal(t, pipeline.MsgTokenFetch, recs[0]["msg"])
 		assert.Equal(t, want, recs[0]["error_code"])
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/dpop"
 )
 
@@ -57,7 +58,7 @@ func BenchmarkProofDPoP(b *testing.B) {
 //	go test -run '^$' -bench 'GetSessionDPoP|Proof' -benchmem -count 8
 func BenchmarkGetSessionDPoP(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == tokenPath {
+		if r.URL.Path == auth.TokenPath {
 			grant(w, "DPoP", "eyJraWQiOiJhY2Nlc3MtdG9rZW4ifQ.an-access-token.signature")
 			return
 		}

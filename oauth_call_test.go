@@ -35,11 +35,11 @@ func unauthorized(challenge, nonce string) *http.Response {
 func TestOAuthCall_authorizeDPoP(t *testing.T) {
 	e := newTokenEndpoint(t, func(n int, _ tokenRequest, w http.ResponseWriter) { grant(w, "DPoP", "dpop-token") })
 	p, _ := newTestProvider(t, e, nil)
-	call := p.call()
+	call := p.Call()
 	var jtis []string
 	for range 2 { // a retry of the same call gets a new proof
 		req := apiRequest(t, http.MethodDelete, "https://acme.okta.com/api/v1/sessions/abc?x=1#f")
-		require.NoError(t, call.authorize(context.Background(), req))
+		require.NoError(t, call.Authorize(context.Background(), req))
 		testHeader(t, req, "Authorization", "DPoP dpop-token")
 		c, _ := verifyProof(t, req.Header.Get("DPoP"))
 		assert.Equal(t, "DELETE", c.HTM)
@@ -58,10 +58,10 @@ func TestOAuthCall_authorizeBearer(t *testing.T) {
 	p, _ := newTestProvider(t, e, nil)
 	req := apiRequest(t, http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc")
 	req.Header.Set("DPoP", "stale")
-	require.NoError(t, p.call().authorize(context.Background(), req))
+	require.NoError(t, p.Call().Authorize(context.Background(), req))
 	testHeader(t, req, "Authorization", "Bearer plain")
 	assert.Empty(t, req.Header.Values("DPoP"), "no proofs to the API with a Bearer token")
-	assert.False(t, p.call().repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "n"), nil), "a call never authorized is never repeated")
+	assert.False(t, p.Call().Repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "n"), nil), "a call never authorized is never repeated")
 }
 
 func TestOAuthCall_authorizeTokenError(t *testing.T) {
@@ -70,7 +70,7 @@ func TestOAuthCall_authorizeTokenError(t *testing.T) {
 	})
 	p, _ := newTestProvider(t, e, nil)
 	req := apiRequest(t, http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc")
-	err := p.call().authorize(context.Background(), req)
+	err := p.Call().Authorize(context.Background(), req)
 	assert.ErrorIs(t, err, ErrUnauthorized)
 	assert.Empty(t, req.Header.Values("Authorization"))
 }
@@ -78,46 +78,46 @@ func TestOAuthCall_authorizeTokenError(t *testing.T) {
 func TestOAuthCall_apiNonce(t *testing.T) {
 	e := newTokenEndpoint(t, func(n int, _ tokenRequest, w http.ResponseWriter) { grant(w, "DPoP", "tok") })
 	p, _ := newTestProvider(t, e, nil)
-	call := p.call()
+	call := p.Call()
 	req := apiRequest(t, http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc")
-	require.NoError(t, call.authorize(context.Background(), req))
+	require.NoError(t, call.Authorize(context.Background(), req))
 	resp := unauthorized(`DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"`, "api-n1")
-	require.True(t, call.repeat(resp, nil))
-	require.NoError(t, call.authorize(context.Background(), req))
+	require.True(t, call.Repeat(resp, nil))
+	require.NoError(t, call.Authorize(context.Background(), req))
 	c, _ := verifyProof(t, req.Header.Get("DPoP"))
 	assert.Equal(t, "api-n1", c.Nonce)
-	assert.False(t, call.repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2"), nil), "at most once per call")
+	assert.False(t, call.Repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2"), nil), "at most once per call")
 
 	// The nonce is remembered for later calls; the token endpoint's is apart.
-	later := p.call()
-	require.NoError(t, later.authorize(context.Background(), req))
+	later := p.Call()
+	require.NoError(t, later.Authorize(context.Background(), req))
 	c, _ = verifyProof(t, req.Header.Get("DPoP"))
 	assert.Equal(t, "api-n2", c.Nonce)
-	assert.Empty(t, p.tokenNonce.Get())
-	assert.False(t, later.repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2"), nil), "the same nonce again: no use repeating")
+	assert.Empty(t, p.TokenNonce.Get())
+	assert.False(t, later.Repeat(unauthorized(`DPoP error="use_dpop_nonce"`, "api-n2"), nil), "the same nonce again: no use repeating")
 
 	// A nonce on a success is recorded too.
 	ok := &http.Response{StatusCode: 200, Header: http.Header{"Dpop-Nonce": {"api-n3"}}}
-	assert.False(t, later.repeat(ok, nil))
-	assert.Equal(t, "api-n3", p.apiNonce.Get())
+	assert.False(t, later.Repeat(ok, nil))
+	assert.Equal(t, "api-n3", p.APINonce.Get())
 	assert.Len(t, e.requests(), 1)
 }
 
 func TestOAuthCall_invalidToken(t *testing.T) {
 	e := newTokenEndpoint(t, func(n int, _ tokenRequest, w http.ResponseWriter) { grant(w, "DPoP", fmt.Sprint("tok-", n)) })
 	p, _ := newTestProvider(t, e, nil)
-	call, other := p.call(), p.call()
+	call, other := p.Call(), p.Call()
 	req := apiRequest(t, http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc")
-	require.NoError(t, call.authorize(context.Background(), req))
-	require.NoError(t, other.authorize(context.Background(), req))
+	require.NoError(t, call.Authorize(context.Background(), req))
+	require.NoError(t, other.Authorize(context.Background(), req))
 	expired := unauthorized(`DPoP error="invalid_token", error_description="The access token is invalid"`, "")
-	require.True(t, call.repeat(expired, nil))
-	require.True(t, other.repeat(expired, nil))
-	require.NoError(t, call.authorize(context.Background(), req))
+	require.True(t, call.Repeat(expired, nil))
+	require.True(t, other.Repeat(expired, nil))
+	require.NoError(t, call.Authorize(context.Background(), req))
 	testHeader(t, req, "Authorization", "DPoP tok-1")
-	require.NoError(t, other.authorize(context.Background(), req))
+	require.NoError(t, other.Authorize(context.Background(), req))
 	assert.Len(t, e.requests(), 2, "two calls refused with one token cause one new fetch")
-	assert.False(t, call.repeat(expired, nil), "never loops")
+	assert.False(t, call.Repeat(expired, nil), "never loops")
 }
 
 func TestOAuthCall_notRepeated(t *testing.T) {
@@ -132,9 +132,9 @@ func TestOAuthCall_notRepeated(t *testing.T) {
 		{StatusCode: http.StatusForbidden, Header: http.Header{"Www-Authenticate": {`DPoP error="invalid_token"`}}},
 		{StatusCode: http.StatusTooManyRequests, Header: http.Header{}},
 	} {
-		call := p.call()
-		require.NoError(t, call.authorize(context.Background(), apiRequest(t, http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc")))
-		assert.False(t, call.repeat(resp, nil), "%d %v", resp.StatusCode, resp.Header)
+		call := p.Call()
+		require.NoError(t, call.Authorize(context.Background(), apiRequest(t, http.MethodGet, "https://acme.okta.com/api/v1/sessions/abc")))
+		assert.False(t, call.Repeat(resp, nil), "%d %v", resp.StatusCode, resp.Header)
 	}
 }
 

@@ -50,7 +50,7 @@ func FuzzParseTokenResponse(f *testing.F) {
 		resp := &http.Response{StatusCode: status, Header: http.Header{}}
 		tok, err := parseTokenResponse(resp, body, testClockStart, "secret-assertion")
 		if err == nil {
-			if tok == nil || !validHeaderValue(tok.auth) || !tok.refreshAt.After(testClockStart) {
+			if tok == nil || !validHeaderValue(tok.Authorization()) || !tok.RefreshAt().After(testClockStart) {
 				t.Fatalf("unusable token from %d %q", status, body)
 			}
 			return

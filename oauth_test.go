@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/dpop"
 	"github.com/oktasessions/okta-session-go/internal/keys"
 	"github.com/oktasessions/okta-session-go/internal/retry"
@@ -47,17 +48,17 @@ func newTokenEndpoint(t *testing.T, answer func(n int, r tokenRequest, w http.Re
 	e := &tokenEndpoint{answer: answer}
 	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, http.MethodPost)
-		assert.Equal(t, tokenPath, r.URL.Path)
+		assert.Equal(t, auth.TokenPath, r.URL.Path)
 		testHeader(t, r, "Content-Type", "application/x-www-form-urlencoded")
 		require.NoError(t, r.ParseForm())
 		assert.Equal(t, "client_credentials", r.PostForm.Get("grant_type"))
 		assert.Equal(t, keys.ClientAssertionType, r.PostForm.Get("client_assertion_type"))
 		assert.Equal(t, "okta.sessions.read okta.sessions.manage", r.PostForm.Get("scope"))
-		verifyAssertion(t, r.PostForm.Get("client_assertion"), &testECKey().PublicKey, testClientID, e.srv.URL+tokenPath, time.Time{})
+		verifyAssertion(t, r.PostForm.Get("client_assertion"), &testECKey().PublicKey, testClientID, e.srv.URL+auth.TokenPath, time.Time{})
 		require.Len(t, r.Header.Values("DPoP"), 1, "every token request carries one proof")
 		proof, _ := verifyProof(t, r.Header.Get("DPoP"))
 		assert.Equal(t, "POST", proof.HTM)
-		assert.Equal(t, e.srv.URL+tokenPath, proof.HTU)
+		assert.Equal(t, e.srv.URL+auth.TokenPath, proof.HTU)
 		assert.Empty(t, proof.ATH)
 		req := tokenRequest{form: r.PostForm, proof: proof}
 		e.mu.Lock()
@@ -100,7 +101,7 @@ func oauthError(w http.ResponseWriter, status int, code, description, nonce stri
 // newTestProvider returns a "PrivateKey" provider for the endpoint, with an
 // EC key, a test clock at testClockStart, and edit applied to its
 // configuration first.
-func newTestProvider(t *testing.T, e *tokenEndpoint, edit func(*Configuration)) (*tokenProvider, *testClock) {
+func newTestProvider(t *testing.T, e *tokenEndpoint, edit func(*Configuration)) (*auth.Provider, *testClock) {
 	t.Helper()
 	clock := &testClock{now: testClockStart}
 	cfg := &Configuration{
@@ -133,22 +134,22 @@ func TestTokenProvider_fetchAndCache(t *testing.T) {
 	})
 	p, clock := newTestProvider(t, e, nil)
 	ctx := context.Background()
-	tok, _, err := p.token(ctx)
+	tok, _, err := p.Token(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, "DPoP token-0", tok.auth)
-	assert.Equal(t, dpop.TokenHash("token-0"), tok.ath)
+	assert.Equal(t, "DPoP token-0", tok.Authorization())
+	assert.Equal(t, dpop.TokenHash("token-0"), tok.ATH())
 	assert.Empty(t, e.requests()[0].proof.Nonce, "no nonce was given yet")
 
-	clock.advance(3600*time.Second - maxEarlyRefresh - time.Second)
-	again, _, err := p.token(ctx)
+	clock.advance(3600*time.Second - auth.MaxEarlyRefresh - time.Second)
+	again, _, err := p.Token(ctx)
 	require.NoError(t, err)
 	assert.Same(t, tok, again, "the token is cached until shortly before it expires")
 	assert.Len(t, e.requests(), 1)
 
 	clock.advance(2 * time.Second)
-	next, _, err := p.token(ctx)
+	next, _, err := p.Token(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, "DPoP token-1", next.auth)
+	assert.Equal(t, "DPoP token-1", next.Authorization())
 	reqs := e.requests()
 	require.Len(t, reqs, 2)
 	assert.NotEqual(t, reqs[0].proof.JTI, reqs[1].proof.JTI)
@@ -164,7 +165,7 @@ func TestTokenProvider_nonceAtTheTokenEndpoint(t *testing.T) {
 		grant(w, "DPoP", "tok")
 	})
 	p, _ := newTestProvider(t, e, nil)
-	tok, _, err := p.token(context.Background())
+	tok, _, err := p.Token(context.Background())
 	require.NoError(t, err)
 	reqs := e.requests()
 	require.Len(t, reqs, 2, "one retry, with the nonce")
@@ -172,8 +173,8 @@ func TestTokenProvider_nonceAtTheTokenEndpoint(t *testing.T) {
 	assert.NotEqual(t, reqs[0].proof.JTI, reqs[1].proof.JTI, "the retry has a new proof")
 	assert.NotEqual(t, reqs[0].form.Get("client_assertion"), reqs[1].form.Get("client_assertion"), "and a new assertion")
 
-	p.invalidate(tok)
-	_, _, err = p.token(context.Background())
+	p.Invalidate(tok)
+	_, _, err = p.Token(context.Background())
 	require.NoError(t, err)
 	reqs = e.requests()
 	require.Len(t, reqs, 3, "the remembered nonce is sent from then on")
@@ -186,7 +187,7 @@ func TestTokenProvider_nonceRetriedOnce(t *testing.T) {
 		oauthError(w, http.StatusBadRequest, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.", fmt.Sprint("n", nonce.Add(1)))
 	})
 	p, _ := newTestProvider(t, e, nil)
-	_, _, err := p.token(context.Background())
+	_, _, err := p.Token(context.Background())
 	var oe *OAuthError
 	require.True(t, errors.As(err, &oe), "got %v", err)
 	assert.Equal(t, "use_dpop_nonce", oe.ErrorCode)
@@ -233,7 +234,7 @@ func TestTokenProvider_errors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTokenEndpoint(t, func(_ int, r tokenRequest, w http.ResponseWriter) { tt.answer(w, r) })
 			p, _ := newTestProvider(t, e, nil)
-			tok, _, err := p.token(context.Background())
+			tok, _, err := p.Token(context.Background())
 			assert.Nil(t, tok)
 			var oe *OAuthError
 			require.True(t, errors.As(err, &oe), "got %v", err)
@@ -246,7 +247,7 @@ func TestTokenProvider_errors(t *testing.T) {
 				assert.NotEmpty(t, oe.Error())
 			}
 			// Failures are not cached: the next call asks again.
-			_, _, _ = p.token(context.Background())
+			_, _, _ = p.Token(context.Background())
 			assert.Greater(t, len(e.requests()), 1)
 		})
 	}
@@ -259,7 +260,7 @@ func TestTokenProvider_errorHidesSecrets(t *testing.T) {
 			"bad assertion "+r.form.Get("client_assertion")+"\r\n"+strings.Repeat("x", 10_000), "")
 	})
 	p, _ := newTestProvider(t, e, nil)
-	_, _, err := p.token(context.Background())
+	_, _, err := p.Token(context.Background())
 	var oe *OAuthError
 	require.True(t, errors.As(err, &oe))
 	assertion := e.requests()[0].form.Get("client_assertion")
@@ -295,9 +296,9 @@ func TestTokenProvider_oneFetchFor64Callers(t *testing.T) {
 		go func() {
 			defer done.Done()
 			started.Done()
-			tok, _, err := p.token(context.Background())
+			tok, _, err := p.Token(context.Background())
 			if assert.NoError(t, err) {
-				auths[i] = tok.auth
+				auths[i] = tok.Authorization()
 			}
 		}()
 	}
@@ -327,8 +328,8 @@ func TestTokenProvider_notReplayedByGo(t *testing.T) {
 				grant(w, "DPoP", fmt.Sprint("tok-", n))
 			})
 			p, _ := newTestProvider(t, e, func(c *Configuration) { c.DefaultHeader = map[string]string{key: "k1"} })
-			require.NoError(t, p.fetch(context.Background()).Err)
-			assert.Error(t, p.fetch(context.Background()).Err, "a broken connection is the call's to retry, with a new proof")
+			require.NoError(t, p.Fetch(context.Background()).Err)
+			assert.Error(t, p.Fetch(context.Background()).Err, "a broken connection is the call's to retry, with a new proof")
 			assert.Equal(t, 2, len(e.requests()), "Go's transport resent a spent proof and assertion")
 		})
 	}
@@ -351,14 +352,14 @@ func TestTokenProvider_panicEndsTheFlight(t *testing.T) {
 			return base.RoundTrip(r)
 		})}
 	})
-	assert.PanicsWithValue(t, "transport bug", func() { _, _, _ = p.token(context.Background()) })
+	assert.PanicsWithValue(t, "transport bug", func() { _, _, _ = p.Token(context.Background()) })
 
 	armed.Store(false)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	tok, _, err := p.token(ctx)
+	tok, _, err := p.Token(ctx)
 	require.NoError(t, err, "the next call fetches again")
-	assert.Equal(t, "DPoP tok-0", tok.auth)
+	assert.Equal(t, "DPoP tok-0", tok.Authorization())
 }
 
 // A caller's Clock that panics while the provider reads the cache leaves no
@@ -367,13 +368,13 @@ func TestTokenProvider_clockPanicLeavesNoLock(t *testing.T) {
 	e := newTokenEndpoint(t, func(n int, _ tokenRequest, w http.ResponseWriter) { grant(w, "DPoP", fmt.Sprint("tok-", n)) })
 	p, clock := newTestProvider(t, e, nil)
 	c := &panickyClock{Clock: clock}
-	p.clock = c
+	p.Clock = c
 	c.armed.Store(true)
-	assert.PanicsWithValue(t, "clock bug", func() { _, _, _ = p.token(context.Background()) })
+	assert.PanicsWithValue(t, "clock bug", func() { _, _, _ = p.Token(context.Background()) })
 	c.armed.Store(false)
 	got := make(chan error, 1)
 	go func() {
-		_, _, err := p.token(context.Background())
+		_, _, err := p.Token(context.Background())
 		got <- err
 	}()
 	select {
@@ -411,7 +412,7 @@ func TestTokenProvider_contextBoundsTheFetch(t *testing.T) {
 	leaderCtx, cancel := context.WithCancel(context.Background())
 	leaderErr := make(chan error, 1)
 	go func() {
-		_, _, err := p.token(leaderCtx)
+		_, _, err := p.Token(leaderCtx)
 		leaderErr <- err
 	}()
 	require.Eventually(t, func() bool { return len(e.requests()) == 1 }, 2*time.Second, time.Millisecond)
@@ -419,15 +420,15 @@ func TestTokenProvider_contextBoundsTheFetch(t *testing.T) {
 	// A waiter with a shorter deadline stops waiting at its deadline.
 	short, cancelShort := context.WithTimeout(context.Background(), 5*time.Millisecond)
 	defer cancelShort()
-	_, _, err := p.token(short)
+	_, _, err := p.Token(short)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 
 	// A waiter whose context lives on fetches anew when the leader's ends.
 	waiter := make(chan string, 1)
 	go func() {
-		tok, _, err := p.token(context.Background())
+		tok, _, err := p.Token(context.Background())
 		if assert.NoError(t, err) {
-			waiter <- tok.auth
+			waiter <- tok.Authorization()
 		}
 	}()
 	cancel()
@@ -441,7 +442,7 @@ func TestTokenProvider_attemptTimeoutBoundsTheFetch(t *testing.T) {
 	e := newTokenEndpoint(t, func(int, tokenRequest, http.ResponseWriter) { <-block })
 	t.Cleanup(func() { close(block) }) // before the server's Close, which waits for the handler
 	p, _ := newTestProvider(t, e, func(c *Configuration) { c.AttemptTimeout = 5 * time.Millisecond })
-	_, _, err := p.token(context.Background())
+	_, _, err := p.Token(context.Background())
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
@@ -450,11 +451,11 @@ func TestTokenProvider_attemptTimeoutBoundsTheFetch(t *testing.T) {
 func TestTokenLifetime(t *testing.T) {
 	for raw, want := range map[string]time.Duration{
 		`3600`: time.Hour, `3600.0`: time.Hour, `3600.5`: 3600500 * time.Millisecond, `"3600"`: time.Hour,
-		`1e300`: maxTokenLifetime, `99999999999999999999`: maxTokenLifetime,
-		``: defaultTokenLifetime, `null`: defaultTokenLifetime, `0`: defaultTokenLifetime, `-5`: defaultTokenLifetime,
-		`"soon"`: defaultTokenLifetime, `NaN`: defaultTokenLifetime, `{}`: defaultTokenLifetime,
+		`1e300`: auth.MaxTokenLifetime, `99999999999999999999`: auth.MaxTokenLifetime,
+		``: auth.DefaultTokenLifetime, `null`: auth.DefaultTokenLifetime, `0`: auth.DefaultTokenLifetime, `-5`: auth.DefaultTokenLifetime,
+		`"soon"`: auth.DefaultTokenLifetime, `NaN`: auth.DefaultTokenLifetime, `{}`: auth.DefaultTokenLifetime,
 	} {
-		assert.Equal(t, want, tokenLifetime(json.RawMessage(raw)), raw)
+		assert.Equal(t, want, auth.TokenLifetime(json.RawMessage(raw)), raw)
 	}
 }
 
@@ -464,26 +465,22 @@ func TestParseTokenResponse_lifetime(t *testing.T) {
 		expiresIn string
 		refresh   time.Duration
 	}{
-		{"3600", 3600*time.Second - maxEarlyRefresh},
+		{"3600", 3600*time.Second - auth.MaxEarlyRefresh},
 		{"100", 90 * time.Second},
-		{"0", defaultTokenLifetime - defaultTokenLifetime/10},
-		{"99999999999999999", maxTokenLifetime - maxEarlyRefresh},
+		{"0", auth.DefaultTokenLifetime - auth.DefaultTokenLifetime/10},
+		{"99999999999999999", auth.MaxTokenLifetime - auth.MaxEarlyRefresh},
 	} {
 		body := `{"token_type":"Bearer","access_token":"t","expires_in":` + tt.expiresIn + `}`
 		tok, err := parseTokenResponse(&http.Response{StatusCode: 200, Header: http.Header{}}, []byte(body), now)
 		require.NoError(t, err, tt.expiresIn)
-		assert.Equal(t, now.Add(tt.refresh), tok.refreshAt, tt.expiresIn)
+		assert.Equal(t, now.Add(tt.refresh), tok.RefreshAt(), tt.expiresIn)
 	}
 }
 
-func TestAccessToken_hidden(t *testing.T) {
-	tok, err := parseTokenResponse(&http.Response{StatusCode: 200, Header: http.Header{}},
-		[]byte(`{"token_type":"DPoP","access_token":"SECRETaccessTOKEN","expires_in":60}`), testClockStart)
-	require.NoError(t, err)
-	call := &oauthCall{tok: tok}
-	for _, s := range []string{fmt.Sprint(tok), fmt.Sprintf("%+v %#v", tok, tok), fmt.Sprintf("%+v", call), slogJSON(t, tok)} {
-		assert.NotContains(t, s, "SECRETaccessTOKEN")
-	}
+// parseTokenResponse is auth.ParseTokenResponse with the client's
+// *OAuthError.
+func parseTokenResponse(resp *http.Response, body []byte, now time.Time, secrets ...string) (*auth.Token, error) {
+	return auth.ParseTokenResponse(resp, body, now, newTokenError, secrets...)
 }
 
 func TestOAuthError_Is(t *testing.T) {

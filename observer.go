@@ -2,6 +2,7 @@ package okta
 
 import (
 	"errors"
+	"log/slog"
 	"net/url"
 	"time"
 )
@@ -173,4 +174,11 @@ func failure(err error) Outcome {
 		return OutcomeTransport
 	}
 	return OutcomeError
+}
+
+// usableLogger reports whether l is nil (silent) or a logger with a handler:
+// a zero slog.Logger, or one made with a nil handler, panics on every
+// record.
+func usableLogger(l *slog.Logger) bool {
+	return l == nil || !isNil(l.Handler())
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -166,7 +167,7 @@ func TestObserver_throttleWaits(t *testing.T) {
 		assert.GreaterOrEqual(t, w.Duration, 10*time.Second, "until the reset, plus jitter")
 		recs := records(t, &logs)
 		require.Len(t, recs, 1)
-		assert.Equal(t, msgWait, recs[0]["msg"])
+		assert.Equal(t, pipeline.MsgWait, recs[0]["msg"])
 		assert.Equal(t, "rate_limit_floor", recs[0]["reason"])
 		assert.EqualValues(t, w.Duration, recs[0]["wait"])
 	})

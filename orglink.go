@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/oktasessions/okta-session-go/internal/orglink"
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 )
 
 // The seam through which this module's own packages (guard) use a client's
@@ -32,8 +34,8 @@ func linkOf(client any) (orglink.Link, error) {
 // that is not positive, is refused before any I/O.
 func (c *APIClient) fetch(ctx context.Context, op, url string, limit int64) ([]byte, error) {
 	var body []byte
-	r := &call{op: op, method: http.MethodGet, url: url, idempotent: true, cred: anonymous{}, invalid: c.checkFetch(url, limit)}
-	r.reader = bytesReader(r, limit, &body)
+	r := &pipeline.Call{Op: op, Method: http.MethodGet, URL: url, Idempotent: true, Cred: auth.Anonymous{}, Invalid: c.checkFetch(url, limit)}
+	r.Reader = c.bytesReader(r, limit, &body)
 	_, err := c.do(ctx, r)
 	return body, err
 }
@@ -54,20 +56,20 @@ func (c *APIClient) checkFetch(url string, limit int64) error {
 // bytesReader reads the answers of r: a 2xx answer whole into *out, up to limit bytes: a
 // longer body is a *ResponseError wrapping an *http.MaxBytesError, a body
 // cut off part-way a transport failure. A non-2xx answer is an *APIError.
-func bytesReader(r *call, limit int64, out *[]byte) *answerReader {
-	return &answerReader{
-		okLimit:  limit,
-		errLimit: maxErrorBody,
-		fail: func(resp *http.Response, body *httpx.CappedBody) error {
-			return readAPIError(r, resp, body)
+func (c *APIClient) bytesReader(r *pipeline.Call, limit int64, out *[]byte) *pipeline.Reader {
+	return &pipeline.Reader{
+		OKLimit:  limit,
+		ErrLimit: pipeline.MaxErrorBody,
+		Fail: func(resp *http.Response, body *httpx.CappedBody) error {
+			return c.pipe.ReadAPIError(r, resp, body)
 		},
-		ok: func(resp *http.Response, body *httpx.CappedBody) error {
+		OK: func(resp *http.Response, body *httpx.CappedBody) error {
 			b := httpx.ReadCapped(body, int(limit)+1) // one byte more, to see the cap passed
 			switch {
 			case body.ReadErr() != nil:
-				return r.readError(resp, body.ReadErr())
+				return c.pipe.ReadError(r, resp, body.ReadErr())
 			case body.Over():
-				return &ResponseError{Op: r.op, StatusCode: resp.StatusCode, Err: &http.MaxBytesError{Limit: limit}}
+				return &ResponseError{Op: r.Op, StatusCode: resp.StatusCode, Err: &http.MaxBytesError{Limit: limit}}
 			}
 			*out = b
 			return nil

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/oktasessions/okta-session-go/internal/orglink"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,7 +26,7 @@ func fetchOrg(t *testing.T, answer func(n int, w http.ResponseWriter)) (*httptes
 	var mu sync.Mutex
 	var reqs []*http.Request
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == tokenPath {
+		if r.URL.Path == auth.TokenPath {
 			grant(w, "DPoP", "fetchORGtoken0123")
 			return
 		}

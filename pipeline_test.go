@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/stretchr/testify/assert"
 	"golang.org/x/oauth2"
 )
@@ -176,7 +177,7 @@ func newMatrixOrg(t *testing.T, m matrixCase, handle orgHandler) *matrixOrg {
 	t.Helper()
 	o := &matrixOrg{tokenType: m.auth.tokenType, n: map[bool]int{}}
 	o.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		isToken := r.URL.Path == tokenPath
+		isToken := r.URL.Path == auth.TokenPath
 		n, seen := o.record(r, isToken)
 		handle(o, isToken, n, w, r, seen)
 	}))
@@ -261,7 +262,7 @@ func (o *matrixOrg) config(m matrixCase, edit func(*Configuration)) *Configurati
 func echoError(w http.ResponseWriter, r *http.Request, status int, seen string) {
 	w.Header().Set("X-Okta-Request-Id", seen)
 	w.Header().Set("WWW-Authenticate", `Bearer error="`+seen+`", error_description="`+seen+`"`)
-	if r.URL.Path == tokenPath {
+	if r.URL.Path == auth.TokenPath {
 		writeJSON(w, status, fmt.Sprintf(`{"error":%q,"error_description":%q}`, seen, seen))
 		return
 	}
@@ -325,7 +326,7 @@ func TestPipeline_boundedInTime(t *testing.T) {
 			})
 			cfg := org.config(m, bounded)
 			cfg.HTTPClient = &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
-				if (r.URL.Path == tokenPath) != m.kind.token {
+				if (r.URL.Path == auth.TokenPath) != m.kind.token {
 					return http.DefaultTransport.RoundTrip(r)
 				}
 				body := &blockingBody{closed: make(chan struct{})}

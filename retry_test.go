@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 	"github.com/oktasessions/okta-session-go/internal/retry"
 	"github.com/stretchr/testify/assert"
 )
@@ -45,7 +47,7 @@ func TestRateLimitWait(t *testing.T) {
 			c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
 			for range 50 {
 				e := answer429(tt.header)
-				got := c.rateLimitWait(e.Response, e.RateLimit, 0, now)
+				got := c.retryPolicy().RateLimitWait(e.Response, httpx.RateLimit(e.RateLimit), 0, now)
 				assert.GreaterOrEqual(t, got, tt.min)
 				assert.LessOrEqual(t, got, tt.max)
 			}
@@ -115,9 +117,9 @@ func TestPlanRetry_farResetReturnsAtOnce(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", Clock: &testClock{now: now}})
 			e := answer429(h)
-			p := c.planRetry(context.Background(), &call{idempotent: true}, e)
-			assert.False(t, p.retry)
-			assert.True(t, p.retryAt.After(now.Add(c.cfg.MaxRetryWait)), "RetryAt %v", p.retryAt)
+			p := c.planRetry(context.Background(), 0, true, e)
+			assert.False(t, p.Retry)
+			assert.True(t, p.RetryAt.After(now.Add(c.cfg.MaxRetryWait)), "RetryAt %v", p.RetryAt)
 		})
 	}
 }
@@ -126,12 +128,12 @@ func TestBackoff(t *testing.T) {
 	c := NewAPIClient(&Configuration{BasePath: "https://acme.okta.com", MaxRetryWait: 2 * time.Second})
 	for attempt, want := range []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 2 * time.Second} {
 		for range 50 {
-			got := c.backoff(attempt)
+			got := c.retryPolicy().Backoff(attempt)
 			assert.GreaterOrEqual(t, got, want/2, "attempt %d", attempt)
 			assert.Less(t, got, want, "attempt %d", attempt)
 		}
 	}
-	assert.LessOrEqual(t, c.backoff(1000), 2*time.Second, "no overflow")
+	assert.LessOrEqual(t, c.retryPolicy().Backoff(1000), 2*time.Second, "no overflow")
 }
 
 func TestNeverSent(t *testing.T) {
@@ -168,10 +170,10 @@ func TestPlanRetry_retryAfterZeroKeepsTheBackoff(t *testing.T) {
 		for _, ra := range []string{"0", "Mon, 01 Jan 1990 00:00:00 GMT"} {
 			e := answerWith(status, map[string]string{"Retry-After": ra})
 			for attempt := range 2 {
-				p := c.planRetry(context.Background(), &call{idempotent: true, callState: callState{attempt: attempt}}, e)
-				assert.True(t, p.retry)
-				assert.GreaterOrEqual(t, p.wait, (retry.BackoffBase<<attempt)/2, "status %d, Retry-After %q", status, ra)
-				assert.Equal(t, now.Add(p.wait), p.retryAt)
+				p := c.planRetry(context.Background(), attempt, true, e)
+				assert.True(t, p.Retry)
+				assert.GreaterOrEqual(t, p.Wait, (retry.BackoffBase<<attempt)/2, "status %d, Retry-After %q", status, ra)
+				assert.Equal(t, now.Add(p.Wait), p.RetryAt)
 			}
 		}
 	}
@@ -183,9 +185,20 @@ func TestPlanRetry_retryAfterOnGatewayErrors(t *testing.T) {
 	c, now := clockedClient()
 	for _, status := range []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
 		e := answerWith(status, map[string]string{"Retry-After": "5"})
-		p := c.planRetry(context.Background(), &call{idempotent: true}, e)
-		assert.True(t, p.retry)
-		assert.Equal(t, 5*time.Second, p.wait, "status %d", status)
-		assert.Equal(t, now.Add(5*time.Second), p.retryAt)
+		p := c.planRetry(context.Background(), 0, true, e)
+		assert.True(t, p.Retry)
+		assert.Equal(t, 5*time.Second, p.Wait, "status %d", status)
+		assert.Equal(t, now.Add(5*time.Second), p.RetryAt)
 	}
+}
+
+// TestWaitReason_isRetrys holds the reasons of a wait to packages retry's
+// and pipeline's, which the root converts by value.
+func TestWaitReason_isRetrys(t *testing.T) {
+	assert.Equal(t, WaitRateLimit, WaitReason(retry.ReasonRateLimit))
+	assert.Equal(t, WaitConcurrencyLimit, WaitReason(retry.ReasonConcurrencyLimit))
+	assert.Equal(t, WaitServerError, WaitReason(retry.ReasonServerError))
+	assert.Equal(t, WaitTransport, WaitReason(retry.ReasonTransport))
+	assert.Equal(t, WaitMaxConcurrency, WaitReason(pipeline.ReasonMaxConcurrency))
+	assert.Equal(t, WaitRateLimitFloor, WaitReason(pipeline.ReasonRateLimitFloor))
 }

@@ -8,9 +8,6 @@ import (
 // The shortening of secrets lives in internal/redact. These names stay for
 // the configuration's files, which print with them.
 
-// shortIDPrefix is how many characters of an identifier shortID keeps.
-const shortIDPrefix = redact.ShortIDPrefix
-
 // shortID shortens a bearer identifier (see redact.ShortID).
 func shortID(id string) string { return redact.ShortID(id) }
 

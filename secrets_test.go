@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/oktasessions/okta-session-go/internal/auth"
+	"github.com/oktasessions/okta-session-go/internal/pipeline"
 	"github.com/oktasessions/okta-session-go/internal/redact"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -153,7 +155,7 @@ func TestValidationError_defaultHeaderNameNotPrinted(t *testing.T) {
 }
 
 func TestNewAPIError_hostileServerText(t *testing.T) {
-	cred := authorization("SSWS " + testToken)
+	cred := auth.Authorization("SSWS " + testToken)
 	huge := strings.Repeat("A", 1<<20)
 	tests := []struct {
 		name      string
@@ -174,8 +176,8 @@ func TestNewAPIError_hostileServerText(t *testing.T) {
 			if tt.name == "escaped session id" {
 				sid = strings.ReplaceAll(secretSessionID, "SECRET", "SECRET/")
 			}
-			body := []byte(tt.body)[:min(len(tt.body), maxErrorBody)]
-			e := newAPIError(&call{op: "GetSession", secret: sid, cred: cred}, resp, body)
+			body := []byte(tt.body)[:min(len(tt.body), pipeline.MaxErrorBody)]
+			e := newAPIError("GetSession", resp, body, append([]string{sid}, cred.Secrets()...))
 			out := printed(t, e) + fmt.Sprintf("%+v", e.ErrorCauses)
 			assertNoSecret(t, out, testToken, secretSessionID, strings.ReplaceAll(secretSessionID, "SECRET", "SECRET%2F"))
 			assert.LessOrEqual(t, len(e.Error()), 4*maxCodeLen+maxSummaryLen+64)

@@ -1,9 +1,7 @@
 package okta
 
 import (
-	"context"
 	"fmt"
-	"net/http"
 	"time"
 )
 
@@ -53,22 +51,3 @@ func (e *ThrottleError) Is(target error) bool { return target == ErrRateLimited 
 
 // Unwrap returns Err.
 func (e *ThrottleError) Unwrap() error { return e.Err }
-
-// throttling is the stage of the client's throttle: an attempt waits for
-// it, or is held back with a *ThrottleError, and its answer tells the
-// throttle the rate-limit window's state. Without a throttle it passes
-// the attempt on.
-func (c *APIClient) throttling(ctx context.Context, r *call) (*http.Response, error) {
-	if c.throttle == nil {
-		return c.attempts(ctx, r)
-	}
-	if ref := c.throttle.Acquire(ctx, r.op, r.deadline); ref != nil {
-		return nil, &ThrottleError{Op: r.op, Setting: ref.Setting, Remaining: ref.Remaining, Floor: ref.Floor, RetryAt: ref.RetryAt, Err: ref.Err}
-	}
-	defer c.throttle.Release()
-	resp, err := c.attempts(ctx, r)
-	if resp != nil {
-		c.throttle.Observe(resp)
-	}
-	return resp, err
-}

@@ -1,7 +1,8 @@
 // Package retry holds the timing rules of the client's retries: backoff,
 // Retry-After, the rate-limit reset, jitter, and what a retry tells the
-// server (X-Okta-Retry-For). The rules of which failure is retried live with
-// the error types, in package okta (planRetry), which imports this one.
+// server (X-Okta-Retry-For), and the rules of which failure is retried
+// (Policy.Plan). Package okta's planRetry reads the answer behind its error
+// types and hands it here.
 package retry
 
 import (

@@ -1,4 +1,4 @@
-package okta
+package auth
 
 import (
 	"context"
@@ -9,41 +9,41 @@ import (
 	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
-// oauthCall authorizes the attempts of one API call in "PrivateKey" mode.
-// The request path makes one per call (tokenProvider.call) and, for every
+// Call authorizes the attempts of one API call in "PrivateKey" mode.
+// The request path makes one per call (Provider.Call) and, for every
 // attempt:
 //
-//  1. calls authorize on the built request, which sets Authorization and,
+//  1. calls Authorize on the built request, which sets Authorization and,
 //     for a DPoP-bound token, a new DPoP proof: every attempt, a retry after
 //     a 429, a 503 or a dropped connection included, carries a proof never
 //     sent before;
-//  2. after the answer, calls repeat, which records the API's DPoP-Nonce
+//  2. after the answer, calls Repeat, which records the API's DPoP-Nonce
 //     and says whether to repeat the attempt at once, not counted as a
-//     retry and with no wait (see repeats).
+//     retry and with no wait (see Again).
 //
-// An oauthCall is used by one goroutine; the provider behind it is shared.
-type oauthCall struct {
-	p            *tokenProvider
-	tok          *accessToken // the token of the last attempt
-	sentNonce    string       // the nonce in the last attempt's proof
-	nonceRetried bool         // repeat has said yes for a DPoP nonce
-	tokenRetried bool         // ... and for a new token
+// An Call is used by one goroutine; the provider behind it is shared.
+type Call struct {
+	p            *Provider
+	tok          *Token // the token of the last attempt
+	sentNonce    string // the nonce in the last attempt's proof
+	nonceRetried bool   // Repeat has said yes for a DPoP nonce
+	tokenRetried bool   // ... and for a new token
 	// sent is every secret the call sent: its tokens and proofs, and the
 	// client assertions and DPoP proofs of the token requests that got
 	// them (an API may echo them as well as a token endpoint may).
 	sent []string
 }
 
-// call starts the authorization of one API call.
-func (p *tokenProvider) call() *oauthCall { return &oauthCall{p: p} }
+// Call starts the authorization of one API call.
+func (p *Provider) Call() *Call { return &Call{p: p} }
 
-// authorize sets req's Authorization header, fetching a token if none is
+// Authorize sets req's Authorization header, fetching a token if none is
 // cached (bounded by ctx), and for a DPoP-bound token its DPoP header: a new
 // proof for req's method and URL, with the token's ath and the API's latest
-// nonce. Errors are *OAuthError or transport errors of the token request, for
+// nonce. Errors are the token endpoint's (Config.NewError) or transport errors of the token request, for
 // the caller to wrap with the operation name.
-func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
-	tok, fetched, err := c.p.token(ctx)
+func (c *Call) Authorize(ctx context.Context, req *http.Request) error {
+	tok, fetched, err := c.p.Token(ctx)
 	if err != nil {
 		c.sent = append(c.sent, fetched...)
 		return err
@@ -61,17 +61,17 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 		delete(req.Header, httpx.HeaderDPoP)
 		return nil
 	}
-	c.sentNonce = c.p.apiNonce.Get()
-	proof, err := c.p.dpop.Proof(req.Method, dpop.ProofURL(req.URL), c.p.clock.Now(), tok.ath, c.sentNonce)
+	c.sentNonce = c.p.APINonce.Get()
+	proof, err := c.p.DPoP.Proof(req.Method, dpop.ProofURL(req.URL), c.p.Clock.Now(), tok.ath, c.sentNonce)
 	if err != nil {
 		return err
 	}
 	c.sent = append(c.sent, proof)
-	req.Header[httpx.HeaderDPoP] = []string{proof} // which makes newRequest make req unreplayable
+	req.Header[httpx.HeaderDPoP] = []string{proof} // which makes the pipeline make req unreplayable
 	return nil
 }
 
-// repeat looks at the answer to an attempt that authorize
+// Repeat looks at the answer to an attempt that Authorize
 // prepared (nil when the attempt got none): it records the API's DPoP-Nonce,
 // if any, and reports whether to repeat the attempt at once. It says yes at
 // most once per reason in a call, for a 401 whose WWW-Authenticate is
@@ -84,13 +84,13 @@ func (c *oauthCall) authorize(ctx context.Context, req *http.Request) error {
 //
 // So a server that refuses everything costs at most two more attempts and one
 // more token request, then the 401 is returned.
-func (c *oauthCall) repeat(resp *http.Response, _ error) bool {
+func (c *Call) Repeat(resp *http.Response, _ error) bool {
 	if c.tok == nil || resp == nil {
 		return false
 	}
 	nonce := ""
 	if c.tok.ath != "" {
-		nonce = c.p.apiNonce.Record(resp)
+		nonce = c.p.APINonce.Record(resp)
 	}
 	if resp.StatusCode != http.StatusUnauthorized {
 		return false
@@ -103,7 +103,7 @@ func (c *oauthCall) repeat(resp *http.Response, _ error) bool {
 				return true
 			}
 		case "invalid_token":
-			c.p.invalidate(c.tok)
+			c.p.Invalidate(c.tok)
 			if !c.tokenRetried {
 				c.tokenRetried = true
 				return true
@@ -113,7 +113,7 @@ func (c *oauthCall) repeat(resp *http.Response, _ error) bool {
 	return false
 }
 
-// secrets are every access token and DPoP proof the call has sent (a
+// Secrets are every access token and DPoP proof the call has sent (a
 // retry after invalid_token sent two tokens), with the secrets of the
 // token requests behind them.
-func (c *oauthCall) secrets() []string { return c.sent }
+func (c *Call) Secrets() []string { return c.sent }
