@@ -43,8 +43,9 @@ func (c *hotCache) get(id string, now time.Time, version uint64) (okta.Session, 
 	return h.session, true
 }
 
-// put records h under id; when the cache is full, it first drops an entry
-// that has ended at now, or else any one of a few.
+// put records h under id; when the cache is over its bound, it first drops
+// one other entry: of a few visited, the first that has ended at now, else
+// the one that ends soonest (as MemoryStore.evict does).
 func (c *hotCache) put(id string, h *hot, now time.Time) {
 	if _, loaded := c.m.Swap(id, h); loaded {
 		return
@@ -52,17 +53,32 @@ func (c *hotCache) put(id string, h *hot, now time.Time) {
 	if c.n.Add(1) <= int64(c.max) {
 		return
 	}
-	seen := 0
+	var (
+		victim any
+		until  time.Time
+		seen   int
+	)
 	c.m.Range(func(k, v any) bool {
-		seen++
-		if k != id && (!now.Before(v.(*hot).until) || seen >= evictSample) {
-			if _, deleted := c.m.LoadAndDelete(k); deleted {
-				c.n.Add(-1)
-			}
+		if k == id {
+			return true
+		}
+		e := v.(*hot)
+		if !now.Before(e.until) {
+			victim = k
 			return false
 		}
-		return true
+		if victim == nil || e.until.Before(until) {
+			victim, until = k, e.until
+		}
+		seen++
+		return seen < evictSample
 	})
+	if victim == nil {
+		return
+	}
+	if _, deleted := c.m.LoadAndDelete(victim); deleted {
+		c.n.Add(-1)
+	}
 }
 
 // clear forgets everything.
