@@ -48,5 +48,13 @@ package guard
 // next MaxStale (capped to a minute) by the first bytes of its hash: the
 // sessions that went stale during the wait do not all ask at the reset.
 //
+// Ids the guard has never seen cost a question each, capped by
+// MaxUnknownPerMinute so that made-up cookies cannot spend the org's
+// limit; but an attacker who spends that cap would lock out every user who
+// signs in meanwhile. Remember is the way around it: the app hands the
+// guard Okta's own answer to CreateSession, saved as an answer asked now,
+// so a new session never needs a question. It goes through the same Save
+// and Covers as any answer, so revocations still win.
+//
 // Nothing here starts a timer or a goroutine but the flights, which the
 // client's Timeout bounds and Close cancels.
