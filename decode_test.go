@@ -1,0 +1,110 @@
+package okta
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
+)
+
+// maxGetSessionAllocs bounds the allocations of one successful GetSession
+// through an in-memory transport (mockClient), measured with go1.26: 88
+// before issue 20, 81 since a session is decoded from a pooled buffer by
+// json.Unmarshal. It moves down with the count; a change that moves it up
+// says why.
+const maxGetSessionAllocs = 81
+
+func TestGetSession_allocationBound(t *testing.T) {
+	client, mock := mockClient(t, nil)
+	mock.RegisterResponder(http.MethodGet, getURL, httpmock.NewStringResponder(http.StatusOK, sessionJSON))
+	// The least of many runs: the runtime now and then allocates for
+	// reasons of its own (a GC empties the pool), never fewer.
+	least := math.Inf(1)
+	for range 20 {
+		least = min(least, testing.AllocsPerRun(100, func() {
+			_, _, _ = client.SessionApi.GetSession(context.Background(), testSessionID)
+		}))
+	}
+	assert.LessOrEqual(t, least, maxGetSessionAllocs+allocSlack)
+}
+
+// A session longer than the buffer, and one whose body arrives a byte at a
+// time, decode as a short one does; a body whose read fails part-way is
+// refused and the failure recorded, wherever it falls.
+func TestDecodeSession_longAndSlowBodies(t *testing.T) {
+	long := `{"id":"` + testSessionID + `","login":"` + strings.Repeat("a", 3*sessionBuffer) + `"}`
+	for name, body := range map[string]io.Reader{
+		"longer than the buffer": strings.NewReader(long),
+		"a byte at a time":       iotest.OneByteReader(strings.NewReader(sessionJSON)),
+		"long, a byte at a time": iotest.OneByteReader(strings.NewReader(long)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var s Session
+			require.NoError(t, decodeSession("application/json", httpx.NewCappedBody(body, maxSessionBody), &s, testSessionID))
+			assert.Equal(t, testSessionID, s.Id)
+			assert.NotEmpty(t, s.Login)
+		})
+	}
+	broken := errors.New("connection reset")
+	for _, at := range []int{0, 40, len(sessionJSON), sessionBuffer, sessionBuffer + 100} {
+		body := strings.Repeat(" ", max(0, at-len(sessionJSON))) + sessionJSON
+		r := httpx.NewCappedBody(io.MultiReader(strings.NewReader(body[:min(at, len(body))]), iotest.ErrReader(broken)), maxSessionBody)
+		var s Session
+		assert.Error(t, decodeSession("application/json", r, &s, testSessionID), "cut at %d", at)
+		assert.ErrorIs(t, r.ReadErr(), broken, "cut at %d", at) // readSession's cue: a transport failure
+		assert.Equal(t, Session{}, s)
+	}
+}
+
+// The pool keeps nothing of one answer for the next: a session that omits
+// fields after one that had them, or after an answer refused half-way,
+// holds only its own.
+func TestDecodeSession_nothingCarriedOver(t *testing.T) {
+	const bare = `{"id":"` + testSessionID + `"}`
+	for _, before := range []string{sessionJSON, sessionJSON + " x", `{"login":"other@example.com","amr":["pwd"],"id":42}`} {
+		var s Session
+		_ = decodeSession("application/json", strings.NewReader(before), &s, testSessionID)
+		s = Session{}
+		require.NoError(t, decodeSession("application/json", strings.NewReader(bare), &s, testSessionID))
+		assert.Equal(t, Session{Id: testSessionID}, s, "after %q", before)
+	}
+}
+
+// FuzzDecodeSession_bufferedAsStreamed checks that an answer decoded from
+// the buffer gives what streaming it gives: the same session, or the same
+// refusal.
+//
+//	go test -run '^$' -fuzz FuzzDecodeSession_bufferedAsStreamed -fuzztime 30s
+func FuzzDecodeSession_bufferedAsStreamed(f *testing.F) {
+	for _, body := range []string{sessionJSON, "", " ", "null", "{}", `{"id":"x"} junk`, `{"id":1}`, sessionJSON[:50],
+		`{"id":"x","expiresAt":"bad"}`, `{"id":"x","status":"\u0041"}`, `{"id":"x","amr":["pwd",null,"x"]}`,
+		`{"id":"x","ID":"y"}`, `{"id":"x","status":7}`, sessionJSON + "]", "{\"id\":\"\xff\"}"} {
+		f.Add(body)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		var buffered Session
+		errBuffered := decodeSession("application/json", strings.NewReader(body), &buffered, "")
+		d := new(sessionDecoding)
+		errStreamed := d.stream(strings.NewReader(body))
+		if errStreamed != nil {
+			d.s = Session{}
+		}
+		if (errBuffered == nil) != (errStreamed == nil) {
+			t.Fatalf("%q: buffered %v, streamed %v", body, errBuffered, errStreamed)
+		}
+		if errBuffered != nil && errBuffered.Error() != errStreamed.Error() {
+			t.Fatalf("%q: buffered %v, streamed %v", body, errBuffered, errStreamed)
+		}
+		assert.Equal(t, d.s, buffered, "%q", body)
+	})
+}
