@@ -175,3 +175,25 @@ func plainString(b []byte) ([]byte, bool) {
 	v := b[1 : len(b)-1]
 	return v, bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v)
 }
+
+// decodeEnum decodes b, a valid JSON value, into v as encoding/json decodes
+// a string, except that a documented value (one of known) shares the
+// constant's memory instead of costing an allocation per answer.
+func decodeEnum[T ~string](b []byte, v *T, known []T) error {
+	if plain, ok := plainString(b); ok {
+		for _, k := range known {
+			if string(plain) == string(k) {
+				*v = k
+				return nil
+			}
+		}
+		*v = T(plain)
+		return nil
+	}
+	s := string(*v) // null leaves v as it is
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*v = T(s)
+	return nil
+}
