@@ -137,3 +137,40 @@ func FuzzDecodeSession_bufferedAsStreamed(f *testing.F) {
 		assert.Equal(t, d.s, buffered, "%q", body)
 	})
 }
+
+// BenchmarkDecodeSession compares the decoding of Okta's example session:
+// decodeSession (from the pooled buffer), the same checks streamed through
+// a json.Decoder as every answer was before issue 20, and the hand-written
+// client's json.NewDecoder(body).Decode(&session), which checks nothing.
+//
+//	go test -run '^$' -bench DecodeSession -benchmem -count 5
+func BenchmarkDecodeSession(b *testing.B) {
+	b.Run("buffered", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var s Session
+			if err := decodeSession("application/json", strings.NewReader(sessionJSON), &s, testSessionID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("streamed", func(b *testing.B) {
+		d := new(sessionDecoding) // its buffer unused, as before
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := d.stream(strings.NewReader(sessionJSON)); err != nil {
+				b.Fatal(err)
+			}
+			d.s = Session{}
+		}
+	})
+	b.Run("handwritten", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var s Session
+			if err := json.NewDecoder(strings.NewReader(sessionJSON)).Decode(&s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
