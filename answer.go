@@ -1,15 +1,11 @@
 package okta
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"time"
 
-	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"github.com/oktasessions/okta-session-go/internal/redact"
 	"github.com/oktasessions/okta-session-go/internal/retry"
 )
@@ -57,100 +53,6 @@ func badAnswer(op string, resp *http.Response, contentType string, err error, se
 	}
 	return &ResponseError{Op: op, StatusCode: resp.StatusCode, Err: redact.SafeError(err, secrets...)}
 }
-
-// decodeSession decodes a success answer into out as it streams. It refuses
-// what is not exactly one complete JSON session with an id (wantID, when
-// not empty), and then leaves out as the zero Session: never half a session,
-// or another one, with an error.
-func decodeSession(contentType string, body io.Reader, out *Session, wantID string) error {
-	err := decodeInto(contentType, body, out)
-	if err == nil && wantID != "" && out.Id != wantID {
-		err = errSessionMismatch
-	}
-	if err != nil {
-		*out = Session{}
-	}
-	return err
-}
-
-// decodeInto is decodeSession without the clean-up and the id check.
-func decodeInto(contentType string, body io.Reader, out *Session) error {
-	if contentType != "" && !httpx.IsJSON(contentType) {
-		return errNotJSON
-	}
-	dec := json.NewDecoder(body)
-	in := sessionDecoder{Session: out}
-	if err := dec.Decode(&in); err != nil {
-		switch {
-		case errors.Is(err, io.EOF):
-			return errEmptyBody
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return errTruncated
-		case errors.As(err, new(*time.ParseError)):
-			// Its text quotes the value, which may be a secret the server
-			// echoed (the session token, a new session's id).
-			return errBadTime
-		}
-		return err
-	}
-	// Anything but white space after the session, even a stray ']' or '}'
-	// that dec.More would let pass, is refused.
-	if _, err := dec.Token(); err != io.EOF {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return err
-		}
-		return errTrailingData
-	}
-	out.Id = in.ID.v
-	if out.Id == "" {
-		return errNoSessionID
-	}
-	return nil
-}
-
-// sessionDecoder decodes a session into Session and refuses a body that names
-// its id more than once: twice as "id", or in another case ("ID", "Id",
-// "iD"), which encoding/json would match to Session.Id too, the last one
-// winning. Either would let one body carry one session's id and another
-// session's data past the id check.
-type sessionDecoder struct {
-	*Session
-	ID onceString `json:"id"` // shadows Session.Id, which is set from it
-
-	// The other cases of "id": encoding/json prefers these exact matches.
-	UpperID refusedKey `json:"ID"`
-	TitleID refusedKey `json:"Id"`
-	MixedID refusedKey `json:"iD"`
-}
-
-// onceString is a JSON string that may be given only once.
-type onceString struct {
-	v   string
-	set bool
-}
-
-// UnmarshalJSON refuses a second value.
-func (s *onceString) UnmarshalJSON(b []byte) error {
-	if s.set {
-		return errDuplicateID
-	}
-	s.set = true
-	if len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 {
-		// A string without escapes, as Okta's ids are; b is valid JSON
-		// already, so its content is the value. This saves json.Unmarshal's
-		// allocations on every answer.
-		s.v = string(b[1 : len(b)-1])
-		return nil
-	}
-	return json.Unmarshal(b, &s.v)
-}
-
-// refusedKey is a JSON member that may not be present.
-type refusedKey struct{}
-
-// UnmarshalJSON refuses any value.
-func (refusedKey) UnmarshalJSON([]byte) error { return errDuplicateID }
 
 // newAPIError builds the *APIError of the operation op for a non-2xx answer
 // from its capped body (nil when it was not read). Every string taken from

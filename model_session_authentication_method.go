@@ -1,5 +1,7 @@
 package okta
 
+import "slices"
+
 // SessionAuthenticationMethod is an authentication method reference (amr)
 // value. Values this package does not know decode as-is (see IsKnown).
 type SessionAuthenticationMethod string
@@ -32,16 +34,21 @@ const (
 	SessionAuthenticationMethodSmartCard SessionAuthenticationMethod = "sc"
 )
 
+// authenticationMethods are the 12 documented methods.
+var authenticationMethods = []SessionAuthenticationMethod{
+	SessionAuthenticationMethodPassword, SessionAuthenticationMethodSoftwareKey,
+	SessionAuthenticationMethodHardwareKey, SessionAuthenticationMethodOneTimePassword,
+	SessionAuthenticationMethodSMS, SessionAuthenticationMethodTelephone,
+	SessionAuthenticationMethodGeolocation, SessionAuthenticationMethodFingerprint,
+	SessionAuthenticationMethodKnowledgeBased, SessionAuthenticationMethodMultifactor,
+	SessionAuthenticationMethodMultipleChannel, SessionAuthenticationMethodSmartCard,
+}
+
 // IsKnown reports whether m is one of the 12 documented methods.
-func (m SessionAuthenticationMethod) IsKnown() bool {
-	switch m {
-	case SessionAuthenticationMethodPassword, SessionAuthenticationMethodSoftwareKey,
-		SessionAuthenticationMethodHardwareKey, SessionAuthenticationMethodOneTimePassword,
-		SessionAuthenticationMethodSMS, SessionAuthenticationMethodTelephone,
-		SessionAuthenticationMethodGeolocation, SessionAuthenticationMethodFingerprint,
-		SessionAuthenticationMethodKnowledgeBased, SessionAuthenticationMethodMultifactor,
-		SessionAuthenticationMethodMultipleChannel, SessionAuthenticationMethodSmartCard:
-		return true
-	}
-	return false
+func (m SessionAuthenticationMethod) IsKnown() bool { return slices.Contains(authenticationMethods, m) }
+
+// UnmarshalJSON decodes a method as encoding/json decodes a string; a
+// documented one costs no allocation.
+func (m *SessionAuthenticationMethod) UnmarshalJSON(b []byte) error {
+	return decodeEnum(b, m, authenticationMethods)
 }

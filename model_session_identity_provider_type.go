@@ -1,5 +1,7 @@
 package okta
 
+import "slices"
+
 // SessionIdentityProviderType is the kind of identity provider behind a
 // session. Values this package does not know decode as-is (see IsKnown).
 type SessionIdentityProviderType string
@@ -18,12 +20,17 @@ const (
 	SessionIdentityProviderTypeSocial SessionIdentityProviderType = "SOCIAL"
 )
 
+// identityProviderTypes are the documented identity provider types.
+var identityProviderTypes = []SessionIdentityProviderType{
+	SessionIdentityProviderTypeActiveDirectory, SessionIdentityProviderTypeFederation,
+	SessionIdentityProviderTypeLDAP, SessionIdentityProviderTypeOkta, SessionIdentityProviderTypeSocial,
+}
+
 // IsKnown reports whether t is one of the documented types.
-func (t SessionIdentityProviderType) IsKnown() bool {
-	switch t {
-	case SessionIdentityProviderTypeActiveDirectory, SessionIdentityProviderTypeFederation,
-		SessionIdentityProviderTypeLDAP, SessionIdentityProviderTypeOkta, SessionIdentityProviderTypeSocial:
-		return true
-	}
-	return false
+func (t SessionIdentityProviderType) IsKnown() bool { return slices.Contains(identityProviderTypes, t) }
+
+// UnmarshalJSON decodes a type as encoding/json decodes a string; a
+// documented one costs no allocation.
+func (t *SessionIdentityProviderType) UnmarshalJSON(b []byte) error {
+	return decodeEnum(b, t, identityProviderTypes)
 }

@@ -1,5 +1,7 @@
 package okta
 
+import "slices"
+
 // SessionStatus is the state of a session. The server may send values this
 // package does not know yet; they decode as-is (see IsKnown).
 type SessionStatus string
@@ -16,11 +18,12 @@ const (
 	SessionStatusMFARequired SessionStatus = "MFA_REQUIRED"
 )
 
+// sessionStatuses are the documented statuses.
+var sessionStatuses = []SessionStatus{SessionStatusActive, SessionStatusMFAEnroll, SessionStatusMFARequired}
+
 // IsKnown reports whether s is one of the documented statuses.
-func (s SessionStatus) IsKnown() bool {
-	switch s {
-	case SessionStatusActive, SessionStatusMFAEnroll, SessionStatusMFARequired:
-		return true
-	}
-	return false
-}
+func (s SessionStatus) IsKnown() bool { return slices.Contains(sessionStatuses, s) }
+
+// UnmarshalJSON decodes a status as encoding/json decodes a string; a
+// documented one costs no allocation.
+func (s *SessionStatus) UnmarshalJSON(b []byte) error { return decodeEnum(b, s, sessionStatuses) }
