@@ -16,13 +16,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// markdownFiles returns README.md and docs/*.md with their contents.
+// markdownFiles returns README.md, DESIGN.md, bench/README.md and docs/*.md
+// with their contents.
 func markdownFiles(t *testing.T) map[string]string {
 	t.Helper()
 	names, err := filepath.Glob("docs/*.md")
 	require.NoError(t, err)
 	files := map[string]string{}
-	for _, name := range append(names, "README.md") {
+	for _, name := range append(names, "README.md", "DESIGN.md", filepath.Join("bench", "README.md")) {
 		b, err := os.ReadFile(name)
 		require.NoError(t, err)
 		files[name] = string(b)
