@@ -16,7 +16,11 @@ import (
 // and key prefix; they then share Okta's answers and every revocation. (Not
 // run: it needs a Redis at redis:6379.)
 func Example() {
-	client := okta.NewAPIClient(okta.NewConfiguration()) // configured from the environment
+	cfg, err := okta.LoadConfiguration() // ~/.okta/okta.yaml, ./.okta.yaml, then OKTA_CLIENT_* variables
+	if err != nil {
+		log.Fatal(err)
+	}
+	client := okta.NewAPIClient(cfg)
 	rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{"redis:6379"}, ContextTimeoutEnabled: true})
 	store := redisstore.New(rdb, "myapp") // the prefix of every key; replicas of one app share it
 	defer store.Close()                   // after the guard; rdb stays yours to close
