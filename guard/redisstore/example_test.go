@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"fmt"
 	"log"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -33,4 +34,18 @@ func Example() {
 		s, _ := guard.SessionFrom(r.Context())
 		fmt.Fprintln(w, "signed in as", s.Login)
 	})))
+}
+
+// New makes a store on a go-redis client; its options bound each Redis call,
+// set how often a store that lost Redis tries again, and where it says so.
+// (Not run: it needs a Redis at redis:6379.)
+func ExampleNew() {
+	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379", ContextTimeoutEnabled: true})
+	defer rdb.Close()
+	store := redisstore.New(rdb, "myapp",
+		redisstore.WithTimeout(100*time.Millisecond), // each Redis call; then the guard asks Okta itself
+		redisstore.WithRetry(time.Second),            // how often a store that lost Redis tries it again
+		redisstore.WithLogger(slog.Default()),        // one Warn when Redis is lost, one Info when it is back
+	)
+	defer store.Close()
 }
