@@ -56,6 +56,28 @@ func TestDocs_everyOperation(t *testing.T) {
 	}
 }
 
+// TestDocs_backLinks holds every page of docs/ to the generated layout's
+// back-links: one after each method of an API page, one at the end of a
+// model page.
+func TestDocs_backLinks(t *testing.T) {
+	pages, err := filepath.Glob("docs/*.md")
+	require.NoError(t, err)
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		text := string(b)
+		links := strings.Count(text, "[[Back to API list]](../README.md#documentation-for-api-endpoints)")
+		assert.Equal(t, links, strings.Count(text, "[[Back to README]](../README.md)"), p)
+		if methods := strings.Count(text, "\n# **"); methods > 0 {
+			assert.GreaterOrEqual(t, links, methods, "%s: a method section without its back-links", p)
+			assert.Contains(t, text, "[[Back to top]](#"+strings.ToLower(strings.TrimSuffix(filepath.Base(p), ".md"))+")", p)
+		} else {
+			assert.Equal(t, 1, links, "%s: a model page ends with its back-links", p)
+		}
+		assert.True(t, strings.HasSuffix(strings.TrimSpace(text), "[[Back to README]](../README.md)"), "%s does not end with its back-links", p)
+	}
+}
+
 // modelTypes parses model_*.go and returns each exported type with the names
 // its page must list: struct fields, or the constants of a string enum.
 func modelTypes(t *testing.T) map[string][]string {
