@@ -161,9 +161,12 @@ type Configuration struct {
 	// is silent and costs nothing. Debug: one record per attempt sent ("okta: attempt": op,
 	// method, path with the session id shortened, attempt, status, outcome,
 	// duration, request_id, rate_limit_remaining, error) and per OAuth 2.0
-	// token fetch. Warn: every wait ("okta: retrying" before a retry,
-	// "okta: waiting" in the throttle: op, reason, wait, attempt, status) and
-	// a failed token fetch. No record holds a credential, cookie, session
+	// token fetch that worked or was the DPoP nonce exchange. Warn: every
+	// wait ("okta: retrying" before a retry, "okta: waiting" in the throttle:
+	// op, reason, wait, attempt, status), a failed token fetch, and one
+	// "okta: call failed" (op, reason, attempts, status, outcome, error) when
+	// a call fails after a failure worth a retry (its retries spent, or a
+	// retry it could not make). No record holds a credential, cookie, session
 	// token or whole session id. The call's context is passed to the
 	// handler. LoadConfiguration sets it to the logger given with WithLogger.
 	Logger *slog.Logger
