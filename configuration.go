@@ -24,9 +24,9 @@ func (c contextKey) String() string { return "okta context key " + string(c) }
 // Context keys that carry a per-call credential. A credential on the context
 // wins over the Configuration's (APIToken, TokenSource or the service app of
 // "PrivateKey" mode); when several are set, ContextOAuth2 wins, then
-// ContextAccessToken, then ContextAPIKey. CreateSession takes only
-// ContextAPIKey (else it goes anonymously): no Okta document says it accepts
-// an access token. They are constants so that looking them up costs no
+// ContextAccessToken, then ContextAPIKey. Of these, CreateSession takes
+// only ContextAPIKey (then APIToken, else it goes anonymously): no Okta
+// document says it accepts an access token. They are constants so that looking them up costs no
 // allocation.
 const (
 	// ContextOAuth2 takes an oauth2.TokenSource; its access token is sent as
