@@ -148,21 +148,17 @@ func ExampleServer_InjectFault() {
 		panic(err)
 	}
 	defer srv.Close()
-	id, err := srv.SeedSession(oktatest.SessionSeed{User: oktatest.User{Login: "ann@example.com"}})
-	if err != nil {
-		panic(err)
-	}
 	srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Status: http.StatusServiceUnavailable, Count: 1})
 
-	s, _, err := srv.Client().SessionApi.GetSession(context.Background(), id)
-	fmt.Println(s.Login, err)
+	_, _, err = srv.Client().SessionApi.GetSession(context.Background(), "102unknownSessionId000000")
+	fmt.Println(errors.Is(err, okta.ErrNotFound))
 	for _, r := range srv.Requests() {
 		fmt.Println(r.Route, r.Status)
 	}
 	// Output:
-	// ann@example.com <nil>
+	// true
 	// GetSession 503
-	// GetSession 200
+	// GetSession 404
 }
 
 // On a fake clock, a test moves time instead of waiting for it: a session
