@@ -254,3 +254,54 @@ func TestDocs_codeCompiles(t *testing.T) {
 	}
 	assert.Greater(t, blocks, 5)
 }
+
+// TestDocs_benchPatterns holds every benchmark command the docs and the code
+// comments give (go test [./pkg] -run '^$' -bench PATTERN) to a pattern that
+// matches at least one benchmark of that package, so that a renamed
+// benchmark cannot leave a command that silently runs nothing.
+func TestDocs_benchPatterns(t *testing.T) {
+	command := regexp.MustCompile(`go test(?: (\./[\w/]+))? -run '\^\$' -bench ('[^']+'|[^\s` + "`" + `]+)`)
+	benchmark := regexp.MustCompile(`(?m)^func (Benchmark\w+)\(b \*testing\.B\)`)
+	benchmarksIn := func(dir string) []string {
+		files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
+		require.NoError(t, err)
+		var names []string
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			require.NoError(t, err)
+			for _, m := range benchmark.FindAllStringSubmatch(string(b), -1) {
+				names = append(names, m[1])
+			}
+		}
+		return names
+	}
+	texts := markdownFiles(t)
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".go") {
+			b, err := os.ReadFile(path)
+			texts[path] = string(b)
+			return err
+		}
+		return err
+	})
+	require.NoError(t, err)
+	commands := 0
+	for name, text := range texts {
+		for _, m := range command.FindAllStringSubmatch(text, -1) {
+			commands++
+			dir := m[1]
+			if dir == "" && strings.HasSuffix(name, ".go") {
+				dir = filepath.Dir(name) // a comment's command runs in its package
+			}
+			pattern := strings.Trim(m[2], "'")
+			top, _, _ := strings.Cut(pattern, "/")
+			re, err := regexp.Compile(top)
+			if !assert.NoError(t, err, "%s: %s", name, m[0]) {
+				continue
+			}
+			names := benchmarksIn(filepath.Clean(dir))
+			assert.True(t, slices.ContainsFunc(names, re.MatchString), "%s: %s matches no benchmark in %s (%v)", name, m[0], dir, names)
+		}
+	}
+	assert.Greater(t, commands, 10)
+}
