@@ -154,7 +154,7 @@
 //
 // # How it works
 //
-// A request goes through a chain of stages (chain.go), each with its own
+// A request goes through a chain of stages, each with its own
 // state: route, stamp, record, admit (concurrency, then the per-minute
 // window), fault, authenticate, and the route's handler. The control API's
 // requests skip record, admit and fault.
