@@ -29,7 +29,7 @@ type Challenge struct {
 
 // newChallenge returns the Challenge of a 401 or 403 answer: the first
 // Bearer or DPoP challenge of its WWW-Authenticate headers, with the call's
-// secrets shortened in its fields (see serverText), or nil when there is
+// secrets shortened in its fields (see redact.ServerText), or nil when there is
 // none.
 func newChallenge(resp *http.Response, secrets []string) *Challenge {
 	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {

@@ -38,9 +38,9 @@ type APIClient struct {
 // NewAPIClient returns a client for cfg (nil means NewConfiguration()). It
 // copies cfg, so later changes by the caller do not affect it.
 //
-// An invalid configuration does not panic: every call then returns the
-// *ValidationError that cfg.Validate would have, before any I/O. Call
-// Validate first to fail fast at start-up.
+// An invalid configuration does not panic: every call then returns what
+// cfg.Validate would have (a *ValidationError, or several joined), before
+// any I/O. Call Validate first to fail fast at start-up.
 //
 // When cfg.HTTPClient is nil the client gets its own http.Client, not
 // http.DefaultClient: proxy from the environment, dial and TLS handshake

@@ -22,9 +22,12 @@ type contextKey string
 func (c contextKey) String() string { return "okta context key " + string(c) }
 
 // Context keys that carry a per-call credential. A credential on the context
-// wins over Configuration.APIToken; when several are set, ContextOAuth2 wins,
-// then ContextAccessToken, then ContextAPIKey. They are constants so that
-// looking them up costs no allocation.
+// wins over the Configuration's (APIToken, TokenSource or the service app of
+// "PrivateKey" mode); when several are set, ContextOAuth2 wins, then
+// ContextAccessToken, then ContextAPIKey. Of these, CreateSession takes
+// only ContextAPIKey (then APIToken, else it goes anonymously): no Okta
+// document says it accepts an access token. They are constants so that looking them up costs no
+// allocation.
 const (
 	// ContextOAuth2 takes an oauth2.TokenSource; its access token is sent as
 	// "Authorization: Bearer <token>".
@@ -161,9 +164,12 @@ type Configuration struct {
 	// is silent and costs nothing. Debug: one record per attempt sent ("okta: attempt": op,
 	// method, path with the session id shortened, attempt, status, outcome,
 	// duration, request_id, rate_limit_remaining, error) and per OAuth 2.0
-	// token fetch. Warn: every wait ("okta: retrying" before a retry,
-	// "okta: waiting" in the throttle: op, reason, wait, attempt, status) and
-	// a failed token fetch. No record holds a credential, cookie, session
+	// token fetch that worked or was the DPoP nonce exchange. Warn: every
+	// wait ("okta: retrying" before a retry, "okta: waiting" in the throttle:
+	// op, reason, wait, attempt, status), a failed token fetch, and one
+	// "okta: call failed" (op, reason, attempts, status, outcome, error) when
+	// a call fails after a failure worth a retry (its retries spent, or a
+	// retry it could not make). No record holds a credential, cookie, session
 	// token or whole session id. The call's context is passed to the
 	// handler. LoadConfiguration sets it to the logger given with WithLogger.
 	Logger *slog.Logger

@@ -31,4 +31,8 @@
 //
 // Tests: package oktatest is a fake Okta org, in process or on a loopback
 // port, that the client can be pointed at.
+//
+// Checking a session on every request of an app, without spending the org's
+// rate limit, and receiving Okta's Universal Logout: package guard (and
+// guard/redisstore to share what it learns between replicas).
 package okta

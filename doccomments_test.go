@@ -4,7 +4,9 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,10 +14,15 @@ import (
 )
 
 // TestDocComments checks that every exported identifier of the library
-// packages has a doc comment, and that a func's or type's starts with its
-// name. Constants and variables may share their group's comment.
+// packages (every package of this module but the examples) has a doc comment,
+// and that a func's or type's starts with its name. Constants and variables
+// may share their group's comment.
 func TestDocComments(t *testing.T) {
-	for _, dir := range []string{".", "oktatest", "internal/dpop", "internal/flight", "internal/httpx", "internal/keys", "internal/orglink", "internal/redact", "internal/retry", "internal/throttle"} {
+	dirs := libraryDirs(t)
+	for _, want := range []string{".", "oktatest", "guard", "guard/redisstore", "guard/storetest"} {
+		require.Contains(t, dirs, filepath.FromSlash(want))
+	}
+	for _, dir := range dirs {
 		fset := token.NewFileSet()
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		require.NoError(t, err)
@@ -54,6 +61,32 @@ func TestDocComments(t *testing.T) {
 			}
 		}
 	}
+}
+
+// libraryDirs returns the directories of this module's packages that hold
+// non-test Go files, but for the examples and the bench module.
+func libraryDirs(t *testing.T) []string {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case "examples", "bench", "testdata", ".git":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		dir := filepath.Dir(path)
+		if strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") && !slices.Contains(dirs, dir) {
+			dirs = append(dirs, dir)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return dirs
 }
 
 // exportedRecv reports whether a method's receiver type is exported.

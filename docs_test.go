@@ -16,13 +16,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// markdownFiles returns README.md and docs/*.md with their contents.
+// markdownFiles returns README.md, DESIGN.md, bench/README.md and docs/*.md
+// with their contents.
 func markdownFiles(t *testing.T) map[string]string {
 	t.Helper()
 	names, err := filepath.Glob("docs/*.md")
 	require.NoError(t, err)
 	files := map[string]string{}
-	for _, name := range append(names, "README.md") {
+	for _, name := range append(names, "README.md", "DESIGN.md", filepath.Join("bench", "README.md")) {
 		b, err := os.ReadFile(name)
 		require.NoError(t, err)
 		files[name] = string(b)
@@ -52,6 +53,28 @@ func TestDocs_everyOperation(t *testing.T) {
 			assert.Contains(t, string(api), "[**"+name+"**]("+page+".md#"+strings.ToLower(name)+")", "docs/%s.md table lacks %s", page, name)
 			assert.Contains(t, string(readme), "[**"+name+"**](docs/"+page+".md#"+strings.ToLower(name)+")", "README table lacks %s", name)
 		}
+	}
+}
+
+// TestDocs_backLinks holds every page of docs/ to the generated layout's
+// back-links: one after each method of an API page, one at the end of a
+// model page.
+func TestDocs_backLinks(t *testing.T) {
+	pages, err := filepath.Glob("docs/*.md")
+	require.NoError(t, err)
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		text := string(b)
+		links := strings.Count(text, "[[Back to API list]](../README.md#documentation-for-api-endpoints)")
+		assert.Equal(t, links, strings.Count(text, "[[Back to README]](../README.md)"), p)
+		if methods := strings.Count(text, "\n# **"); methods > 0 {
+			assert.GreaterOrEqual(t, links, methods, "%s: a method section without its back-links", p)
+			assert.Contains(t, text, "[[Back to top]](#"+strings.ToLower(strings.TrimSuffix(filepath.Base(p), ".md"))+")", p)
+		} else {
+			assert.Equal(t, 1, links, "%s: a model page ends with its back-links", p)
+		}
+		assert.True(t, strings.HasSuffix(strings.TrimSpace(text), "[[Back to README]](../README.md)"), "%s does not end with its back-links", p)
 	}
 }
 
@@ -230,4 +253,55 @@ func TestDocs_codeCompiles(t *testing.T) {
 		}
 	}
 	assert.Greater(t, blocks, 5)
+}
+
+// TestDocs_benchPatterns holds every benchmark command the docs and the code
+// comments give (go test [./pkg] -run '^$' -bench PATTERN) to a pattern that
+// matches at least one benchmark of that package, so that a renamed
+// benchmark cannot leave a command that silently runs nothing.
+func TestDocs_benchPatterns(t *testing.T) {
+	command := regexp.MustCompile(`go test(?: (\./[\w/]+))? -run '\^\$' -bench ('[^']+'|[^\s` + "`" + `]+)`)
+	benchmark := regexp.MustCompile(`(?m)^func (Benchmark\w+)\(b \*testing\.B\)`)
+	benchmarksIn := func(dir string) []string {
+		files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
+		require.NoError(t, err)
+		var names []string
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			require.NoError(t, err)
+			for _, m := range benchmark.FindAllStringSubmatch(string(b), -1) {
+				names = append(names, m[1])
+			}
+		}
+		return names
+	}
+	texts := markdownFiles(t)
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".go") {
+			b, err := os.ReadFile(path)
+			texts[path] = string(b)
+			return err
+		}
+		return err
+	})
+	require.NoError(t, err)
+	commands := 0
+	for name, text := range texts {
+		for _, m := range command.FindAllStringSubmatch(text, -1) {
+			commands++
+			dir := m[1]
+			if dir == "" && strings.HasSuffix(name, ".go") {
+				dir = filepath.Dir(name) // a comment's command runs in its package
+			}
+			pattern := strings.Trim(m[2], "'")
+			top, _, _ := strings.Cut(pattern, "/")
+			re, err := regexp.Compile(top)
+			if !assert.NoError(t, err, "%s: %s", name, m[0]) {
+				continue
+			}
+			names := benchmarksIn(filepath.Clean(dir))
+			assert.True(t, slices.ContainsFunc(names, re.MatchString), "%s: %s matches no benchmark in %s (%v)", name, m[0], dir, names)
+		}
+	}
+	assert.Greater(t, commands, 10)
 }

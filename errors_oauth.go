@@ -81,7 +81,7 @@ func newOAuthError(resp *http.Response, code, description string, secrets ...str
 
 // shortened returns a copy of e with secrets shortened in the server's words
 // and each field cut to size and stripped of control characters (see
-// serverText): the token request's secrets, when newOAuthError builds it,
+// redact.ServerText): the token request's secrets, when newOAuthError builds it,
 // then those of the API call that needed the token, which the token
 // endpoint may echo too.
 func (e *OAuthError) shortened(secrets []string) *OAuthError {

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"strings"
+	"sync"
 
 	okta "github.com/oktasessions/okta-session-go"
 	"github.com/oktasessions/okta-session-go/oktatest"
@@ -52,6 +53,35 @@ func ExampleNewConfiguration() {
 	// okta: invalid BasePath: is not set: set it to your org URL, such as https://dev-123456.okta.com, or set Subdomain
 	// <nil>
 	// false
+}
+
+// One APIClient per org, made once and shared: its goroutines share the
+// connections, the access token of PrivateKey mode and the throttle. The
+// Configuration is copied, so changing it afterwards changes nothing.
+func ExampleNewAPIClient() {
+	srv, cfg := fakeOrg()
+	defer srv.Close()
+	client := okta.NewAPIClient(cfg)
+	cfg.APIToken = "changed later" // no effect on client
+
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			_, _, err := client.SessionApi.GetSession(context.Background(), "102unknownSessionId000000")
+			if !errors.Is(err, okta.ErrNotFound) {
+				log.Fatal(err)
+			}
+		})
+	}
+	wg.Wait()
+
+	// An invalid Configuration does not panic: every call returns what
+	// Validate returns.
+	_, _, err := okta.NewAPIClient(okta.NewConfiguration()).SessionApi.GetSession(context.Background(), "102unknownSessionId000000")
+	var invalid *okta.ValidationError
+	fmt.Println(errors.As(err, &invalid), invalid.Field)
+	// Output:
+	// true BasePath
 }
 
 func ExampleSessionApiService_CreateSession() {

@@ -20,9 +20,9 @@ type HrefObject struct {
 	Hints *HrefHints `json:"hints,omitempty"`
 }
 
-// String prints the link with a session ID in its Href shortened (see
-// hrefWithoutSessionID): a session's self and refresh links hold its ID,
-// which is a bearer secret.
+// String prints the link with every path segment that follows /sessions/ in
+// its Href shortened (to its first four characters, nothing of a short one):
+// a session's self and refresh links hold its ID, which is a bearer secret.
 func (o HrefObject) String() string {
 	return fmt.Sprintf("HrefObject{Href: %s, Name: %s}", hrefWithoutSessionID(o.Href), o.Name)
 }

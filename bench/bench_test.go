@@ -2,7 +2,12 @@
 // client and Okta's own Go SDK v2, with the server in another process so
 // that allocations and CPU time are the client's alone. Run it with
 //
-//	cd bench && go test -run '^$' -bench . -benchmem -count 5 | tee results.txt
+//	bench/run.sh
+//
+// which runs each benchmark with the -benchtime and -count it needs (a
+// plain -bench . would run BenchmarkHostileBody100MiB, 100 MiB a call, for a
+// whole second, and BenchmarkAB, which bench/ab.sh runs) and writes the
+// results to bench/results/. README.md says what the figures are.
 //
 // Besides ns/op, B/op and allocs/op, each benchmark reports cpu-ns/op (the
 // process's user+system time from getrusage, divided by the calls) and, for

@@ -144,6 +144,81 @@ func ExampleGuard_Remember() {
 	// GetSession calls: 0
 }
 
+// ExampleNew makes a guard: the client's configuration must be valid, and
+// an unusable option is an *OptionError naming its field.
+func ExampleNew() {
+	fake, err := oktatest.NewInProcess()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer fake.Close()
+	cfg := fake.Config()
+	cfg.MaxRetries = okta.NoRetries // a Check answered 429 does not wait for Okta's reset
+	client := okta.NewAPIClient(cfg)
+
+	_, err = guard.New(client, guard.Options{MaxStale: -time.Minute})
+	var bad *guard.OptionError
+	fmt.Println(errors.As(err, &bad), bad.Field)
+
+	g, err := guard.New(client, guard.Options{MaxStale: 5 * time.Minute, AllowStatuses: []okta.SessionStatus{okta.SessionStatusActive}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer g.Close()
+	fmt.Println(g != nil)
+	// Output:
+	// true MaxStale
+	// true
+}
+
+// ExampleGuard_Middleware lets through the requests whose cookie names a
+// usable session, with the session on their context; the others get 401.
+func ExampleGuard_Middleware() {
+	fake, g := exampleOrg()
+	defer fake.Close()
+	defer g.Close()
+	account := g.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, _ := guard.SessionFrom(r.Context())
+		fmt.Fprintln(w, "account of", s.Login)
+	}))
+
+	for _, cookie := range []*http.Cookie{{Name: guard.DefaultCookie, Value: adasSession(fake)}, nil} {
+		r := httptest.NewRequest(http.MethodGet, "/account", nil)
+		if cookie != nil {
+			r.AddCookie(cookie)
+		}
+		w := httptest.NewRecorder()
+		account.ServeHTTP(w, r)
+		fmt.Print(w.Code, " ", w.Body.String())
+	}
+	// Output:
+	// 200 account of ada@example.com
+	// 401
+}
+
+// ExampleGuard_RevokeUser signs a user out everywhere (a stolen device, an
+// offboarding): from the moment it returns, every session of the user
+// created until then is refused, by every guard sharing the store.
+func ExampleGuard_RevokeUser() {
+	fake, g := exampleOrg()
+	defer fake.Close()
+	defer g.Close()
+	ctx := context.Background()
+	before := adasSession(fake)
+	s, err := g.Check(ctx, before)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	if err := g.RevokeUser(ctx, s.UserId); err != nil {
+		log.Print(err) // Okta did not end them; the guard refuses them anyway
+	}
+	_, err = g.Check(ctx, before)
+	fmt.Println(err)
+	// Output:
+	// guard: invalid session: revoked
+}
+
 // exampleOrg starts an in-process fake Okta and a guard of a client of it.
 func exampleOrg() (*oktatest.Server, *guard.Guard) {
 	fake, err := oktatest.NewInProcess()

@@ -17,7 +17,7 @@ import (
 // start is the fake clock's start in every test.
 var start = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
-// org is a fake Okta org on a fake clock, with the JWKS of testKeys served
+// org is a fake Okta org on a fake clock, with the keys its jwksServer publishes served
 // at /oauth2/v1/keys.
 type org struct {
 	srv   *oktatest.Server

@@ -58,8 +58,9 @@ type Subject struct {
 var ErrUnknownSubject = errors.New("guard: unknown subject")
 
 // UniversalLogout returns the receiver of Okta's Universal Logout requests
-// sent to endpoint, the URL registered in Okta (the token's aud). It answers,
-// in this order, as Okta's guide says: 401 unless the request is a POST with
+// sent to endpoint, the URL registered in Okta (the token's aud). It answers
+// 405 (with Allow: POST) to any method but POST; then, in this order, as
+// Okta's guide says: 401 unless the request carries
 // "Authorization: Bearer <JWT>" signed RS256 by one of the org's keys (at
 // {org}/oauth2/v1/keys, cached; an unknown kid fetches them again at most
 // once a minute), iss the org URL, aud endpoint, exp ahead and nbf and iat
@@ -69,7 +70,10 @@ var ErrUnknownSubject = errors.New("guard: unknown subject")
 // subject has another issuer); 422 when the revocation could not be
 // recorded; else 204. From the moment it answers 204, every session of the
 // user created until then is refused (RevokeLogin for an email, RevokeUserID
-// otherwise), even while Okta still says it is ACTIVE.
+// otherwise), even while Okta still says it is ACTIVE. A token accepted
+// before (by its jti, or by its claims when it has none) is answered 204
+// again for the same user without revoking anything new, so that a retried
+// or replayed request cannot log out the sessions created since.
 func (g *Guard) UniversalLogout(endpoint string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")

@@ -27,7 +27,7 @@ const (
 	// be off, as a server allows for clock skew: off the server's clock or
 	// the wall clock, so that a client on the real clock keeps
 	// authenticating with a server on a FakeClock a test has advanced
-	// (okta-fake -fake-clock); see authclock.go.
+	// (okta-fake -fake-clock).
 	AssertionLeeway = time.Minute
 	// ProofWindow is how far a DPoP proof's iat may be from the server's
 	// clock or the wall clock, either way.

@@ -154,8 +154,8 @@
 //
 // # How it works
 //
-// A request goes through a chain of stages, each in its own file with its
-// own state: route, stamp, record, admit (concurrency, then the per-minute
+// A request goes through a chain of stages, each with its own
+// state: route, stamp, record, admit (concurrency, then the per-minute
 // window), fault, authenticate, and the route's handler. The control API's
 // requests skip record, admit and fault.
 //

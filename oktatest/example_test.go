@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 
@@ -117,4 +119,70 @@ func ExampleServer_SendUniversalLogout() {
 	// Output:
 	// log out ann@example.com
 	// 204
+}
+
+// NewServer is the one line a test starts the fake with; the server closes
+// when the test ends. (Not run: it takes the test's *testing.T.)
+func ExampleNewServer() {
+	testSignIn := func(t *testing.T) { // a test of yours: func TestSignIn(t *testing.T)
+		srv := oktatest.NewServer(t) // closed when the test ends
+		tok := srv.IssueSessionToken(oktatest.User{Login: "ann@example.com"})
+		s, _, err := srv.Client().SessionApi.CreateSession(context.Background(), okta.CreateSessionRequest{SessionToken: tok})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Login != "ann@example.com" {
+			t.Errorf("login %q", s.Login)
+		}
+	}
+	_ = testSignIn
+}
+
+// A fault makes the fake answer as a failing Okta would: here one 503 on
+// GetSession, which the client retries. On a fake clock (WithClock), the
+// client's wait before the retry moves the server's time instead of
+// sleeping.
+func ExampleServer_InjectFault() {
+	srv, err := oktatest.NewInProcess(oktatest.WithClock(oktatest.NewFakeClock(time.Now())))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	srv.InjectFault(oktatest.Fault{Route: oktatest.RouteGetSession, Status: http.StatusServiceUnavailable, Count: 1})
+
+	_, _, err = srv.Client().SessionApi.GetSession(context.Background(), "102unknownSessionId000000")
+	fmt.Println(errors.Is(err, okta.ErrNotFound))
+	for _, r := range srv.Requests() {
+		fmt.Println(r.Route, r.Status)
+	}
+	// Output:
+	// true
+	// GetSession 503
+	// GetSession 404
+}
+
+// On a fake clock, a test moves time instead of waiting for it: a session
+// idle for longer than the org's idle timeout (2 hours by default) has
+// expired.
+func ExampleWithClock() {
+	clock := oktatest.NewFakeClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	srv, err := oktatest.NewInProcess(oktatest.WithClock(clock))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	id, err := srv.SeedSession(oktatest.SessionSeed{User: oktatest.User{Login: "ann@example.com"}})
+	if err != nil {
+		panic(err)
+	}
+	client := srv.Client()
+
+	s, _, _ := client.SessionApi.GetSession(context.Background(), id)
+	fmt.Println(s.ExpiresAt)
+	clock.Advance(3 * time.Hour)
+	_, _, err = client.SessionApi.GetSession(context.Background(), id)
+	fmt.Println(errors.Is(err, okta.ErrNotFound))
+	// Output:
+	// 2026-03-01 11:00:00 +0000 UTC
+	// true
 }

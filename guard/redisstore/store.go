@@ -200,8 +200,8 @@ func (s *Store) saw(t int64) {
 	}
 }
 
-// Load implements guard.Store: one GETRANGE, which reads at most
-// maxEntrySize bytes (a hostile or corrupted value may be huge).
+// Load implements guard.Store: one GETRANGE, which reads at most 64 KiB, the
+// most an entry may hold (a hostile or corrupted value may be huge).
 func (s *Store) Load(ctx context.Context, key guard.Key) (guard.Entry, bool, error) {
 	if err := s.usable(); err != nil {
 		return guard.Entry{}, false, err

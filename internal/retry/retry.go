@@ -58,7 +58,7 @@ func UntilReset(reset time.Time, resp *http.Response, now time.Time) time.Durati
 	return min(reset.Sub(now), MaxServerDelay)
 }
 
-// maxBackoffDoublings is how many times backoffBase doubles before
+// maxBackoffDoublings is how many times BackoffBase doubles before
 // MaxRetryWait caps it anyway; it keeps the shift from overflowing.
 const maxBackoffDoublings = 20
 
