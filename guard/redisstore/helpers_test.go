@@ -46,13 +46,19 @@ func newStoreOn(t *testing.T, rdb redis.UniversalClient, prefix string, opts ...
 	return s, logs
 }
 
+// eventuallyWithin is how long eventually waits: a bound for a test that
+// would otherwise hang, not a figure of the store (a passing test waits only
+// as long as its condition takes). A busy CI machine once took over 5 s to
+// let a new store subscribe and load.
+const eventuallyWithin = 20 * time.Second
+
 // eventually waits (in real time: Redis runs on it) until cond holds.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(eventuallyWithin)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 5s", what)
+			t.Fatalf("%s: not within %v", what, eventuallyWithin)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
