@@ -319,21 +319,25 @@ func TestPipeline_boundedInTime(t *testing.T) {
 				_ = within(t, func() error { return m.run(org.config(m, bounded)) })
 			})
 		}
-		t.Run(m.name()+"/a caller's body that ignores the context", func(t *testing.T) {
-			t.Parallel()
-			org := newMatrixOrg(t, m, func(o *matrixOrg, token bool, _ int, w http.ResponseWriter, _ *http.Request, _ string) {
-				o.well(token, w)
+		for name, body := range map[string]func(t *testing.T) io.ReadCloser{
+			"a caller's body that ignores the context":           func(*testing.T) io.ReadCloser { return &blockingBody{closed: make(chan struct{})} },
+			"a caller's body that ignores the context and Close": func(t *testing.T) io.ReadCloser { return newDeafBody(t) },
+		} {
+			t.Run(m.name()+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				org := newMatrixOrg(t, m, func(o *matrixOrg, token bool, _ int, w http.ResponseWriter, _ *http.Request, _ string) {
+					o.well(token, w)
+				})
+				cfg := org.config(m, bounded)
+				cfg.HTTPClient = &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+					if (r.URL.Path == auth.TokenPath) != m.kind.token {
+						return http.DefaultTransport.RoundTrip(r)
+					}
+					return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: body(t), Request: r}, nil
+				})}
+				_ = within(t, func() error { return m.run(cfg) })
 			})
-			cfg := org.config(m, bounded)
-			cfg.HTTPClient = &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
-				if (r.URL.Path == auth.TokenPath) != m.kind.token {
-					return http.DefaultTransport.RoundTrip(r)
-				}
-				body := &blockingBody{closed: make(chan struct{})}
-				return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: body, Request: r}, nil
-			})}
-			_ = within(t, func() error { return m.run(cfg) })
-		})
+		}
 	}
 }
 

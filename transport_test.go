@@ -158,19 +158,40 @@ func TestBodyResetMidwayIsTransportFailure(t *testing.T) {
 }
 
 // A body from a caller's RoundTripper that ignores the context is still cut
-// off at AttemptTimeout.
+// off at AttemptTimeout, as a body of Go's transport is: a transport failure
+// with the deadline's error, the body closed (by a goroutine of the
+// client's). So is one whose Read ignores Close too: its read is left to
+// that goroutine.
 func TestBodyOfAnyTransportBoundedByAttempt(t *testing.T) {
-	client, mock := mockClient(t, func(c *Configuration) { c.AttemptTimeout, c.MaxRetries = 20*time.Millisecond, NoRetries })
-	body := &blockingBody{closed: make(chan struct{})}
-	mock.RegisterResponder(http.MethodGet, getURL, func(r *http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}, nil
-	})
-	assert.ErrorIs(t, getWithin(t, client), io.ErrClosedPipe, "the read ended by the body's close at AttemptTimeout")
-	assert.Positive(t, body.reads.Load())
-	select {
-	case <-body.closed:
-	default:
-		t.Fatal("the body was not closed")
+	for name, deaf := range map[string]bool{"honours Close": false, "ignores Close": true} {
+		t.Run(name, func(t *testing.T) {
+			client, mock := mockClient(t, func(c *Configuration) { c.AttemptTimeout, c.MaxRetries = 20*time.Millisecond, NoRetries })
+			blocking := &blockingBody{closed: make(chan struct{})}
+			var body io.ReadCloser = blocking
+			if deaf {
+				body = newDeafBody(t)
+			}
+			mock.RegisterResponder(http.MethodGet, getURL, func(r *http.Request) (*http.Response, error) {
+				return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}, nil
+			})
+			err := getWithin(t, client)
+			assert.ErrorIs(t, err, context.DeadlineExceeded, "the read ended at AttemptTimeout")
+			var urlErr *url.Error
+			assert.ErrorAs(t, err, &urlErr, "a transport failure, for the retry rules")
+			if deaf {
+				assert.Positive(t, body.(*deafBody).reads.Load())
+				return
+			}
+			assert.Positive(t, blocking.reads.Load())
+			require.Eventually(t, func() bool {
+				select {
+				case <-blocking.closed:
+					return true
+				default:
+					return false
+				}
+			}, 5*time.Second, time.Millisecond, "the body was not closed")
+		})
 	}
 }
 

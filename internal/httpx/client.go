@@ -68,7 +68,8 @@ func NewClient() *http.Client {
 // http.DefaultTransport) return when the request's context ends, even if it
 // does not watch the context itself, so that AttemptTimeout and Timeout bound
 // every call whatever HTTP client sends it. A response that comes after the
-// context ended is closed. It costs a goroutine per attempt, and only clients
+// context ended is closed; the body of one that came in time is read only
+// while the context lives, whatever its Read does (see boundBody). It costs a goroutine per attempt, and only clients
 // given in Configuration.HTTPClient have it: Go's own transport honours the
 // context.
 //
@@ -104,6 +105,9 @@ func (b ContextBound) RoundTrip(req *http.Request) (*http.Response, error) {
 	case r := <-done:
 		if r.panicked != nil {
 			panic(r.panicked)
+		}
+		if r.resp != nil && r.resp.Body != nil {
+			r.resp.Body = newBoundBody(req.Context(), r.resp.Body)
 		}
 		return r.resp, r.err
 	case <-req.Context().Done():

@@ -58,7 +58,6 @@ type Config struct {
 	UserAgent      string
 	DefaultHeader  map[string]string
 	HTTPClient     *http.Client
-	CallersClient  bool // HTTPClient is the caller's: close a body when the attempt's context ends
 	Timeout        time.Duration
 	AttemptTimeout time.Duration
 	Clock          Clock
@@ -150,9 +149,10 @@ func (p *Pipeline) attempts(ctx context.Context, r *Call) (*http.Response, error
 // Exchange sends r once and reads the answer, all bounded by ctx: the
 // credential authorizes the request, the HTTP client sends it, and
 // checkAnswer reads the answer through a size cap and decodes it. A
-// caller's HTTPClient may return a body that does not end when ctx ends; it
-// is closed then, so that no read outlives ctx. Every request of the
-// client, API call or token request, goes through here.
+// caller's HTTPClient may return a body that does not end when ctx ends;
+// httpx.ContextBound ends its reads then, so that no read outlives ctx.
+// Every request of the client, API call or token request, goes through
+// here.
 func (p *Pipeline) Exchange(ctx context.Context, r *Call) (*http.Response, error) {
 	r.lastSent = false
 	req, err := p.newRequest(ctx, r)
@@ -163,10 +163,6 @@ func (p *Pipeline) Exchange(ctx context.Context, r *Call) (*http.Response, error
 	resp, err := p.HTTPClient.Do(req)
 	if err != nil {
 		return nil, p.transportError(r, err)
-	}
-	if p.CallersClient {
-		body := resp.Body
-		defer context.AfterFunc(ctx, func() { httpx.CloseDetached(body) })()
 	}
 	return resp, p.checkAnswer(r, resp)
 }
