@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -459,4 +460,40 @@ func TestPipeline_earlierSecretsShortened(t *testing.T) {
 			assertNoSecret(t, printed(t, err), org.secrets()...)
 		})
 	}
+}
+
+// stuckClock is a caller's Clock whose waits never end.
+type stuckClock struct{ testClock }
+
+func (*stuckClock) After(time.Duration) <-chan time.Time { return nil }
+
+// A Clock whose waits never end (a caller's clock that is stuck or broken)
+// cannot hold a call past its Timeout: neither a retry's wait, of either
+// request kind in every mode, nor a wait for RateLimitFloor's reset.
+func TestPipeline_stuckClockBoundedByTimeout(t *testing.T) {
+	stuck := func(c *Configuration) {
+		c.Clock, c.Timeout, c.AttemptTimeout = &stuckClock{testClock{now: testClockStart}}, 800*time.Millisecond, 300*time.Millisecond
+	}
+	for _, m := range matrix() {
+		t.Run(m.name()+"/retry wait", func(t *testing.T) {
+			t.Parallel()
+			org := newMatrixOrg(t, m, onKind(m, func(_ int, w http.ResponseWriter, _ *http.Request, _ string) {
+				writeJSON(w, http.StatusServiceUnavailable, `{"error":"temporarily_unavailable"}`)
+			}))
+			assert.Error(t, within(t, func() error { return m.run(org.config(m, stuck)) }))
+		})
+	}
+	t.Run("RateLimitFloor wait", func(t *testing.T) {
+		m := matrixCase{authCases[0], matrixOps[1], requestKind{"api", false}}
+		org := newMatrixOrg(t, m, func(_ *matrixOrg, _ bool, _ int, w http.ResponseWriter, _ *http.Request, _ string) {
+			w.Header().Set("X-Rate-Limit-Limit", "100")
+			w.Header().Set("X-Rate-Limit-Remaining", "0")
+			w.Header().Set("X-Rate-Limit-Reset", strconv.FormatInt(testClockStart.Add(time.Second).Unix(), 10))
+			writeJSON(w, http.StatusOK, sessionJSON)
+		})
+		client := NewAPIClient(org.config(m, func(c *Configuration) { stuck(c); c.RateLimitFloor, c.Timeout = 1, 3*time.Second }))
+		assert.NoError(t, m.op.run(context.Background(), client))
+		var te *ThrottleError
+		assert.ErrorAs(t, within(t, func() error { return m.op.run(context.Background(), client) }), &te)
+	})
 }
