@@ -497,3 +497,52 @@ func TestPipeline_stuckClockBoundedByTimeout(t *testing.T) {
 		assert.ErrorAs(t, within(t, func() error { return m.op.run(context.Background(), client) }), &te)
 	})
 }
+
+// tokenSourceFunc is a caller's oauth2.TokenSource.
+type tokenSourceFunc func() (*oauth2.Token, error)
+
+func (f tokenSourceFunc) Token() (*oauth2.Token, error) { return f() }
+
+// A caller's TokenSource that never returns (oauth2's own sources fetch
+// with http.DefaultClient, which has no timeout) cannot hold a call past
+// its Timeout, configured or on the context; one that panics panics in the
+// calling goroutine, with its value, as it would if it had been called
+// there.
+func TestPipeline_tokenSourceBoundedByTimeout(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	stuck := tokenSourceFunc(func() (*oauth2.Token, error) { <-release; return &oauth2.Token{AccessToken: matrixSourceToken}, nil })
+	tests := []struct {
+		name string
+		cfg  func(*Configuration)
+		ctx  func(context.Context) context.Context
+	}{
+		{"TokenSource", func(c *Configuration) { c.TokenSource = stuck }, nil},
+		{"ContextOAuth2", func(*Configuration) {}, func(ctx context.Context) context.Context {
+			return context.WithValue(ctx, ContextOAuth2, oauth2.TokenSource(stuck))
+		}},
+	}
+	for _, tt := range tests {
+		for _, op := range matrixOps {
+			if op.cookie || op.name == "CreateSession" {
+				continue // no token: the user's cookie, or an API token or none
+			}
+			t.Run(tt.name+"/"+op.name, func(t *testing.T) {
+				t.Parallel()
+				cfg := &Configuration{BasePath: "https://acme.okta.com", Timeout: 50 * time.Millisecond}
+				tt.cfg(cfg)
+				ctx := context.Background()
+				if tt.ctx != nil {
+					ctx = tt.ctx(ctx)
+				}
+				err := within(t, func() error { return op.run(ctx, NewAPIClient(cfg)) })
+				assert.ErrorIs(t, err, context.DeadlineExceeded)
+			})
+		}
+	}
+	t.Run("panics", func(t *testing.T) {
+		cfg := &Configuration{BasePath: "https://acme.okta.com",
+			TokenSource: tokenSourceFunc(func() (*oauth2.Token, error) { panic("token source bug") })}
+		assert.PanicsWithValue(t, "token source bug", func() { _ = matrixOps[1].run(context.Background(), NewAPIClient(cfg)) })
+	})
+}

@@ -100,8 +100,9 @@ func (p *Pipeline) Do(ctx context.Context, r *Call) (resp *http.Response, err er
 }
 
 // prepare readies r for its first attempt: it refuses an invalid argument,
-// context or configuration, resolves the credential, encodes the body and
-// sets the call's deadline.
+// context or configuration, sets the call's deadline, resolves the
+// credential within it (a caller's TokenSource is bounded by it) and
+// encodes the body.
 func (p *Pipeline) prepare(ctx context.Context, r *Call) error {
 	switch {
 	case r.Invalid != nil:
@@ -111,9 +112,13 @@ func (p *Pipeline) prepare(ctx context.Context, r *Call) error {
 	case p.ConfigErr != nil:
 		return p.ConfigErr
 	}
+	r.deadline = time.Now().Add(p.Timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(r.deadline) {
+		r.deadline = d
+	}
 	var err error
 	if r.Cred == nil {
-		if r.Cred, err = p.Credential(ctx, r.SSWSOrNone); err != nil {
+		if r.Cred, err = p.Credential(ctx, r.SSWSOrNone, r.deadline); err != nil {
 			return err
 		}
 	}
@@ -121,10 +126,6 @@ func (p *Pipeline) prepare(ctx context.Context, r *Call) error {
 		if r.body, err = json.Marshal(r.Payload); err != nil {
 			return err
 		}
-	}
-	r.deadline = time.Now().Add(p.Timeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(r.deadline) {
-		r.deadline = d
 	}
 	return nil
 }
