@@ -68,7 +68,8 @@ const hostileSession = `{"id":"101W_juydrDRByB7fUdRyE2JQ"}`
 
 // hostileReplies are what a hostile or broken server may send instead of
 // an answer: a 101 Switching Protocols that then holds the socket, endless
-// informational answers, a head without a body, garbage, or nothing at all.
+// informational answers, a head that never ends or has no body, garbage, or
+// nothing at all.
 var hostileReplies = map[string]string{
 	"101 then hold":          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
 	"101 then bytes":         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n" + strings.Repeat("x", 1000),
@@ -81,6 +82,7 @@ var hostileReplies = map[string]string{
 	"garbage":                "\x00\xff\x16\x03\x01 hello",
 	"nothing":                "",
 	"204 with a body, hold":  "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n",
+	"headers never end":      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Okta-Request-Id: r",
 	"200 then a second head": "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(hostileSession)) + "\r\n\r\n" + hostileSession + "HTTP/1.1 200 OK\r\n",
 }
 
