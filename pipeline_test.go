@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -545,4 +546,36 @@ func TestPipeline_tokenSourceBoundedByTimeout(t *testing.T) {
 			TokenSource: tokenSourceFunc(func() (*oauth2.Token, error) { panic("token source bug") })}
 		assert.PanicsWithValue(t, "token source bug", func() { _ = matrixOps[1].run(context.Background(), NewAPIClient(cfg)) })
 	})
+}
+
+// A caller's transport that panics on either request kind, in every mode,
+// panics in the calling goroutine with its value, and leaves nothing
+// behind: with MaxConcurrency 1, the next call gets the slot, and the token
+// fetch in flight has ended.
+func TestPipeline_transportPanicLeavesNothingBehind(t *testing.T) {
+	for _, m := range matrix() {
+		t.Run(m.name(), func(t *testing.T) {
+			t.Parallel()
+			org := newMatrixOrg(t, m, func(o *matrixOrg, token bool, _ int, w http.ResponseWriter, _ *http.Request, _ string) {
+				o.well(token, w)
+			})
+			var panicked atomic.Bool
+			cfg := org.config(m, func(c *Configuration) {
+				c.MaxConcurrency, c.Timeout = 1, 2*time.Second
+				c.HTTPClient = &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+					if (r.URL.Path == auth.TokenPath) == m.kind.token && panicked.CompareAndSwap(false, true) {
+						panic("transport bug")
+					}
+					return http.DefaultTransport.RoundTrip(r)
+				})}
+			})
+			ctx := context.Background()
+			if m.auth.ctx != nil {
+				ctx = m.auth.ctx(ctx)
+			}
+			client := NewAPIClient(cfg)
+			assert.PanicsWithValue(t, "transport bug", func() { _ = m.op.run(ctx, client) })
+			assert.NoError(t, within(t, func() error { return m.op.run(ctx, client) }))
+		})
+	}
 }
