@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/oktasessions/okta-session-go/internal/auth"
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"golang.org/x/oauth2"
 )
 
@@ -68,9 +69,9 @@ func (c *APIClient) apiTokenOrNone(ctx context.Context) (auth.Credential, error)
 // per call, which the attempts of the call share. ts.Token takes no
 // context, and may fetch from a server that never answers (oauth2's own
 // sources use http.DefaultClient, which has no timeout), so it is awaited
-// only until ctx ends or the call's deadline (auth.Await).
+// only until ctx ends or the call's deadline (httpx.Await).
 func tokenSourceCredential(ctx context.Context, deadline time.Time, field string, ts oauth2.TokenSource) (auth.Credential, error) {
-	tok, err := auth.Await(ctx, deadline, ts.Token)
+	tok, err := httpx.Await(ctx, deadline, ts.Token, nil)
 	if err != nil {
 		return nil, fmt.Errorf("oauth2 token source: %w", err)
 	}
