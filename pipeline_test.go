@@ -579,3 +579,42 @@ func TestPipeline_transportPanicLeavesNothingBehind(t *testing.T) {
 		})
 	}
 }
+
+// A 429 of either request kind whose X-Rate-Limit-Reset lies, far in the
+// future or already past, is returned at once or retried after a short
+// backoff: never a wait past MaxRetryWait, never a hot loop.
+func TestPipeline_rateLimitResetThatLies(t *testing.T) {
+	tooMany := func(reset time.Time) func(int, http.ResponseWriter, *http.Request, string) {
+		return func(_ int, w http.ResponseWriter, _ *http.Request, _ string) {
+			w.Header().Set("Date", testClockStart.UTC().Format(http.TimeFormat))
+			w.Header().Set("X-Rate-Limit-Limit", "600")
+			w.Header().Set("X-Rate-Limit-Remaining", "0")
+			w.Header().Set("X-Rate-Limit-Reset", strconv.FormatInt(reset.Unix(), 10))
+			writeJSON(w, http.StatusTooManyRequests, `{"error":"rate_limited","errorCode":"E0000047"}`)
+		}
+	}
+	for _, m := range matrix() {
+		for name, tt := range map[string]struct {
+			reset          time.Time
+			requests       int
+			minWait, below time.Duration
+		}{
+			"far future": {testClockStart.Add(100 * 365 * 24 * time.Hour), 1, 0, 0},
+			"past":       {testClockStart.Add(-time.Hour), 3, 125 * time.Millisecond, 2 * time.Second},
+		} {
+			t.Run(m.name()+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				org := newMatrixOrg(t, m, onKind(m, tooMany(tt.reset)))
+				clock := &testClock{now: testClockStart}
+				err := within(t, func() error { return m.run(org.config(m, func(c *Configuration) { c.Clock = clock })) })
+				assert.ErrorIs(t, err, ErrRateLimited)
+				assert.Equal(t, tt.requests, org.requests(m.kind.token))
+				assert.Len(t, clock.waits, tt.requests-1)
+				for _, w := range clock.waits {
+					assert.GreaterOrEqual(t, w, tt.minWait, "a hot loop")
+					assert.Less(t, w, tt.below)
+				}
+			})
+		}
+	}
+}
