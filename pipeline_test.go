@@ -19,6 +19,7 @@ import (
 
 	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
 
@@ -614,6 +615,42 @@ func TestPipeline_rateLimitResetThatLies(t *testing.T) {
 					assert.GreaterOrEqual(t, w, tt.minWait, "a hot loop")
 					assert.Less(t, w, tt.below)
 				}
+			})
+		}
+	}
+}
+
+// CreateSession spends a one-time token: in every mode, when the reused
+// connection it went out on breaks after the server read it, neither Go's
+// transport (even with an Idempotency-Key header, which makes a POST
+// replayable to Go) nor the call's retries send it again.
+func TestPipeline_createSessionNeverResent(t *testing.T) {
+	create := matrixOps[0]
+	for _, a := range authCases {
+		for _, key := range []string{"", "Idempotency-Key"} {
+			t.Run(a.name+"/"+key, func(t *testing.T) {
+				m := matrixCase{a, create, requestKind{"api", false}}
+				org := newMatrixOrg(t, m, func(o *matrixOrg, token bool, _ int, w http.ResponseWriter, r *http.Request, _ string) {
+					if r.Method == http.MethodPost && r.URL.Path == sessionsPath {
+						dropConnection(t, w)
+						return
+					}
+					o.well(token, w)
+				})
+				cfg := org.config(m, func(c *Configuration) {
+					if key != "" {
+						c.AddDefaultHeader(key, "k1")
+					}
+				})
+				ctx := context.Background()
+				if a.ctx != nil {
+					ctx = a.ctx(ctx)
+				}
+				client := NewAPIClient(cfg)
+				require.NoError(t, matrixOps[1].run(ctx, client), "warm-up: opens the connection")
+				before := org.requests(false)
+				assert.Error(t, create.run(ctx, client))
+				assert.Equal(t, 1, org.requests(false)-before, "CreateSession was sent again")
 			})
 		}
 	}
