@@ -435,17 +435,29 @@ func echoing(m matrixCase) orgHandler {
 
 // A server that echoes everything the call sent (credentials, assertions,
 // proofs, tokens, session ids and tokens, cookies) into every word of its
-// answers, of either request kind, gets none of it into a log record.
+// answers, of either request kind, gets none of it into a log record, JSON
+// or text, or an Observer's event.
 func TestPipeline_logsHoldNothingServerGiven(t *testing.T) {
+	handlers := map[string]func(io.Writer) slog.Handler{
+		"json": func(w io.Writer) slog.Handler {
+			return slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})
+		},
+		"text": func(w io.Writer) slog.Handler {
+			return slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})
+		},
+	}
 	for _, m := range matrix() {
-		t.Run(m.name(), func(t *testing.T) {
-			t.Parallel()
-			var buf bytes.Buffer
-			org := newMatrixOrg(t, m, echoing(m))
-			err := m.run(org.config(m, func(c *Configuration) { c.Logger = logTo(&buf, slog.LevelDebug) }))
-			assert.Error(t, err)
-			assertNoSecret(t, buf.String(), org.secrets()...)
-		})
+		for name, handler := range handlers {
+			t.Run(m.name()+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				var buf bytes.Buffer
+				obs := &recordingObserver{}
+				org := newMatrixOrg(t, m, echoing(m))
+				err := m.run(org.config(m, func(c *Configuration) { c.Logger, c.Observer = slog.New(handler(&buf)), obs }))
+				assert.Error(t, err)
+				assertNoSecret(t, buf.String()+fmt.Sprintf("%+v %+v %+v", obs.calls, obs.attempts, obs.waits), org.secrets()...)
+			})
+		}
 	}
 }
 
