@@ -221,6 +221,24 @@ func (b *deafBody) Read([]byte) (int, error) {
 
 func (*deafBody) Close() error { return nil }
 
+// stuckCloseBody is an empty body whose Close blocks until the test ends.
+type stuckCloseBody struct{ release chan struct{} }
+
+// newStuckCloseBody returns a stuckCloseBody released when t ends.
+func newStuckCloseBody(t *testing.T) *stuckCloseBody {
+	t.Helper()
+	b := &stuckCloseBody{release: make(chan struct{})}
+	t.Cleanup(func() { close(b.release) })
+	return b
+}
+
+func (*stuckCloseBody) Read([]byte) (int, error) { return 0, io.EOF }
+
+func (b *stuckCloseBody) Close() error {
+	<-b.release
+	return nil
+}
+
 // setupNoIO is setup for calls that must be refused before any I/O: the
 // server fails the test if a request reaches it.
 func setupNoIO(t *testing.T) *APIClient {

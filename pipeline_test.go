@@ -325,6 +325,7 @@ func TestPipeline_boundedInTime(t *testing.T) {
 		for name, body := range map[string]func(t *testing.T) io.ReadCloser{
 			"a caller's body that ignores the context":           func(*testing.T) io.ReadCloser { return &blockingBody{closed: make(chan struct{})} },
 			"a caller's body that ignores the context and Close": func(t *testing.T) io.ReadCloser { return newDeafBody(t) },
+			"a caller's body whose Close never returns":          func(t *testing.T) io.ReadCloser { return newStuckCloseBody(t) },
 		} {
 			t.Run(m.name()+"/"+name, func(t *testing.T) {
 				t.Parallel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"time"
 )
 
 // maxBoundRead bounds one read of a boundBody: the most its private buffer
@@ -88,10 +89,10 @@ func (b *boundBody) pump() {
 	}
 }
 
-// Close closes the caller's body: on the calling goroutine while the
-// context lives (a Close that panics panics there, as under http.Client),
-// else on a goroutine of its own, since a body that ignored the context
-// may not return from Close either.
+// Close closes the caller's body, waiting for its Close no longer than the
+// context lives (see Await: a panic of Close is carried to the calling
+// goroutine), since a body that ignored the context may not return from
+// Close either.
 func (b *boundBody) Close() error {
 	b.stop()
 	if b.reqs != nil {
@@ -101,9 +102,6 @@ func (b *boundBody) Close() error {
 	if b.done == nil {
 		b.done = http.ErrBodyReadAfterClose
 	}
-	if b.ctx.Err() != nil {
-		go CloseDetached(b.body)
-		return nil
-	}
-	return b.body.Close()
+	_, err := Await(b.ctx, time.Time{}, func() (struct{}, error) { return struct{}{}, b.body.Close() }, nil)
+	return err
 }
