@@ -3,8 +3,10 @@ package okta
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/oktasessions/okta-session-go/internal/auth"
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 	"golang.org/x/oauth2"
 )
 
@@ -18,7 +20,7 @@ import (
 // API token (ContextAPIKey, then APIToken) when there is one, and else no
 // credential: never an OAuth 2.0 access token, which no Okta document says
 // the operation accepts.
-func (c *APIClient) credential(ctx context.Context, sswsOrNone bool) (auth.Credential, error) {
+func (c *APIClient) credential(ctx context.Context, sswsOrNone bool, deadline time.Time) (auth.Credential, error) {
 	if sswsOrNone {
 		return c.apiTokenOrNone(ctx)
 	}
@@ -27,7 +29,7 @@ func (c *APIClient) credential(ctx context.Context, sswsOrNone bool) (auth.Crede
 		if !ok || isNil(ts) {
 			return nil, &ValidationError{Field: "ContextOAuth2", Reason: "does not hold an oauth2.TokenSource"}
 		}
-		return tokenSourceCredential("ContextOAuth2", ts)
+		return tokenSourceCredential(ctx, deadline, "ContextOAuth2", ts)
 	}
 	if v := ctx.Value(ContextAccessToken); v != nil {
 		at, ok := v.(string)
@@ -45,7 +47,7 @@ func (c *APIClient) credential(ctx context.Context, sswsOrNone bool) (auth.Crede
 	case c.tokens != nil:
 		return c.tokens.Call(), nil
 	case c.cfg.TokenSource != nil:
-		return tokenSourceCredential("TokenSource", c.cfg.TokenSource)
+		return tokenSourceCredential(ctx, deadline, "TokenSource", c.cfg.TokenSource)
 	}
 	return nil, &ValidationError{Field: "credentials", Reason: "none given: set Configuration.APIToken, TokenSource or a service app's ClientID, Scopes and PrivateKey, or put ContextAPIKey, ContextAccessToken or ContextOAuth2 on the context"}
 }
@@ -64,9 +66,12 @@ func (c *APIClient) apiTokenOrNone(ctx context.Context) (auth.Credential, error)
 
 // tokenSourceCredential is the credential "Bearer <token>" of a token from
 // ts, the token source in field (ContextOAuth2 or TokenSource): one token
-// per call, which the attempts of the call share.
-func tokenSourceCredential(field string, ts oauth2.TokenSource) (auth.Credential, error) {
-	tok, err := ts.Token()
+// per call, which the attempts of the call share. ts.Token takes no
+// context, and may fetch from a server that never answers (oauth2's own
+// sources use http.DefaultClient, which has no timeout), so it is awaited
+// only until ctx ends or the call's deadline (httpx.Await).
+func tokenSourceCredential(ctx context.Context, deadline time.Time, field string, ts oauth2.TokenSource) (auth.Credential, error) {
+	tok, err := httpx.Await(ctx, deadline, ts.Token, nil)
 	if err != nil {
 		return nil, fmt.Errorf("oauth2 token source: %w", err)
 	}

@@ -198,6 +198,47 @@ func (b *blockingBody) Close() error {
 	return nil
 }
 
+// deafBody is a body whose reads ignore the context and Close: they block
+// until the test ends.
+type deafBody struct {
+	reads   atomic.Int32
+	release chan struct{}
+}
+
+// newDeafBody returns a deafBody released when t ends.
+func newDeafBody(t *testing.T) *deafBody {
+	t.Helper()
+	b := &deafBody{release: make(chan struct{})}
+	t.Cleanup(func() { close(b.release) })
+	return b
+}
+
+func (b *deafBody) Read([]byte) (int, error) {
+	b.reads.Add(1)
+	<-b.release
+	return 0, io.ErrClosedPipe
+}
+
+func (*deafBody) Close() error { return nil }
+
+// stuckCloseBody is an empty body whose Close blocks until the test ends.
+type stuckCloseBody struct{ release chan struct{} }
+
+// newStuckCloseBody returns a stuckCloseBody released when t ends.
+func newStuckCloseBody(t *testing.T) *stuckCloseBody {
+	t.Helper()
+	b := &stuckCloseBody{release: make(chan struct{})}
+	t.Cleanup(func() { close(b.release) })
+	return b
+}
+
+func (*stuckCloseBody) Read([]byte) (int, error) { return 0, io.EOF }
+
+func (b *stuckCloseBody) Close() error {
+	<-b.release
+	return nil
+}
+
 // setupNoIO is setup for calls that must be refused before any I/O: the
 // server fails the test if a request reaches it.
 func setupNoIO(t *testing.T) *APIClient {

@@ -27,7 +27,7 @@ func (c *APIClient) newPipeline(hc *http.Client) *pipeline.Pipeline {
 	}
 	return pipeline.New(pipeline.Config{
 		Base: c.base, SessionsPath: sessionsPath, UserAgent: fullUserAgent(cfg), DefaultHeader: cfg.DefaultHeader,
-		HTTPClient: hc, CallersClient: cfg.HTTPClient != nil, Timeout: cfg.Timeout, AttemptTimeout: cfg.AttemptTimeout,
+		HTTPClient: hc, Timeout: cfg.Timeout, AttemptTimeout: cfg.AttemptTimeout,
 		Clock: cfg.Clock, Logger: cfg.Logger, Observer: obs, ConfigErr: c.cfgErr,
 		MaxConcurrency: cfg.MaxConcurrency, RateLimitFloor: cfg.RateLimitFloor,
 		Hooks: pipeline.Hooks{

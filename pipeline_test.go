@@ -10,13 +10,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/oktasessions/okta-session-go/internal/auth"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
 
@@ -319,21 +322,26 @@ func TestPipeline_boundedInTime(t *testing.T) {
 				_ = within(t, func() error { return m.run(org.config(m, bounded)) })
 			})
 		}
-		t.Run(m.name()+"/a caller's body that ignores the context", func(t *testing.T) {
-			t.Parallel()
-			org := newMatrixOrg(t, m, func(o *matrixOrg, token bool, _ int, w http.ResponseWriter, _ *http.Request, _ string) {
-				o.well(token, w)
+		for name, body := range map[string]func(t *testing.T) io.ReadCloser{
+			"a caller's body that ignores the context":           func(*testing.T) io.ReadCloser { return &blockingBody{closed: make(chan struct{})} },
+			"a caller's body that ignores the context and Close": func(t *testing.T) io.ReadCloser { return newDeafBody(t) },
+			"a caller's body whose Close never returns":          func(t *testing.T) io.ReadCloser { return newStuckCloseBody(t) },
+		} {
+			t.Run(m.name()+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				org := newMatrixOrg(t, m, func(o *matrixOrg, token bool, _ int, w http.ResponseWriter, _ *http.Request, _ string) {
+					o.well(token, w)
+				})
+				cfg := org.config(m, bounded)
+				cfg.HTTPClient = &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+					if (r.URL.Path == auth.TokenPath) != m.kind.token {
+						return http.DefaultTransport.RoundTrip(r)
+					}
+					return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: body(t), Request: r}, nil
+				})}
+				_ = within(t, func() error { return m.run(cfg) })
 			})
-			cfg := org.config(m, bounded)
-			cfg.HTTPClient = &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
-				if (r.URL.Path == auth.TokenPath) != m.kind.token {
-					return http.DefaultTransport.RoundTrip(r)
-				}
-				body := &blockingBody{closed: make(chan struct{})}
-				return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: body, Request: r}, nil
-			})}
-			_ = within(t, func() error { return m.run(cfg) })
-		})
+		}
 	}
 }
 
@@ -428,17 +436,29 @@ func echoing(m matrixCase) orgHandler {
 
 // A server that echoes everything the call sent (credentials, assertions,
 // proofs, tokens, session ids and tokens, cookies) into every word of its
-// answers, of either request kind, gets none of it into a log record.
+// answers, of either request kind, gets none of it into a log record, JSON
+// or text, or an Observer's event.
 func TestPipeline_logsHoldNothingServerGiven(t *testing.T) {
+	handlers := map[string]func(io.Writer) slog.Handler{
+		"json": func(w io.Writer) slog.Handler {
+			return slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})
+		},
+		"text": func(w io.Writer) slog.Handler {
+			return slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})
+		},
+	}
 	for _, m := range matrix() {
-		t.Run(m.name(), func(t *testing.T) {
-			t.Parallel()
-			var buf bytes.Buffer
-			org := newMatrixOrg(t, m, echoing(m))
-			err := m.run(org.config(m, func(c *Configuration) { c.Logger = logTo(&buf, slog.LevelDebug) }))
-			assert.Error(t, err)
-			assertNoSecret(t, buf.String(), org.secrets()...)
-		})
+		for name, handler := range handlers {
+			t.Run(m.name()+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				var buf bytes.Buffer
+				obs := &recordingObserver{}
+				org := newMatrixOrg(t, m, echoing(m))
+				err := m.run(org.config(m, func(c *Configuration) { c.Logger, c.Observer = slog.New(handler(&buf)), obs }))
+				assert.Error(t, err)
+				assertNoSecret(t, buf.String()+fmt.Sprintf("%+v %+v %+v", obs.calls, obs.attempts, obs.waits), org.secrets()...)
+			})
+		}
 	}
 }
 
@@ -454,5 +474,197 @@ func TestPipeline_earlierSecretsShortened(t *testing.T) {
 			assert.Error(t, err)
 			assertNoSecret(t, printed(t, err), org.secrets()...)
 		})
+	}
+}
+
+// stuckClock is a caller's Clock whose waits never end.
+type stuckClock struct{ testClock }
+
+func (*stuckClock) After(time.Duration) <-chan time.Time { return nil }
+
+// A Clock whose waits never end (a caller's clock that is stuck or broken)
+// cannot hold a call past its Timeout: neither a retry's wait, of either
+// request kind in every mode, nor a wait for RateLimitFloor's reset.
+func TestPipeline_stuckClockBoundedByTimeout(t *testing.T) {
+	stuck := func(c *Configuration) {
+		c.Clock, c.Timeout, c.AttemptTimeout = &stuckClock{testClock{now: testClockStart}}, 800*time.Millisecond, 300*time.Millisecond
+	}
+	for _, m := range matrix() {
+		t.Run(m.name()+"/retry wait", func(t *testing.T) {
+			t.Parallel()
+			org := newMatrixOrg(t, m, onKind(m, func(_ int, w http.ResponseWriter, _ *http.Request, _ string) {
+				writeJSON(w, http.StatusServiceUnavailable, `{"error":"temporarily_unavailable"}`)
+			}))
+			assert.Error(t, within(t, func() error { return m.run(org.config(m, stuck)) }))
+		})
+	}
+	t.Run("RateLimitFloor wait", func(t *testing.T) {
+		m := matrixCase{authCases[0], matrixOps[1], requestKind{"api", false}}
+		org := newMatrixOrg(t, m, func(_ *matrixOrg, _ bool, _ int, w http.ResponseWriter, _ *http.Request, _ string) {
+			w.Header().Set("X-Rate-Limit-Limit", "100")
+			w.Header().Set("X-Rate-Limit-Remaining", "0")
+			w.Header().Set("X-Rate-Limit-Reset", strconv.FormatInt(testClockStart.Add(time.Second).Unix(), 10))
+			writeJSON(w, http.StatusOK, sessionJSON)
+		})
+		client := NewAPIClient(org.config(m, func(c *Configuration) { stuck(c); c.RateLimitFloor, c.Timeout = 1, 3*time.Second }))
+		assert.NoError(t, m.op.run(context.Background(), client))
+		var te *ThrottleError
+		assert.ErrorAs(t, within(t, func() error { return m.op.run(context.Background(), client) }), &te)
+	})
+}
+
+// tokenSourceFunc is a caller's oauth2.TokenSource.
+type tokenSourceFunc func() (*oauth2.Token, error)
+
+func (f tokenSourceFunc) Token() (*oauth2.Token, error) { return f() }
+
+// A caller's TokenSource that never returns (oauth2's own sources fetch
+// with http.DefaultClient, which has no timeout) cannot hold a call past
+// its Timeout, configured or on the context; one that panics panics in the
+// calling goroutine, with its value, as it would if it had been called
+// there.
+func TestPipeline_tokenSourceBoundedByTimeout(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	stuck := tokenSourceFunc(func() (*oauth2.Token, error) { <-release; return &oauth2.Token{AccessToken: matrixSourceToken}, nil })
+	tests := []struct {
+		name string
+		cfg  func(*Configuration)
+		ctx  func(context.Context) context.Context
+	}{
+		{"TokenSource", func(c *Configuration) { c.TokenSource = stuck }, nil},
+		{"ContextOAuth2", func(*Configuration) {}, func(ctx context.Context) context.Context {
+			return context.WithValue(ctx, ContextOAuth2, oauth2.TokenSource(stuck))
+		}},
+	}
+	for _, tt := range tests {
+		for _, op := range matrixOps {
+			if op.cookie || op.name == "CreateSession" {
+				continue // no token: the user's cookie, or an API token or none
+			}
+			t.Run(tt.name+"/"+op.name, func(t *testing.T) {
+				t.Parallel()
+				cfg := &Configuration{BasePath: "https://acme.okta.com", Timeout: 50 * time.Millisecond}
+				tt.cfg(cfg)
+				ctx := context.Background()
+				if tt.ctx != nil {
+					ctx = tt.ctx(ctx)
+				}
+				err := within(t, func() error { return op.run(ctx, NewAPIClient(cfg)) })
+				assert.ErrorIs(t, err, context.DeadlineExceeded)
+			})
+		}
+	}
+	t.Run("panics", func(t *testing.T) {
+		cfg := &Configuration{BasePath: "https://acme.okta.com",
+			TokenSource: tokenSourceFunc(func() (*oauth2.Token, error) { panic("token source bug") })}
+		assert.PanicsWithValue(t, "token source bug", func() { _ = matrixOps[1].run(context.Background(), NewAPIClient(cfg)) })
+	})
+}
+
+// A caller's transport that panics on either request kind, in every mode,
+// panics in the calling goroutine with its value, and leaves nothing
+// behind: with MaxConcurrency 1, the next call gets the slot, and the token
+// fetch in flight has ended.
+func TestPipeline_transportPanicLeavesNothingBehind(t *testing.T) {
+	for _, m := range matrix() {
+		t.Run(m.name(), func(t *testing.T) {
+			t.Parallel()
+			org := newMatrixOrg(t, m, func(o *matrixOrg, token bool, _ int, w http.ResponseWriter, _ *http.Request, _ string) {
+				o.well(token, w)
+			})
+			var panicked atomic.Bool
+			cfg := org.config(m, func(c *Configuration) {
+				c.MaxConcurrency, c.Timeout = 1, 2*time.Second
+				c.HTTPClient = &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+					if (r.URL.Path == auth.TokenPath) == m.kind.token && panicked.CompareAndSwap(false, true) {
+						panic("transport bug")
+					}
+					return http.DefaultTransport.RoundTrip(r)
+				})}
+			})
+			ctx := context.Background()
+			if m.auth.ctx != nil {
+				ctx = m.auth.ctx(ctx)
+			}
+			client := NewAPIClient(cfg)
+			assert.PanicsWithValue(t, "transport bug", func() { _ = m.op.run(ctx, client) })
+			assert.NoError(t, within(t, func() error { return m.op.run(ctx, client) }))
+		})
+	}
+}
+
+// A 429 of either request kind whose X-Rate-Limit-Reset lies, far in the
+// future or already past, is returned at once or retried after a short
+// backoff: never a wait past MaxRetryWait, never a hot loop.
+func TestPipeline_rateLimitResetThatLies(t *testing.T) {
+	tooMany := func(reset time.Time) func(int, http.ResponseWriter, *http.Request, string) {
+		return func(_ int, w http.ResponseWriter, _ *http.Request, _ string) {
+			w.Header().Set("Date", testClockStart.UTC().Format(http.TimeFormat))
+			w.Header().Set("X-Rate-Limit-Limit", "600")
+			w.Header().Set("X-Rate-Limit-Remaining", "0")
+			w.Header().Set("X-Rate-Limit-Reset", strconv.FormatInt(reset.Unix(), 10))
+			writeJSON(w, http.StatusTooManyRequests, `{"error":"rate_limited","errorCode":"E0000047"}`)
+		}
+	}
+	for _, m := range matrix() {
+		for name, tt := range map[string]struct {
+			reset          time.Time
+			requests       int
+			minWait, below time.Duration
+		}{
+			"far future": {testClockStart.Add(100 * 365 * 24 * time.Hour), 1, 0, 0},
+			"past":       {testClockStart.Add(-time.Hour), 3, 125 * time.Millisecond, 2 * time.Second},
+		} {
+			t.Run(m.name()+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				org := newMatrixOrg(t, m, onKind(m, tooMany(tt.reset)))
+				clock := &testClock{now: testClockStart}
+				err := within(t, func() error { return m.run(org.config(m, func(c *Configuration) { c.Clock = clock })) })
+				assert.ErrorIs(t, err, ErrRateLimited)
+				assert.Equal(t, tt.requests, org.requests(m.kind.token))
+				assert.Len(t, clock.waits, tt.requests-1)
+				for _, w := range clock.waits {
+					assert.GreaterOrEqual(t, w, tt.minWait, "a hot loop")
+					assert.Less(t, w, tt.below)
+				}
+			})
+		}
+	}
+}
+
+// CreateSession spends a one-time token: in every mode, when the reused
+// connection it went out on breaks after the server read it, neither Go's
+// transport (even with an Idempotency-Key header, which makes a POST
+// replayable to Go) nor the call's retries send it again.
+func TestPipeline_createSessionNeverResent(t *testing.T) {
+	create := matrixOps[0]
+	for _, a := range authCases {
+		for _, key := range []string{"", "Idempotency-Key"} {
+			t.Run(a.name+"/"+key, func(t *testing.T) {
+				m := matrixCase{a, create, requestKind{"api", false}}
+				org := newMatrixOrg(t, m, func(o *matrixOrg, token bool, _ int, w http.ResponseWriter, r *http.Request, _ string) {
+					if r.Method == http.MethodPost && r.URL.Path == sessionsPath {
+						dropConnection(t, w)
+						return
+					}
+					o.well(token, w)
+				})
+				cfg := org.config(m, func(c *Configuration) {
+					if key != "" {
+						c.AddDefaultHeader(key, "k1")
+					}
+				})
+				ctx := context.Background()
+				if a.ctx != nil {
+					ctx = a.ctx(ctx)
+				}
+				client := NewAPIClient(cfg)
+				require.NoError(t, matrixOps[1].run(ctx, client), "warm-up: opens the connection")
+				before := org.requests(false)
+				assert.Error(t, create.run(ctx, client))
+				assert.Equal(t, 1, org.requests(false)-before, "CreateSession was sent again")
+			})
+		}
 	}
 }

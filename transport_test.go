@@ -68,7 +68,8 @@ const hostileSession = `{"id":"101W_juydrDRByB7fUdRyE2JQ"}`
 
 // hostileReplies are what a hostile or broken server may send instead of
 // an answer: a 101 Switching Protocols that then holds the socket, endless
-// informational answers, a head without a body, garbage, or nothing at all.
+// informational answers, a head that never ends or has no body, garbage, or
+// nothing at all.
 var hostileReplies = map[string]string{
 	"101 then hold":          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
 	"101 then bytes":         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n" + strings.Repeat("x", 1000),
@@ -81,6 +82,7 @@ var hostileReplies = map[string]string{
 	"garbage":                "\x00\xff\x16\x03\x01 hello",
 	"nothing":                "",
 	"204 with a body, hold":  "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n",
+	"headers never end":      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Okta-Request-Id: r",
 	"200 then a second head": "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(hostileSession)) + "\r\n\r\n" + hostileSession + "HTTP/1.1 200 OK\r\n",
 }
 
@@ -158,19 +160,40 @@ func TestBodyResetMidwayIsTransportFailure(t *testing.T) {
 }
 
 // A body from a caller's RoundTripper that ignores the context is still cut
-// off at AttemptTimeout.
+// off at AttemptTimeout, as a body of Go's transport is: a transport failure
+// with the deadline's error, the body closed (by a goroutine of the
+// client's). So is one whose Read ignores Close too: its read is left to
+// that goroutine.
 func TestBodyOfAnyTransportBoundedByAttempt(t *testing.T) {
-	client, mock := mockClient(t, func(c *Configuration) { c.AttemptTimeout, c.MaxRetries = 20*time.Millisecond, NoRetries })
-	body := &blockingBody{closed: make(chan struct{})}
-	mock.RegisterResponder(http.MethodGet, getURL, func(r *http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}, nil
-	})
-	assert.ErrorIs(t, getWithin(t, client), io.ErrClosedPipe, "the read ended by the body's close at AttemptTimeout")
-	assert.Positive(t, body.reads.Load())
-	select {
-	case <-body.closed:
-	default:
-		t.Fatal("the body was not closed")
+	for name, deaf := range map[string]bool{"honours Close": false, "ignores Close": true} {
+		t.Run(name, func(t *testing.T) {
+			client, mock := mockClient(t, func(c *Configuration) { c.AttemptTimeout, c.MaxRetries = 20*time.Millisecond, NoRetries })
+			blocking := &blockingBody{closed: make(chan struct{})}
+			var body io.ReadCloser = blocking
+			if deaf {
+				body = newDeafBody(t)
+			}
+			mock.RegisterResponder(http.MethodGet, getURL, func(r *http.Request) (*http.Response, error) {
+				return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}, nil
+			})
+			err := getWithin(t, client)
+			assert.ErrorIs(t, err, context.DeadlineExceeded, "the read ended at AttemptTimeout")
+			var urlErr *url.Error
+			assert.ErrorAs(t, err, &urlErr, "a transport failure, for the retry rules")
+			if deaf {
+				assert.Positive(t, body.(*deafBody).reads.Load())
+				return
+			}
+			assert.Positive(t, blocking.reads.Load())
+			require.Eventually(t, func() bool {
+				select {
+				case <-blocking.closed:
+					return true
+				default:
+					return false
+				}
+			}, 5*time.Second, time.Millisecond, "the body was not closed")
+		})
 	}
 }
 

@@ -68,7 +68,8 @@ func NewClient() *http.Client {
 // http.DefaultTransport) return when the request's context ends, even if it
 // does not watch the context itself, so that AttemptTimeout and Timeout bound
 // every call whatever HTTP client sends it. A response that comes after the
-// context ended is closed. It costs a goroutine per attempt, and only clients
+// context ended is closed; the body of one that came in time is read only
+// while the context lives, whatever its Read does (see boundBody). It costs a goroutine per attempt, and only clients
 // given in Configuration.HTTPClient have it: Go's own transport honours the
 // context.
 //
@@ -80,40 +81,23 @@ func NewClient() *http.Client {
 type ContextBound struct{ rt http.RoundTripper }
 
 // RoundTrip sends req through the wrapped RoundTripper, or gives up with the
-// context's error when req's context ends first.
+// context's error when req's context ends first (see Await).
 func (b ContextBound) RoundTrip(req *http.Request) (*http.Response, error) {
 	rt := b.rt
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	type result struct {
-		resp     *http.Response
-		err      error
-		panicked any // what rt panicked with, if it did
-	}
-	done := make(chan result, 1)
-	go func() {
-		var r result
-		defer func() {
-			r.panicked = recover()
-			done <- r
-		}()
-		r.resp, r.err = rt.RoundTrip(req)
-	}()
-	select {
-	case r := <-done:
-		if r.panicked != nil {
-			panic(r.panicked)
-		}
-		return r.resp, r.err
-	case <-req.Context().Done():
-		go func() {
-			if r := <-done; r.resp != nil {
-				CloseDetached(r.resp.Body)
+	resp, err := Await(req.Context(), time.Time{},
+		func() (*http.Response, error) { return rt.RoundTrip(req) },
+		func(resp *http.Response) {
+			if resp != nil {
+				CloseDetached(resp.Body)
 			}
-		}()
-		return nil, req.Context().Err()
+		})
+	if resp != nil && resp.Body != nil {
+		resp.Body = newBoundBody(req.Context(), resp.Body)
 	}
+	return resp, err
 }
 
 // CloseDetached closes a caller's body on a goroutine of the client's own

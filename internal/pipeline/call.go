@@ -72,8 +72,9 @@ type Reader struct {
 // read by functions set once at construction. None is given the Call.
 type Hooks struct {
 	// Credential resolves the credential of a call from ctx and the
-	// configuration (a *ValidationError when it is missing or malformed).
-	Credential func(ctx context.Context, sswsOrNone bool) (auth.Credential, error)
+	// configuration (a *ValidationError when it is missing or malformed),
+	// by the call's deadline.
+	Credential func(ctx context.Context, sswsOrNone bool, deadline time.Time) (auth.Credential, error)
 	// NilContext is the error of a nil context.
 	NilContext error
 	// Refused names the operation op in an error from before any I/O.

@@ -58,7 +58,6 @@ type Config struct {
 	UserAgent      string
 	DefaultHeader  map[string]string
 	HTTPClient     *http.Client
-	CallersClient  bool // HTTPClient is the caller's: close a body when the attempt's context ends
 	Timeout        time.Duration
 	AttemptTimeout time.Duration
 	Clock          Clock
@@ -101,8 +100,9 @@ func (p *Pipeline) Do(ctx context.Context, r *Call) (resp *http.Response, err er
 }
 
 // prepare readies r for its first attempt: it refuses an invalid argument,
-// context or configuration, resolves the credential, encodes the body and
-// sets the call's deadline.
+// context or configuration, sets the call's deadline, resolves the
+// credential within it (a caller's TokenSource is bounded by it) and
+// encodes the body.
 func (p *Pipeline) prepare(ctx context.Context, r *Call) error {
 	switch {
 	case r.Invalid != nil:
@@ -112,9 +112,13 @@ func (p *Pipeline) prepare(ctx context.Context, r *Call) error {
 	case p.ConfigErr != nil:
 		return p.ConfigErr
 	}
+	r.deadline = time.Now().Add(p.Timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(r.deadline) {
+		r.deadline = d
+	}
 	var err error
 	if r.Cred == nil {
-		if r.Cred, err = p.Credential(ctx, r.SSWSOrNone); err != nil {
+		if r.Cred, err = p.Credential(ctx, r.SSWSOrNone, r.deadline); err != nil {
 			return err
 		}
 	}
@@ -122,10 +126,6 @@ func (p *Pipeline) prepare(ctx context.Context, r *Call) error {
 		if r.body, err = json.Marshal(r.Payload); err != nil {
 			return err
 		}
-	}
-	r.deadline = time.Now().Add(p.Timeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(r.deadline) {
-		r.deadline = d
 	}
 	return nil
 }
@@ -150,9 +150,10 @@ func (p *Pipeline) attempts(ctx context.Context, r *Call) (*http.Response, error
 // Exchange sends r once and reads the answer, all bounded by ctx: the
 // credential authorizes the request, the HTTP client sends it, and
 // checkAnswer reads the answer through a size cap and decodes it. A
-// caller's HTTPClient may return a body that does not end when ctx ends; it
-// is closed then, so that no read outlives ctx. Every request of the
-// client, API call or token request, goes through here.
+// caller's HTTPClient may return a body that does not end when ctx ends;
+// httpx.ContextBound ends its reads then, so that no read outlives ctx.
+// Every request of the client, API call or token request, goes through
+// here.
 func (p *Pipeline) Exchange(ctx context.Context, r *Call) (*http.Response, error) {
 	r.lastSent = false
 	req, err := p.newRequest(ctx, r)
@@ -163,10 +164,6 @@ func (p *Pipeline) Exchange(ctx context.Context, r *Call) (*http.Response, error
 	resp, err := p.HTTPClient.Do(req)
 	if err != nil {
 		return nil, p.transportError(r, err)
-	}
-	if p.CallersClient {
-		body := resp.Body
-		defer context.AfterFunc(ctx, func() { httpx.CloseDetached(body) })()
 	}
 	return resp, p.checkAnswer(r, resp)
 }

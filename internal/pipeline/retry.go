@@ -20,7 +20,8 @@ type Plan struct {
 }
 
 // retries is the stage that retries a call as Hooks.PlanRetry says,
-// waiting on the client's clock, within the call's deadline; a call that
+// waiting on the client's clock, within the call's deadline (in real time,
+// whatever the clock does: retry.Sleep); a call that
 // ends failed after a failure worth a retry is reported (gaveUp).
 func (p *Pipeline) retries(ctx context.Context, r *Call) (*http.Response, error) {
 	for ; ; r.attempt++ {
@@ -35,22 +36,12 @@ func (p *Pipeline) retries(ctx context.Context, r *Call) (*http.Response, error)
 			return resp, err
 		}
 		p.retrying(ctx, r, plan)
-		if werr := p.sleep(ctx, plan.Wait); werr != nil {
+		if werr := retry.Sleep(ctx, p.Clock.After, plan.Wait, r.deadline); werr != nil {
 			err = fmt.Errorf("%w (stopped waiting to retry: %w)", err, werr)
 			p.gaveUp(ctx, r, plan, err)
 			return resp, err
 		}
 		r.retryFor = retry.ForID(resp)
-	}
-}
-
-// sleep waits d on the client's clock, or until ctx is done.
-func (p *Pipeline) sleep(ctx context.Context, d time.Duration) error {
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-p.Clock.After(d):
-		return nil
 	}
 }
 

@@ -6,6 +6,7 @@
 package retry
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"net"
@@ -138,4 +139,22 @@ func ForID(resp *http.Response) string {
 		}
 	}
 	return id
+}
+
+// Sleep waits d on a client's clock (after is its After), or until ctx is
+// done, or until deadline passes in real time: a wait never outlasts the
+// call's deadline, even on a Clock whose After never fires (a caller's
+// Clock that is stuck or broken). It returns nil when the wait ended, else
+// ctx's error or context.DeadlineExceeded.
+func Sleep(ctx context.Context, after func(time.Duration) <-chan time.Time, d time.Duration, deadline time.Time) error {
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return context.DeadlineExceeded
+	case <-after(d):
+		return nil
+	}
 }

@@ -81,10 +81,8 @@ func (t *Throttle) Acquire(ctx context.Context, op string, deadline time.Time) *
 			return refuse(nil)
 		}
 		t.waited(ctx, op, true, wait)
-		select {
-		case <-ctx.Done():
-			return refuse(ctx.Err())
-		case <-t.clock.After(wait):
+		if err := retry.Sleep(ctx, t.clock.After, wait, deadline); err != nil {
+			return refuse(err)
 		}
 	}
 	if t.sem == nil {
