@@ -22,9 +22,14 @@ import (
 // maxGetSessionAllocs bounds the allocations of one successful GetSession
 // through an in-memory transport (mockClient), measured with go1.26: 88
 // before issue 20, 76 since a session is decoded from a pooled buffer by
-// json.Unmarshal and the documented enum values cost nothing. It moves down
+// json.Unmarshal and the documented enum values cost nothing; 87 since a
+// caller's transport (httpmock is one) has its body read on a goroutine of
+// httpx.ContextBound and its Close awaited only while the attempt lives, so
+// that a body that ignores the context cannot hold a call (11 allocations
+// that the default client, whose transport honours the context, does not
+// pay: bench's BenchmarkSerial/GetSession/sdk stayed at 109). It moves down
 // with the count; a change that moves it up says why.
-const maxGetSessionAllocs = 76
+const maxGetSessionAllocs = 87
 
 func TestGetSession_allocationBound(t *testing.T) {
 	client, mock := mockClient(t, nil)

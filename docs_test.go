@@ -260,7 +260,7 @@ func TestDocs_codeCompiles(t *testing.T) {
 // matches at least one benchmark of that package, so that a renamed
 // benchmark cannot leave a command that silently runs nothing.
 func TestDocs_benchPatterns(t *testing.T) {
-	command := regexp.MustCompile(`go test(?: (\./[\w/]+))? -run '\^\$' -bench ('[^']+'|[^\s` + "`" + `]+)`)
+	command := regexp.MustCompile(`(?:cd ([\w/]+) && )?go test(?: (\./[\w/]+))? -run '\^\$' -bench ('[^']+'|[^\s` + "`" + `]+)`)
 	benchmark := regexp.MustCompile(`(?m)^func (Benchmark\w+)\(b \*testing\.B\)`)
 	benchmarksIn := func(dir string) []string {
 		files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
@@ -289,11 +289,13 @@ func TestDocs_benchPatterns(t *testing.T) {
 	for name, text := range texts {
 		for _, m := range command.FindAllStringSubmatch(text, -1) {
 			commands++
-			dir := m[1]
-			if dir == "" && strings.HasSuffix(name, ".go") {
+			dir := filepath.Join(m[1], m[2]) // "cd bench && go test ./x": bench/x
+			switch {
+			case dir != "":
+			case strings.HasSuffix(name, ".go"):
 				dir = filepath.Dir(name) // a comment's command runs in its package
 			}
-			pattern := strings.Trim(m[2], "'")
+			pattern := strings.Trim(m[3], "'")
 			top, _, _ := strings.Cut(pattern, "/")
 			re, err := regexp.Compile(top)
 			if !assert.NoError(t, err, "%s: %s", name, m[0]) {
