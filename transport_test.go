@@ -235,9 +235,15 @@ func TestCallerTransportPanicReachesTheCaller(t *testing.T) {
 // as the caller's own code would.
 func TestCallerBodyClosePanicIsContained(t *testing.T) {
 	for name, late := range map[string]bool{"body read past the deadline": false, "answer past the deadline": true} {
-		closes := int32(2) // by the client's goroutine, then by the calling one, whose read it ended
+		// A body still being read is closed by the client's goroutine when
+		// the attempt ends, by the calling goroutine's drain, or both:
+		// httpx.ContextBound's Read returns at the deadline, and the drain's
+		// Close may come before the context's AfterFunc has run, which it
+		// then stops. A late answer is closed by ContextBound's goroutine
+		// only: the call returned at its deadline.
+		least, most := int32(1), int32(2)
 		if late {
-			closes = 1 // by httpx.ContextBound's goroutine only: the call returned at its deadline
+			most = 1
 		}
 		t.Run(name, func(t *testing.T) {
 			body := &panickyCloseBody{blockingBody: blockingBody{closed: make(chan struct{})}}
@@ -259,7 +265,9 @@ func TestCallerBodyClosePanicIsContained(t *testing.T) {
 			<-returned
 			// The client's own goroutine has closed the body, and its panic
 			// has not ended the program.
-			require.Eventually(t, func() bool { return body.closes.Load() == closes }, 5*time.Second, time.Millisecond)
+			require.Eventually(t, func() bool { return body.closes.Load() >= least }, 5*time.Second, time.Millisecond)
+			time.Sleep(5 * time.Millisecond) // room for a Close too many
+			assert.LessOrEqual(t, body.closes.Load(), most)
 		})
 	}
 }
