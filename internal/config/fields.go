@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
 )
 
 // Fields is a configuration as the checks see it: the values of the fields
@@ -146,7 +148,7 @@ func (f *Fields) CheckModes() []*Problem {
 		p = append(p, invalidField("APIToken", APITokenProblem(f.APIToken)))
 	case mode == ModeBearer && f.TokenSourceNil:
 		p = append(p, invalidField("TokenSource", "is a nil pointer"))
-	case mode == ModePrivateKey && hasControl(f.ClientID):
+	case mode == ModePrivateKey && !httpx.ValidHeaderValue(f.ClientID):
 		p = append(p, invalidField("ClientID", reasonControl))
 	}
 	if mode != ModePrivateKey {
@@ -155,7 +157,7 @@ func (f *Fields) CheckModes() []*Problem {
 	if reason := ScopesProblem(f.Scopes); reason != "" {
 		p = append(p, invalidField("Scopes", reason))
 	}
-	if hasControl(f.PrivateKeyID) {
+	if !httpx.ValidHeaderValue(f.PrivateKeyID) {
 		p = append(p, invalidField("PrivateKeyID", reasonControl))
 	}
 	return p
@@ -235,12 +237,6 @@ func ValidScope(s string) bool {
 	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == '"' || r == '\\' || r >= 0x7f })
 }
 
-// hasControl reports whether s holds a control character other than tab,
-// which a header value must not.
-func hasControl(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f })
-}
-
 // APITokenProblem returns what is wrong with a set API token, or "": the
 // mistakes Okta's users make most (the placeholder of Okta's samples, the
 // scheme typed with the token), a control character, which would change
@@ -253,7 +249,7 @@ func APITokenProblem(s string) string {
 		return "still holds the placeholder {apiToken}: replace it with an API token (Admin Console, Security > API > Tokens)"
 	case len(s) >= 5 && strings.EqualFold(s[:5], "SSWS "):
 		return "starts with \"SSWS \": give the token alone; the client adds the scheme"
-	case hasControl(s):
+	case !httpx.ValidHeaderValue(s):
 		return reasonControl
 	case strings.ContainsAny(s, " \t"):
 		return "contains a space: give the token alone, without a scheme or surrounding space"

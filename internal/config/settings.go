@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oktasessions/okta-session-go/internal/httpx"
+	"github.com/oktasessions/okta-session-go/internal/redact"
 )
 
 // setting is one value okta.LoadConfiguration reads: its variable, its key under
@@ -58,8 +61,8 @@ const maxShownName = 32
 // variable names are made of letters, '.', '_' and '-', so such a name of at
 // most maxShownName bytes is shown whole; any other may be a value typed into
 // the name (token:00abc… without the space makes one key of it), and is
-// shortened as okta's shortID shortens a token, or hidden when its first characters
-// are not printable ASCII.
+// shortened as redact.ShortID shortens a token, or hidden when the characters it
+// keeps are not printable ASCII.
 func shownName(name string) string {
 	notNameChar := func(r rune) bool {
 		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r == '.' || r == '_' || r == '-')
@@ -67,18 +70,11 @@ func shownName(name string) string {
 	if len(name) <= maxShownName && !strings.ContainsFunc(name, notNameChar) {
 		return name
 	}
-	if len(name) < shortMin || strings.ContainsFunc(name[:shortPrefix], func(r rune) bool { return r <= ' ' || r > '~' }) {
+	if strings.ContainsFunc(redact.ShortID(name), func(r rune) bool { return r <= ' ' || r > '~' }) {
 		return "..."
 	}
-	return name[:shortPrefix] + "..."
+	return redact.ShortID(name)
 }
-
-// A name shownName shortens keeps its first shortPrefix characters, or none
-// when it is shorter than shortMin, as okta's shortID does.
-const (
-	shortPrefix = 4
-	shortMin    = 9
-)
 
 // value is a setting as a source gives it: text, or a list from YAML.
 type value struct {
@@ -124,7 +120,7 @@ func scalar(set func(l *loader, c *Fields, s string) *Problem) func(*loader, *Fi
 // characters.
 func plain(field string, set func(*Fields, string)) func(*loader, *Fields, string) *Problem {
 	return func(_ *loader, c *Fields, s string) *Problem {
-		if hasControl(s) {
+		if !httpx.ValidHeaderValue(s) {
 			return checked(field, reasonControl)
 		}
 		set(c, s)
