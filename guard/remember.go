@@ -32,7 +32,8 @@ func (g *Guard) Remember(ctx context.Context, s okta.Session) error {
 	g.noteAsk(now)
 	s.Id, s.Links = "", nil
 	e := Entry{Verdict: VerdictFound, Session: s, AskedAt: now, Until: g.entryUntil(s, now)}
-	if g.revs.sessionRevoked(key, now) || g.revs.covers(key, e, now) || g.save(ctx, key, e) {
+	// covers checks the session's own revocation too (e is VerdictFound).
+	if g.revs.covers(key, e, now) || g.save(ctx, key, e) {
 		return errRevoked
 	}
 	return nil
