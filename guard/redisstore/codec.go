@@ -33,11 +33,17 @@ func newKeys(keyPrefix string) keys {
 	}
 }
 
+// entryInfix is what comes between the prefix and the hex of a
+// guard.Key in the key of a session's entry. A RevokeSession's field
+// ("s:<hex>", fieldOf) carries the same hex, from which the revoke script
+// is given the entry's key to delete (Store.record).
+const entryInfix = ":e:"
+
 // entry is the key of a session's entry.
 func (k keys) entry(key guard.Key) string {
 	var b [2 * len(guard.Key{})]byte
 	hex.Encode(b[:], key[:])
-	return k.prefix + ":e:" + string(b[:])
+	return k.prefix + entryInfix + string(b[:])
 }
 
 // floorMicro is t in microseconds since 1970, rounded down.

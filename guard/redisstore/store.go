@@ -321,8 +321,8 @@ func (s *Store) recordNow(ctx context.Context, f string, sp span) error {
 // pipeline), publishing it when publish is set.
 func (s *Store) record(ctx context.Context, c redis.Scripter, f string, sp span, publish bool) error {
 	keys := []string{s.keys.revocations, s.keys.gc}
-	if strings.HasPrefix(f, "s:") {
-		keys = append(keys, s.keys.prefix+":e:"+f[2:])
+	if h, ok := strings.CutPrefix(f, "s:"); ok {
+		keys = append(keys, s.keys.prefix+entryInfix+h)
 	}
 	pub := ""
 	if publish {
