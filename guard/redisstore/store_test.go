@@ -114,6 +114,33 @@ func TestSaveRefusedByRevocation(t *testing.T) {
 	}
 }
 
+// TestRevokeSessionDropsItsEntry: a session's revocation deletes its entry
+// in Redis (the revoke script is given its key from the revocation's
+// field), and no other session's.
+func TestRevokeSessionDropsItsEntry(t *testing.T) {
+	srv := redistest.Start(t)
+	a, _ := newStore(t, srv, "app")
+	ctx := context.Background()
+	for _, id := range []string{"s1", "s2"} {
+		if err := a.Save(ctx, guard.KeyOf(id), found(t0)); err != nil {
+			t.Fatalf("Save %s: %v", id, err)
+		}
+	}
+	r := guard.Revocation{Kind: guard.RevokeSession, Key: guard.KeyOf("s1"), At: t0.Add(time.Second), Until: t0.Add(time.Hour)}
+	if err := a.Revoke(ctx, r); err != nil {
+		t.Fatalf("Revoke: %v", err)
+	}
+	if n := srv.Client().Exists(ctx, entryKey("s1")).Val(); n != 0 {
+		t.Errorf("the revoked session's entry is still in Redis")
+	}
+	if _, ok, err := a.Load(ctx, guard.KeyOf("s1")); ok || err != nil {
+		t.Errorf("Load of the revoked session = %v, %v; want no entry", ok, err)
+	}
+	if _, ok, err := a.Load(ctx, guard.KeyOf("s2")); !ok || err != nil {
+		t.Errorf("Load of another session = %v, %v; want its entry", ok, err)
+	}
+}
+
 func TestSessionCreatedAfterUserRevocation(t *testing.T) {
 	srv := redistest.Start(t)
 	a, _ := newStore(t, srv, "app")
