@@ -20,8 +20,8 @@ var ErrClosed = errors.New("guard: closed")
 // few picked at random, an entry whose Until has passed first of all), and
 // recording a revocation evicts the session revocation that ends soonest,
 // or when there is none the user or login one (those past their Until go
-// first of all). A guard
-// whose Options.Store is nil uses one; guards of one process may share one.
+// first of all). A guard whose Options.Store is nil uses one; guards of one
+// process may share one.
 type MemoryStore struct {
 	revs *revocations
 	max  int
