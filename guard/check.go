@@ -199,7 +199,12 @@ func (g *Guard) ask(ctx context.Context, sessionID string, key Key, old Entry, f
 	case f.err != nil:
 		return g.unavailable(sessionID, key, old, now, f.err)
 	}
-	s, err, _ := g.judge(sessionID, key, f.entry, now, true)
+	s, err, decided := g.judge(sessionID, key, f.entry, now, true)
+	if !decided {
+		// A flight lands with a verdict or an error; should one ever land
+		// with neither, the session is refused, never let through.
+		return okta.Session{}, errNoVerdict
+	}
 	return s, err
 }
 
@@ -224,6 +229,7 @@ func (g *Guard) unavailable(sessionID string, key Key, old Entry, now time.Time,
 
 // Why a question was not asked.
 var (
-	errLimited = errors.New("the rate limit of Okta is spent until RetryAt")
-	errBudget  = &SessionError{Reason: ReasonUnavailable, Err: errors.New("over Options.MaxUnknownPerMinute")}
+	errLimited   = errors.New("the rate limit of Okta is spent until RetryAt")
+	errBudget    = &SessionError{Reason: ReasonUnavailable, Err: errors.New("over Options.MaxUnknownPerMinute")}
+	errNoVerdict = &SessionError{Reason: ReasonUnavailable, Err: errors.New("no answer of Okta was recorded")}
 )

@@ -10,6 +10,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	keyrules "github.com/oktasessions/okta-session-go/internal/keys"
 	"github.com/oktasessions/okta-session-go/internal/orglink"
 )
 
@@ -21,8 +22,6 @@ const (
 	maxKeysBody = 64 << 10
 	// maxKeys is the most keys kept of one key set.
 	maxKeys = 32
-	// minRSABits is the smallest RSA key accepted.
-	minRSABits = 2048
 	// refetchEvery is the least time between two fetches of the key set
 	// for an unknown kid, on the guard's clock.
 	refetchEvery = time.Minute
@@ -108,7 +107,7 @@ func (kc *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error
 			continue
 		}
 		pub, ok := k.Key.(*rsa.PublicKey)
-		if !ok || k.KeyID == "" || !k.Valid() || pub.N.BitLen() < minRSABits ||
+		if !ok || k.KeyID == "" || !k.Valid() || pub.N.BitLen() < keyrules.MinRSABits ||
 			k.Use != "" && k.Use != "sig" || k.Algorithm != "" && k.Algorithm != string(jose.RS256) {
 			continue
 		}

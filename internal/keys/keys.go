@@ -34,9 +34,10 @@ type Problem struct {
 // Error returns "Field Reason".
 func (p *Problem) Error() string { return p.Field + " " + p.Reason }
 
-// minRSABits is the shortest RSA key accepted, for the client assertion and
-// for DPoP proofs alike; Okta refuses shorter keys.
-const minRSABits = 2048
+// MinRSABits is the shortest RSA key accepted, for the client assertion and
+// for DPoP proofs alike (Okta refuses shorter keys), and in the org's key set
+// the guard verifies Universal Logout tokens with.
+const MinRSABits = 2048
 
 // maxPEMTypeLen bounds the PEM block type quoted in a key error.
 const maxPEMTypeLen = 32
@@ -219,15 +220,15 @@ func parsePEMKey(block *pem.Block) (crypto.Signer, error) {
 }
 
 // signatureAlgorithm returns the JWS algorithm for a public key: RS256 for
-// RSA of at least minRSABits, ES256 for EC P-256. Anything else, a nil key
+// RSA of at least MinRSABits, ES256 for EC P-256. Anything else, a nil key
 // included, is a *Problem for field.
 func signatureAlgorithm(field string, pub crypto.PublicKey) (jose.SignatureAlgorithm, error) {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		if k != nil && k.N != nil && k.N.BitLen() >= minRSABits {
+		if k != nil && k.N != nil && k.N.BitLen() >= MinRSABits {
 			return jose.RS256, nil
 		}
-		return "", &Problem{Field: field, Reason: fmt.Sprintf("is an RSA key shorter than %d bits", minRSABits)}
+		return "", &Problem{Field: field, Reason: fmt.Sprintf("is an RSA key shorter than %d bits", MinRSABits)}
 	case *ecdsa.PublicKey:
 		if k != nil && k.Curve == elliptic.P256() {
 			return jose.ES256, nil
